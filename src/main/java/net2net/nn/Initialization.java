@@ -1,0 +1,64 @@
+package net2net.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.google.gson.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import net2net.spec.Architecture;
+
+/**
+ * PyTorch's default initialisation, drawn from a seeded Java RNG so that the same seed gives the
+ * same weights on every machine: dense and conv weights and biases ~ U(-1/sqrt(fan_in),
+ * 1/sqrt(fan_in)) (kaiming_uniform with a = sqrt(5)); batchnorm weight 1, bias 0, running mean 0,
+ * running variance 1.
+ */
+public final class Initialization {
+    private Initialization() {}
+
+    public static Network random(Architecture arch, long seed, JsonObject step) {
+        NDManager manager = NDManager.newBaseManager();
+        SplittableRandom rng = new SplittableRandom(seed);
+        Map<String, NDArray> weights = new LinkedHashMap<>();
+        Map<String, Shape> shapes = arch.parameterShapes();
+        for (Map.Entry<String, Shape> e : shapes.entrySet()) {
+            String key = e.getKey();
+            String layer = key.substring(0, key.lastIndexOf('.'));
+            weights.put(key, manager.create(initialValues(key, e.getValue(), fanIn(shapes, layer), rng), e.getValue()));
+        }
+        return new Network(arch, weights, List.of(step), null, manager);
+    }
+
+    /** Values for one parameter: uniform in +-1/sqrt(fanIn) for weights and biases, constants for batchnorm. */
+    static float[] initialValues(String key, Shape shape, long fanIn, SplittableRandom rng) {
+        float[] v = new float[Math.toIntExact(shape.size())];
+        if (key.endsWith(".running_var")) {
+            java.util.Arrays.fill(v, 1f);
+        } else if (key.endsWith(".running_mean")) {
+            return v;
+        } else if (fanIn == 0) {
+            // batchnorm affine parameters: weight 1, bias 0
+            if (key.endsWith(".weight")) {
+                java.util.Arrays.fill(v, 1f);
+            }
+        } else {
+            fillUniform(v, 1.0 / Math.sqrt(fanIn), rng);
+        }
+        return v;
+    }
+
+    public static void fillUniform(float[] v, double bound, SplittableRandom rng) {
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) ((rng.nextDouble() * 2 - 1) * bound);
+        }
+    }
+
+    /** fan_in of a dense or conv layer (in * k * k), 0 for batchnorm (no weight of rank > 1). */
+    static long fanIn(Map<String, Shape> shapes, String layer) {
+        Shape w = shapes.get(layer + ".weight");
+        return w == null || w.dimension() < 2 ? 0 : w.size() / w.get(0);
+    }
+}

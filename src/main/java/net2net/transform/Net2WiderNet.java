@@ -1,0 +1,189 @@
+package net2net.transform;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import com.google.gson.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import net2net.Net2NetException;
+import net2net.nn.Network;
+import net2net.spec.Architecture;
+
+/**
+ * Net2WiderNet: grows a dense or conv2d layer from n to q units without changing the function.
+ * A mapping g sends each new unit j to a random existing unit (g(j) = j for j &lt; n). The producer's
+ * rows and every batchnorm in between are gathered with g; the consumer's columns are gathered
+ * with g and divided by count[g(j)], the number of replicas of that unit, so the replicas'
+ * contributions sum to the original one.
+ */
+public final class Net2WiderNet {
+    private Net2WiderNet() {}
+
+    /** Noise standard deviation as a fraction of the std of the consumer's weights. */
+    public static final double DEFAULT_NOISE_SCALE = 0.05;
+
+    public record Options(Noise noise, double noiseScale, long seed) {
+        public Options {
+            if (!(noiseScale >= 0) || Double.isInfinite(noiseScale)) {
+                throw new Net2NetException("--noise-scale must be a non-negative number, got " + noiseScale);
+            }
+        }
+
+        public static Options defaults(long seed) {
+            return new Options(Noise.EXACT, DEFAULT_NOISE_SCALE, seed);
+        }
+    }
+
+    public static Network widen(Network teacher, String layer, int width, Options options) {
+        return widen(teacher, Map.of(layer, width), options);
+    }
+
+    /** Widens each named layer to its width, in the order given, with one seeded mapping RNG. */
+    public static Network widen(Network teacher, Map<String, Integer> widths, Options options) {
+        if (widths.isEmpty()) {
+            throw new Net2NetException("nothing to widen: name at least one layer and its new width");
+        }
+        SplittableRandom rng = new SplittableRandom(options.seed());
+        Architecture arch = teacher.architecture();
+        NDManager manager = NDManager.newBaseManager();
+        try (NDManager scratch = manager.newSubManager()) {
+            Map<String, NDArray> weights = new LinkedHashMap<>(teacher.weights());
+            for (Map.Entry<String, Integer> e : widths.entrySet()) {
+                WideningPath path = WideningPath.find(arch, e.getKey());
+                Architecture wider = path.widened(arch, e.getValue());
+                int[] g = mapping(path.units(), e.getValue(), rng);
+                widenWeights(arch, path, g, weights, options, rng, scratch);
+                arch = wider;
+            }
+            Map<String, NDArray> owned = Arrays2.own(weights, teacher, manager);
+            JsonObject step = new JsonObject();
+            step.addProperty("op", "widen");
+            step.add("widths", new com.google.gson.Gson().toJsonTree(widths));
+            step.addProperty("noise", options.noise().key());
+            step.addProperty("noise_scale", options.noiseScale());
+            step.addProperty("seed", options.seed());
+            return new Network(arch, owned, Arrays2.append(teacher.history(), step), teacher.preprocessing(), manager);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /** g(j) = j for j &lt; n, uniform over {0..n-1} for n &lt;= j &lt; q. */
+    static int[] mapping(int n, int q, SplittableRandom rng) {
+        int[] g = new int[q];
+        for (int j = 0; j < q; j++) {
+            g[j] = j < n ? j : rng.nextInt(n);
+        }
+        return g;
+    }
+
+    static int[] counts(int[] g, int n) {
+        int[] count = new int[n];
+        for (int k : g) {
+            count[k]++;
+        }
+        return count;
+    }
+
+    /** Replaces, in {@code weights}, the arrays of the producer, the batchnorms and the consumer. */
+    private static void widenWeights(Architecture arch, WideningPath path, int[] g, Map<String, NDArray> weights,
+                                     Options options, SplittableRandom rng, NDManager scratch) {
+        String producer = path.producerName(arch);
+        NDArray rows = scratch.create(Arrays2.toLong(g));
+        // Incoming side: replicas copy their unit's weights and bias, and its batchnorm entries.
+        gatherRows(weights, producer + ".weight", rows, scratch);
+        gatherRows(weights, producer + ".bias", rows, scratch);
+        for (int bn : path.batchnorms()) {
+            String name = arch.layers().get(bn).name();
+            for (String p : List.of("weight", "bias", "running_mean", "running_var")) {
+                gatherRows(weights, name + "." + p, rows, scratch);
+            }
+        }
+        // Outgoing side: consumer input columns (whole H*W blocks after a flatten), divided by count.
+        String key = path.consumerName(arch) + ".weight";
+        NDArray w = weights.get(key);
+        int n = path.units();
+        int q = g.length;
+        int block = path.blockSize();
+        int[] count = counts(g, n);
+        long[] columns = new long[q * block];
+        float[] scale = new float[q * block];
+        for (int j = 0; j < q; j++) {
+            for (int s = 0; s < block; s++) {
+                columns[j * block + s] = (long) g[j] * block + s;
+                scale[j * block + s] = count[g[j]];
+            }
+        }
+        NDArray gathered = Arrays2.own(w.get(new NDIndex(":, {}", scratch.create(columns))), scratch);
+        Shape scaleShape = w.getShape().dimension() == 4 ? new Shape(1, q, 1, 1) : new Shape(1, (long) q * block);
+        NDArray student = gathered.div(scratch.create(scale, scaleShape));
+        if (options.noise() != Noise.NONE && options.noiseScale() > 0) {
+            float[] noise = replicaNoise(student.getShape(), g, n, block, options, std(w), rng);
+            student = student.add(scratch.create(noise, student.getShape()));
+        }
+        weights.put(key, student);
+    }
+
+    private static void gatherRows(Map<String, NDArray> weights, String key, NDArray rows, NDManager scratch) {
+        NDArray a = weights.get(key);
+        if (a != null) {
+            weights.put(key, Arrays2.own(a.get(rows), scratch));
+        }
+    }
+
+    /**
+     * Noise for the consumer weight viewed as [out, q units, inner], where inner is the kernel area
+     * (conv consumer) or the H*W block (flatten). Only replicated units (count &gt; 1) get noise.
+     * EXACT subtracts, at every (out, inner) position, the mean over each unit's replicas, so the
+     * replicas' noise sums to zero; PAPER leaves it as drawn.
+     */
+    static float[] replicaNoise(Shape shape, int[] g, int n, int block, Options options, double std, SplittableRandom rng) {
+        int q = g.length;
+        int out = Math.toIntExact(shape.get(0));
+        int inner = Math.toIntExact(shape.size() / out / q);
+        int[] count = counts(g, n);
+        double sigma = options.noiseScale() * std;
+        float[] noise = new float[Math.toIntExact(shape.size())];
+        double[] groupSum = new double[n];
+        for (int o = 0; o < out; o++) {
+            for (int r = 0; r < inner; r++) {
+                java.util.Arrays.fill(groupSum, 0);
+                for (int j = 0; j < q; j++) {
+                    if (count[g[j]] > 1) {
+                        double e = rng.nextGaussian() * sigma;
+                        noise[(o * q + j) * inner + r] = (float) e;
+                        groupSum[g[j]] += e;
+                    }
+                }
+                if (options.noise() == Noise.EXACT) {
+                    for (int j = 0; j < q; j++) {
+                        if (count[g[j]] > 1) {
+                            int at = (o * q + j) * inner + r;
+                            noise[at] = (float) (noise[at] - groupSum[g[j]] / count[g[j]]);
+                        }
+                    }
+                }
+            }
+        }
+        return noise;
+    }
+
+    static double std(NDArray w) {
+        float[] v = w.toFloatArray();
+        double mean = 0;
+        for (float x : v) {
+            mean += x;
+        }
+        mean /= v.length;
+        double var = 0;
+        for (float x : v) {
+            var += (x - mean) * (x - mean);
+        }
+        return Math.sqrt(var / v.length);
+    }
+}

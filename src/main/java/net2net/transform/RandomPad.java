@@ -1,0 +1,91 @@
+package net2net.transform;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.google.gson.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import net2net.nn.Initialization;
+import net2net.nn.Network;
+import net2net.spec.Architecture;
+
+/**
+ * The paper's "random pad" baseline: the same wider architecture as Net2WiderNet, but the teacher's
+ * units are kept as they are and the new units get fresh random weights (PyTorch's default
+ * initialisation), both incoming and outgoing. The function is not preserved. Shares only the
+ * producer-to-consumer walk with Net2WiderNet, none of its weight mapping.
+ */
+public final class RandomPad {
+    private RandomPad() {}
+
+    public static Network pad(Network teacher, String layer, int width, long seed) {
+        Architecture arch = teacher.architecture();
+        WideningPath path = WideningPath.find(arch, layer);
+        Architecture wider = path.widened(arch, width);
+        SplittableRandom rng = new SplittableRandom(seed);
+        int added = width - path.units();
+        NDManager manager = NDManager.newBaseManager();
+        try (NDManager scratch = manager.newSubManager()) {
+            Map<String, NDArray> weights = new LinkedHashMap<>(teacher.weights());
+            Map<String, Shape> newShapes = wider.parameterShapes();
+            String producer = path.producerName(arch);
+            double producerBound = 1 / Math.sqrt(fanIn(newShapes.get(producer + ".weight")));
+            appendRows(weights, producer + ".weight", added, producerBound, rng, scratch);
+            appendRows(weights, producer + ".bias", added, producerBound, rng, scratch);
+            for (int bn : path.batchnorms()) {
+                String name = arch.layers().get(bn).name();
+                // a fresh batchnorm channel: weight 1, bias 0, running mean 0, running variance 1
+                appendConstant(weights, name + ".weight", added, 1f, scratch);
+                appendConstant(weights, name + ".bias", added, 0f, scratch);
+                appendConstant(weights, name + ".running_mean", added, 0f, scratch);
+                appendConstant(weights, name + ".running_var", added, 1f, scratch);
+            }
+            // New consumer columns: the new channels come last, so in NCHW flatten order their
+            // H*W blocks are the last columns too.
+            String consumer = path.consumerName(arch) + ".weight";
+            NDArray w = weights.get(consumer);
+            Shape extra = w.getShape().dimension() == 4
+                    ? new Shape(w.getShape().get(0), added, w.getShape().get(2), w.getShape().get(3))
+                    : new Shape(w.getShape().get(0), (long) added * path.blockSize());
+            NDArray fresh = random(extra, 1 / Math.sqrt(fanIn(newShapes.get(consumer))), rng, scratch);
+            weights.put(consumer, Arrays2.own(w.concat(fresh, 1), scratch));
+
+            JsonObject step = new JsonObject();
+            step.addProperty("op", "pad");
+            step.addProperty("layer", layer);
+            step.addProperty("width", width);
+            step.addProperty("seed", seed);
+            return new Network(wider, Arrays2.own(weights, teacher, manager),
+                    Arrays2.append(teacher.history(), step), teacher.preprocessing(), manager);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    private static long fanIn(Shape weight) {
+        return weight.size() / weight.get(0);
+    }
+
+    private static void appendRows(Map<String, NDArray> weights, String key, int added, double bound,
+                                   SplittableRandom rng, NDManager scratch) {
+        NDArray a = weights.get(key);
+        if (a != null) {
+            Shape rows = new Shape(added).addAll(a.getShape().slice(1));
+            weights.put(key, Arrays2.own(a.concat(random(rows, bound, rng, scratch), 0), scratch));
+        }
+    }
+
+    private static void appendConstant(Map<String, NDArray> weights, String key, int added, float value, NDManager scratch) {
+        NDArray a = weights.get(key);
+        weights.put(key, Arrays2.own(a.concat(scratch.full(new Shape(added), value), 0), scratch));
+    }
+
+    private static NDArray random(Shape shape, double bound, SplittableRandom rng, NDManager manager) {
+        float[] v = new float[Math.toIntExact(shape.size())];
+        Initialization.fillUniform(v, bound, rng);
+        return manager.create(v, shape);
+    }
+}

@@ -1,0 +1,122 @@
+package net2net.transform;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net2net.nn.Network;
+import net2net.spec.Architecture;
+import net2net.testing.RandomNetworks;
+
+/**
+ * Random architectures (every layer kind), random layers to widen with random widths, random
+ * insertion points to deepen: the student must compute the teacher's function, and the teacher
+ * must come out unchanged.
+ */
+class TransformPropertiesTest {
+    static final AtomicInteger widenCases = new AtomicInteger();
+    static final AtomicInteger deepenCases = new AtomicInteger();
+    static double worstWiden;
+    static double worstWidenTrain;
+    static double worstWiden64;
+    static double worstWidenTrain64;
+    static double worstDeepen;
+
+    @Property(tries = 150)
+    void wideningPreservesTheFunction(@ForAll long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        Architecture drawn = RandomNetworks.architecture(rng);
+        List<String> candidates = RandomNetworks.widenable(drawn);
+        if (candidates.isEmpty()) {
+            drawn = drawn.withInserted(drawn.layers().size() - 1,
+                    List.of(new net2net.spec.Layer.Dense("hidden", 1 + rng.nextInt(6), true), new net2net.spec.Layer.Relu("hidden_relu")));
+            candidates = RandomNetworks.widenable(drawn);
+        }
+        Architecture arch = drawn;
+        Map<String, Integer> widths = new HashMap<>();
+        int layers = 1 + rng.nextInt(Math.min(2, candidates.size()));
+        for (int i = 0; i < layers; i++) {
+            String layer = candidates.get(rng.nextInt(candidates.size()));
+            widths.put(layer, currentWidth(arch, layer) + rng.nextInt(12));
+        }
+        Noise noise = rng.nextBoolean() ? Noise.EXACT : Noise.NONE;
+        try (Network teacher = RandomNetworks.network(arch, rng); NDManager m = NDManager.newBaseManager()) {
+            Map<String, float[]> before = RandomNetworks.snapshot(teacher);
+            try (Network student = Net2WiderNet.widen(teacher, widths, new Net2WiderNet.Options(noise, 0.1, rng.nextLong()))) {
+                NDArray x = Verification.randomInputs(m, arch.input(), 64, rng.nextLong());
+                // float32, as users run it: eval mode within the tolerance.
+                Verification.Result r = Verification.compare(teacher, student, x);
+                assertTrue(r.maxRelDiff() <= Verification.TOLERANCE, () -> "eval " + r + " for " + widths + " of " + arch);
+                worstWiden = Math.max(worstWiden, r.maxRelDiff());
+                // float64: the algebra itself, in eval and in train mode (batch statistics).
+                Verification.Result r64 = Verification.compare(teacher, student, x, DataType.FLOAT64);
+                assertTrue(r64.maxRelDiff() <= Verification.TOLERANCE, () -> "eval64 " + r64 + " for " + widths + " of " + arch);
+                if (!Double.isNaN(r64.trainMaxRelDiff())) {
+                    assertTrue(r64.trainMaxRelDiff() <= Verification.TOLERANCE, () -> "train64 " + r64 + " for " + widths + " of " + arch);
+                    worstWidenTrain64 = Math.max(worstWidenTrain64, r64.trainMaxRelDiff());
+                    worstWidenTrain = Math.max(worstWidenTrain, r.trainMaxRelDiff());
+                }
+                worstWiden64 = Math.max(worstWiden64, r64.maxRelDiff());
+                widths.forEach((layer, w) -> assertEquals(w, currentWidth(student.architecture(), layer)));
+            }
+            assertUnchanged(before, teacher);
+            widenCases.incrementAndGet();
+        }
+    }
+
+    @Property(tries = 100)
+    void deepeningPreservesTheFunction(@ForAll long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        Architecture arch = RandomNetworks.architecture(rng);
+        List<String> relus = RandomNetworks.relus(arch);
+        if (relus.isEmpty()) {
+            return; // all activations drew tanh: nothing to deepen after (refusal tested elsewhere)
+        }
+        String after = relus.get(rng.nextInt(relus.size()));
+        boolean batchnorm = rng.nextBoolean();
+        int kernel = 1 + 2 * rng.nextInt(3);
+        try (Network teacher = RandomNetworks.network(arch, rng); NDManager m = NDManager.newBaseManager()) {
+            Map<String, float[]> before = RandomNetworks.snapshot(teacher);
+            NDArray stats = Verification.randomInputs(m, arch.input(), 32, rng.nextLong());
+            try (Network student = Net2DeeperNet.deepen(teacher, after,
+                    new Net2DeeperNet.Options(kernel, batchnorm, batchnorm ? stats : null, null))) {
+                NDArray x = Verification.randomInputs(m, arch.input(), 64, rng.nextLong());
+                Verification.Result r = Verification.compare(teacher, student, x);
+                assertTrue(r.maxRelDiff() <= Verification.TOLERANCE, () -> "eval " + r + " after " + after + " of " + arch);
+                assertEquals(arch.layers().size() + (batchnorm ? 3 : 2), student.architecture().layers().size());
+                worstDeepen = Math.max(worstDeepen, r.maxRelDiff());
+            }
+            assertUnchanged(before, teacher);
+            deepenCases.incrementAndGet();
+        }
+    }
+
+    @AfterContainer
+    static void report() {
+        System.out.printf("[properties] widening: %d random architectures, worst max_rel_diff float32 eval %.3g "
+                        + "(train %.3g, reported only), float64 eval %.3g, float64 train %.3g; "
+                        + "deepening: %d, worst max_rel_diff float32 eval %.3g%n",
+                widenCases.get(), worstWiden, worstWidenTrain, worstWiden64, worstWidenTrain64, deepenCases.get(), worstDeepen);
+    }
+
+    static int currentWidth(Architecture arch, String layer) {
+        return Math.toIntExact(arch.outputShapes().get(arch.indexOf(layer)).get(0));
+    }
+
+    static void assertUnchanged(Map<String, float[]> before, Network teacher) {
+        Map<String, float[]> after = RandomNetworks.snapshot(teacher);
+        assertEquals(before.keySet(), after.keySet());
+        before.forEach((k, v) -> assertArrayEquals(v, after.get(k), "teacher array " + k + " changed"));
+    }
+}
