@@ -51,7 +51,7 @@ public final class Network implements AutoCloseable {
         }
         this.architecture = architecture;
         this.weights = Collections.unmodifiableMap(ordered);
-        this.history = List.copyOf(history);
+        this.history = history.stream().map(JsonObject::deepCopy).toList();
         this.preprocessing = preprocessing == null ? null : preprocessing.deepCopy();
         this.manager = manager;
     }
@@ -84,6 +84,14 @@ public final class Network implements AutoCloseable {
 
     public NDManager manager() {
         return manager;
+    }
+
+    /** Records, in the last history step, where the network it was made from came from. */
+    public Network withSource(String source) {
+        if (!history.isEmpty()) {
+            history.get(history.size() - 1).addProperty("from", source);
+        }
+        return this;
     }
 
     /** The same network with one more history step. Shares nothing with this one. */

@@ -1,0 +1,64 @@
+package net2net.cli;
+
+import com.google.gson.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import net2net.Net2NetException;
+import net2net.nn.Initialization;
+import net2net.nn.ModelFiles;
+import net2net.nn.Network;
+import net2net.spec.Architecture;
+import net2net.spec.ArchitectureJson;
+import net2net.spec.Presets;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "init", mixinStandardHelpOptions = true,
+        description = "Create a randomly initialised model (PyTorch's default initialisation) from a preset or a JSON architecture.")
+final class InitCommand implements Callable<Integer> {
+    @Option(names = "--arch", required = true, paramLabel = "PRESET|FILE.json",
+            description = "A preset (mlp-seed, fashionnet) or an architecture JSON file.")
+    String arch;
+
+    @Option(names = "--width-mult", paramLabel = "M", description = "Scale every hidden width of a preset (rounded to nearest). Default: 1.")
+    Double widthMult;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Initialisation seed. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Model directory to create.")
+    Path out;
+
+    @Option(names = "--force", description = "Replace --out if it exists.")
+    boolean force;
+
+    @Override
+    public Integer call() {
+        ModelArgs.refuseExisting(out, force);
+        JsonObject step = new JsonObject();
+        step.addProperty("op", "init");
+        Architecture architecture;
+        if (Presets.exists(arch)) {
+            double m = widthMult == null ? 1.0 : widthMult;
+            architecture = Presets.get(arch, m);
+            step.addProperty("preset", arch);
+            step.addProperty("width_mult", m);
+        } else if (arch.endsWith(".json") || Files.exists(Path.of(arch))) {
+            if (widthMult != null) {
+                throw new Net2NetException("--width-mult applies to presets only; edit the widths in " + arch + " instead");
+            }
+            architecture = ArchitectureJson.read(Path.of(arch));
+            step.addProperty("architecture_file", arch);
+        } else {
+            throw new Net2NetException("'" + arch + "' is neither a preset (" + String.join(", ", Presets.names())
+                    + ") nor an existing .json file");
+        }
+        step.addProperty("seed", seed);
+        try (Network network = Initialization.random(architecture, seed, step)) {
+            ModelFiles.save(network, out, force);
+            Output.log("created " + out + ": " + InfoCommand.summary(network));
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,66 @@
+package net2net.cli;
+
+import java.io.PrintWriter;
+import net2net.Net2NetException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code net2net} command. Errors in the user's input are one line on stderr and exit code 2. */
+@Command(name = "net2net", mixinStandardHelpOptions = true, version = "net2net 0.1.0",
+        description = "Grow trained networks without losing what they learned (Net2Net, Chen et al. 2016).",
+        subcommands = {InitCommand.class, InfoCommand.class, WidenCommand.class, PadCommand.class,
+                DeepenCommand.class, VerifyCommand.class})
+public final class Main implements Runnable {
+    public static final int EXIT_BAD_INPUT = 2;
+    public static final int EXIT_INTERNAL = 3;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit code (tests call this directly). */
+    public static int run(String... args) {
+        if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true");
+        }
+        CommandLine cli = new CommandLine(new Main());
+        cli.setParameterExceptionHandler((ex, a) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("net2net: error: " + ex.getMessage() + " (see `net2net " + commandPath(ex.getCommandLine()) + "--help`)");
+            return EXIT_BAD_INPUT;
+        });
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            PrintWriter err = commandLine.getErr();
+            Throwable cause = ex;
+            while (!(cause instanceof Net2NetException) && cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            if (cause instanceof Net2NetException) {
+                err.println("net2net: error: " + cause.getMessage());
+                return EXIT_BAD_INPUT;
+            }
+            if (System.getenv("NET2NET_DEBUG") != null) {
+                ex.printStackTrace(err);
+            }
+            err.println("net2net: internal error: " + ex + " (please report it; NET2NET_DEBUG=1 shows the trace)");
+            return EXIT_INTERNAL;
+        });
+        return cli.execute(args);
+    }
+
+    private static String commandPath(CommandLine cl) {
+        StringBuilder path = new StringBuilder();
+        for (CommandLine c = cl; c.getParent() != null; c = c.getParent()) {
+            path.insert(0, c.getCommandName() + " ");
+        }
+        return path.toString();
+    }
+}

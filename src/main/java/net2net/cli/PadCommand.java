@@ -1,0 +1,52 @@
+package net2net.cli;
+
+import com.google.gson.JsonObject;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import net2net.nn.ModelFiles;
+import net2net.nn.Network;
+import net2net.transform.RandomPad;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "pad", mixinStandardHelpOptions = true,
+        description = "Random-pad baseline: widen a layer, giving the new units fresh random weights (the function changes).")
+final class PadCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, paramLabel = "DIR")
+    Path model;
+
+    @Option(names = "--layer", required = true, paramLabel = "NAME")
+    String layer;
+
+    @Option(names = "--width", required = true, paramLabel = "N")
+    int width;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the new weights. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR")
+    Path out;
+
+    @Option(names = "--force", description = "Replace --out if it exists.")
+    boolean force;
+
+    @Option(names = "--json", description = "Print one JSON object.")
+    boolean json;
+
+    @Mixin
+    CheckInputs check;
+
+    @Override
+    public Integer call() {
+        ModelArgs.refuseExisting(out, force);
+        try (Network teacher = ModelFiles.load(model);
+             Network student = RandomPad.pad(teacher, layer, width, seed).withSource(model.toString())) {
+            JsonObject result = Transforms.report(teacher, student, check, "padded");
+            ModelFiles.save(student, out, force);
+            result.addProperty("student", out.toString());
+            Transforms.print(result, json);
+        }
+        return 0;
+    }
+}

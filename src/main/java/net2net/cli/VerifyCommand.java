@@ -1,0 +1,66 @@
+package net2net.cli;
+
+import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonObject;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import net2net.nn.ModelFiles;
+import net2net.nn.Network;
+import net2net.transform.Verification;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = {"Run teacher and student on the same inputs and measure the largest output difference.",
+                "Exit code 0 when max_rel_diff <= 1e-5 (eval mode), 1 otherwise."})
+final class VerifyCommand implements Callable<Integer> {
+    @Option(names = "--teacher", required = true, paramLabel = "DIR")
+    Path teacher;
+
+    @Option(names = "--student", required = true, paramLabel = "DIR")
+    Path student;
+
+    @Option(names = "--samples", defaultValue = "256", paramLabel = "N", description = "Number of inputs. Default: ${DEFAULT-VALUE}.")
+    int samples;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the random inputs. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--json", description = "Print one JSON object.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        try (Network t = ModelFiles.load(teacher); Network s = ModelFiles.load(student); NDManager m = NDManager.newBaseManager()) {
+            Verification.Result r = Verification.compare(t, s, Verification.randomInputs(m, t.architecture().input(), samples, seed));
+            JsonObject o = new JsonObject();
+            o.addProperty("teacher", teacher.toString());
+            o.addProperty("student", student.toString());
+            o.addProperty("inputs", samples + " random standard-normal inputs, seed " + seed);
+            addResult(o, r);
+            o.addProperty("tolerance", Verification.TOLERANCE);
+            o.addProperty("exact", r.exact());
+            if (json) {
+                Output.json(o);
+            } else {
+                Output.OUT.printf("max_abs_diff %s%nmax_rel_diff %s%n", Output.sci(r.maxAbsDiff()), Output.sci(r.maxRelDiff()));
+                if (!Double.isNaN(r.trainMaxRelDiff())) {
+                    Output.OUT.printf("train_max_rel_diff %s (batch statistics, dropout off)%n", Output.sci(r.trainMaxRelDiff()));
+                }
+                Output.OUT.println(r.exact() ? "OK: the student computes the teacher's function (max_rel_diff <= 1e-5)"
+                        : "DIFFERENT: max_rel_diff exceeds 1e-5");
+            }
+            return r.exact() ? 0 : 1;
+        }
+    }
+
+    static void addResult(JsonObject o, Verification.Result r) {
+        o.addProperty("samples", r.samples());
+        o.addProperty("max_abs_diff", r.maxAbsDiff());
+        o.addProperty("max_rel_diff", r.maxRelDiff());
+        if (!Double.isNaN(r.trainMaxRelDiff())) {
+            o.addProperty("train_max_rel_diff", r.trainMaxRelDiff());
+        }
+        o.addProperty("max_abs_teacher_output", r.maxAbsTeacher());
+    }
+}

@@ -1,0 +1,77 @@
+package net2net.cli;
+
+import com.google.gson.JsonObject;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import net2net.Net2NetException;
+import net2net.nn.ModelFiles;
+import net2net.nn.Network;
+import net2net.transform.Net2WiderNet;
+import net2net.transform.Noise;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "widen", mixinStandardHelpOptions = true,
+        description = {"Net2WiderNet: give a dense or conv2d layer more units, computing the same function.",
+                "Repeat --layer/--width to widen several layers in one call."})
+final class WidenCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "The teacher.")
+    Path model;
+
+    @Option(names = "--layer", required = true, paramLabel = "NAME")
+    String[] layers;
+
+    @Option(names = "--width", required = true, paramLabel = "N", description = "New width, at least the current one (one per --layer).")
+    int[] widths;
+
+    @Option(names = "--noise", defaultValue = "exact", paramLabel = "none|exact|paper",
+            description = "Symmetry breaking: none; exact (zero-sum noise on the replicas' outgoing weights, the function is unchanged); "
+                    + "paper (independent noise, the function drifts). Default: ${DEFAULT-VALUE}.")
+    String noise;
+
+    @Option(names = "--noise-scale", defaultValue = "" + Net2WiderNet.DEFAULT_NOISE_SCALE, paramLabel = "S",
+            description = "Noise std as a fraction of the std of the consumer's weights. Default: ${DEFAULT-VALUE}.")
+    double noiseScale;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the mapping and the noise. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "The student's directory.")
+    Path out;
+
+    @Option(names = "--force", description = "Replace --out if it exists.")
+    boolean force;
+
+    @Option(names = "--json", description = "Print one JSON object.")
+    boolean json;
+
+    @Mixin
+    CheckInputs check;
+
+    @Override
+    public Integer call() {
+        if (layers.length != widths.length) {
+            throw new Net2NetException("give one --width per --layer (got " + layers.length + " layers and " + widths.length + " widths)");
+        }
+        ModelArgs.refuseExisting(out, force);
+        Map<String, Integer> request = new LinkedHashMap<>();
+        for (int i = 0; i < layers.length; i++) {
+            if (request.put(layers[i], widths[i]) != null) {
+                throw new Net2NetException("layer '" + layers[i] + "' is named twice; give each layer once");
+            }
+        }
+        Net2WiderNet.Options options = new Net2WiderNet.Options(Noise.parse(noise), noiseScale, seed);
+        try (Network teacher = ModelFiles.load(model);
+             Network student = Net2WiderNet.widen(teacher, request, options).withSource(model.toString())) {
+            JsonObject result = Transforms.report(teacher, student, check, "widened");
+            result.addProperty("noise", options.noise().key());
+            ModelFiles.save(student, out, force);
+            result.addProperty("student", out.toString());
+            Transforms.print(result, json);
+        }
+        return 0;
+    }
+}
