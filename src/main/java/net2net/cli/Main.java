@@ -32,6 +32,8 @@ public final class Main implements Runnable {
             System.setProperty("ai.djl.offline", "true");
         }
         CommandLine cli = new CommandLine(new Main());
+        cli.setOut(new PrintWriter(Output.OUT, true));
+        cli.setErr(new PrintWriter(Output.ERR, true));
         cli.setParameterExceptionHandler((ex, a) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             err.println("net2net: error: " + ex.getMessage() + " (see `net2net " + commandPath(ex.getCommandLine()) + "--help`)");

@@ -1,0 +1,121 @@
+package net2net.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The commands as a user calls them: exit codes, one-line errors, one JSON object with --json. */
+class CliTest {
+    @TempDir
+    Path tmp;
+
+    record Run(int code, String out, String err) {}
+
+    static Run run(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(o, true));
+            System.setErr(new PrintStream(e, true));
+            Output.redirect(System.out, System.err);
+            int code = Main.run(args);
+            return new Run(code, o.toString(), e.toString());
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+            Output.redirect(out, err);
+        }
+    }
+
+    String p(String name) {
+        return tmp.resolve(name).toString();
+    }
+
+    @Test
+    void theIssueChainVerifies() {
+        assertEquals(0, run("init", "--arch", "fashionnet", "--width-mult", "0.5477", "--out", p("t")).code());
+        assertEquals(0, run("widen", "--model", p("t"), "--layer", "conv1", "--width", "32", "--out", p("s1")).code());
+        assertEquals(0, run("widen", "--model", p("s1"), "--layer", "conv2", "--width", "64", "--out", p("s2")).code());
+        assertEquals(0, run("widen", "--model", p("s2"), "--layer", "fc1", "--width", "128", "--out", p("s3")).code());
+        Run deepen = run("deepen", "--model", p("s3"), "--after", "relu1", "--batchnorm", "--out", p("s4"), "--json");
+        assertEquals(0, deepen.code(), deepen.err());
+        JsonObject d = JsonParser.parseString(deepen.out()).getAsJsonObject();
+        assertTrue(d.get("max_rel_diff").getAsDouble() <= 1e-5);
+        Run verify = run("verify", "--teacher", p("t"), "--student", p("s4"), "--json");
+        assertEquals(0, verify.code(), verify.err());
+        JsonObject v = JsonParser.parseString(verify.out()).getAsJsonObject();
+        assertTrue(v.get("max_rel_diff").getAsDouble() <= 1e-5, verify.out());
+        assertTrue(v.has("train_max_rel_diff"));
+        Run info = run("info", "--model", p("s4"), "--json");
+        JsonObject i = JsonParser.parseString(info.out()).getAsJsonObject();
+        assertEquals(5, i.getAsJsonArray("history").size());
+    }
+
+    @Test
+    void verifyExitsOneForADifferentFunction() {
+        run("init", "--arch", "mlp-seed", "--out", p("a"));
+        run("pad", "--model", p("a"), "--layer", "fc1", "--width", "20", "--out", p("b"));
+        Run verify = run("verify", "--teacher", p("a"), "--student", p("b"));
+        assertEquals(1, verify.code(), verify.out());
+        assertTrue(verify.out().contains("DIFFERENT"));
+    }
+
+    @Test
+    void badInputIsOneLineExitTwoAndWritesNothing() {
+        run("init", "--arch", "fashionnet", "--width-mult", "0.5", "--out", p("t"));
+        String[][] bad = {
+                {"init", "--arch", "nosuchnet", "--out", p("x")},
+                {"init", "--arch", "fashionnet", "--width-mult", "-1", "--out", p("x")},
+                {"init", "--arch", p("missing.json"), "--out", p("x")},
+                {"widen", "--model", p("t"), "--layer", "conv1", "--width", "3", "--out", p("x")},
+                {"widen", "--model", p("t"), "--layer", "fc2", "--width", "30", "--out", p("x")},
+                {"widen", "--model", p("t"), "--layer", "nope", "--width", "30", "--out", p("x")},
+                {"widen", "--model", p("t"), "--layer", "conv1", "--width", "abc", "--out", p("x")},
+                {"widen", "--model", p("t"), "--layer", "conv1", "--width", "40", "--noise", "loud", "--out", p("x")},
+                {"widen", "--model", p("nomodel"), "--layer", "conv1", "--width", "40", "--out", p("x")},
+                {"widen", "--model", p("t"), "--layer", "conv1", "--width", "40", "--out", p("t")},
+                {"deepen", "--model", p("t"), "--after", "conv1", "--out", p("x")},
+                {"deepen", "--model", p("t"), "--after", "relu1", "--kernel", "2", "--out", p("x")},
+                {"pad", "--model", p("t"), "--layer", "conv2", "--width", "1", "--out", p("x")},
+                {"verify", "--teacher", p("t"), "--student", p("nomodel")},
+                {"info"},
+                {"frobnicate"},
+        };
+        for (String[] args : bad) {
+            Run r = run(args);
+            assertEquals(2, r.code(), String.join(" ", args) + " -> " + r.err());
+            assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+            assertTrue(r.err().startsWith("net2net: error: "), r.err());
+            assertFalse(r.err().contains("Exception"), r.err());
+            assertFalse(Files.exists(tmp.resolve("x")), "nothing written for " + String.join(" ", args));
+        }
+        try (var files = java.util.stream.Stream.of(tmp.toFile().list())) {
+            assertEquals(1, files.count(), "no temporary files left");
+        }
+    }
+
+    @Test
+    void badArchitectureJson() throws Exception {
+        Path f = tmp.resolve("a.json");
+        Files.writeString(f, "{\"input\": [4], \"layers\": [{\"type\": \"dense\", \"units\": 3}, {\"type\": \"conv2d\", \"filters\": 2}]}");
+        Run r = run("init", "--arch", f.toString(), "--out", p("x"));
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("conv2d needs an image"), r.err());
+        Files.writeString(f, "{\"input\": [4], \"layers\": [{\"type\": \"dense\", \"units\": 3}, {\"type\": \"relu\"}, {\"units\": 1, \"type\": \"dense\", \"bias\": false}]}");
+        r = run("init", "--arch", f.toString(), "--out", p("ok"));
+        assertEquals(0, r.code(), r.err());
+        Run info = run("info", "--model", p("ok"), "--json");
+        assertTrue(info.out().contains("\"dense1\"") && info.out().contains("\"relu1\"") && info.out().contains("\"dense2\""), info.out());
+    }
+}
