@@ -1,0 +1,131 @@
+"""Load a net2net model directory (model.json + model.safetensors) as a torch.nn.Sequential.
+
+Needs only torch and the standard library. Module names are the net2net layer names, so the
+weights load with load_state_dict(strict=True) under their own names (conv1.weight, bn1.running_var).
+
+    import net2net_torch
+    model = net2net_torch.load("runs/student")    # eval mode
+    state = net2net_torch.read_safetensors("runs/student/model.safetensors")
+
+CLI: python3 net2net_torch.py MODEL_DIR [MODEL_DIR ...] [--inputs IN ... --outputs OUT ...]
+prints each model; with --inputs/--outputs (one pair per model) it runs the tensor "input" of IN
+through the model in eval mode and writes the result as the tensor "output" of OUT.
+"""
+import argparse
+import array
+import json
+import struct
+import sys
+from collections import OrderedDict
+from pathlib import Path
+
+import torch
+from torch import nn
+
+
+def read_safetensors(path):
+    """name -> float32 tensor. Layout: 8-byte little-endian header length, JSON header, raw data."""
+    data = Path(path).read_bytes()
+    (length,) = struct.unpack("<Q", data[:8])
+    header = json.loads(data[8:8 + length])
+    start = 8 + length  # data_offsets count from here; any header padding is inside `length`
+    tensors = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        if info["dtype"] != "F32":
+            raise ValueError(f"{path}: tensor {name} is {info['dtype']}; only F32 is supported")
+        begin, end = info["data_offsets"]
+        values = array.array("f", data[start + begin:start + end])
+        if sys.byteorder == "big":
+            values.byteswap()  # the file is little-endian
+        tensors[name] = torch.frombuffer(values, dtype=torch.float32).reshape(info["shape"]).clone()
+    return tensors
+
+
+def write_safetensors(path, tensors):
+    """Writes name -> tensor as float32 safetensors."""
+    header, chunks, offset = {}, [], 0
+    for name, tensor in tensors.items():
+        values = array.array("f", tensor.detach().float().flatten().tolist())
+        if sys.byteorder == "big":
+            values.byteswap()
+        raw = values.tobytes()
+        header[name] = {"dtype": "F32", "shape": list(tensor.shape), "data_offsets": [offset, offset + len(raw)]}
+        chunks.append(raw)
+        offset += len(raw)
+    text = json.dumps(header).encode()
+    text += b" " * (-len(text) % 8)  # pad with spaces so that the data starts 8-byte aligned
+    Path(path).write_bytes(struct.pack("<Q", len(text)) + text + b"".join(chunks))
+
+
+def build(architecture):
+    """An untrained nn.Sequential for a net2net architecture, walking the shapes (without batch)."""
+    shape = tuple(architecture["input"])
+    modules = OrderedDict()
+    for layer in architecture["layers"]:
+        kind = layer["type"]
+        if kind == "dense":
+            module = nn.Linear(shape[0], layer["units"], bias=layer.get("bias", True))
+            shape = (layer["units"],)
+        elif kind == "conv2d":
+            k = layer.get("kernel", 3)  # odd; stride 1 and "same" padding keep H and W
+            module = nn.Conv2d(shape[0], layer["filters"], k, padding=(k - 1) // 2, bias=layer.get("bias", True))
+            shape = (layer["filters"],) + shape[1:]
+        elif kind == "batchnorm":
+            norm = nn.BatchNorm1d if len(shape) == 1 else nn.BatchNorm2d
+            module = norm(shape[0], eps=layer.get("eps", 1e-5), momentum=layer.get("momentum", 0.1))
+        elif kind == "relu":
+            module = nn.ReLU()
+        elif kind == "tanh":
+            module = nn.Tanh()
+        elif kind == "maxpool":
+            module = nn.MaxPool2d(2)  # 2x2, stride 2, odd sizes floored
+            shape = (shape[0], shape[1] // 2, shape[2] // 2)
+        elif kind == "flatten":
+            module = nn.Flatten()
+            shape = (torch.Size(shape).numel(),)
+        elif kind == "dropout":
+            module = nn.Dropout(layer.get("rate", 0.5))
+        else:
+            raise ValueError(f"unknown layer type {kind!r} in layer {layer['name']!r}")
+        modules[layer["name"]] = module
+    return nn.Sequential(modules)
+
+
+def load(model_dir):
+    """The model in eval mode; its input preprocessing (a dict, or None) is in model.preprocessing."""
+    model_dir = Path(model_dir)
+    meta = json.loads((model_dir / "model.json").read_text())
+    model = build(meta["architecture"])
+    # A plain dict has no _metadata, so torch treats it as an old-version state_dict and fills in
+    # BatchNorm's num_batches_tracked itself: strict loading needs nothing more.
+    model.load_state_dict(read_safetensors(model_dir / "model.safetensors"), strict=True)
+    model.preprocessing = meta.get("preprocessing")
+    return model.eval()
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("model_dirs", nargs="+", metavar="MODEL_DIR")
+    parser.add_argument("--inputs", nargs="+", default=[], help="safetensors with a tensor 'input', one per model")
+    parser.add_argument("--outputs", nargs="+", default=[], help="where to write each model's tensor 'output'")
+    args = parser.parse_args(argv)
+    if len(args.inputs) != len(args.outputs) or args.inputs and len(args.inputs) != len(args.model_dirs):
+        parser.error("give one --inputs file and one --outputs file per MODEL_DIR, or neither")
+    for i, model_dir in enumerate(args.model_dirs):
+        model = load(model_dir)
+        count = sum(p.numel() for p in model.parameters())
+        print(f"{model_dir}: {count:,} parameters, preprocessing {model.preprocessing}\n{model}")
+        if args.inputs:
+            inputs = read_safetensors(args.inputs[i])
+            if "input" not in inputs:
+                sys.exit(f"{args.inputs[i]} has no tensor named 'input' (it has {sorted(inputs)})")
+            with torch.no_grad():
+                output = model(inputs["input"])
+            write_safetensors(args.outputs[i], {"output": output})
+            print(f"  {tuple(inputs['input'].shape)} -> {tuple(output.shape)} written to {args.outputs[i]}")
+
+
+if __name__ == "__main__":
+    main()
