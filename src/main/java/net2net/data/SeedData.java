@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
  *   train, test = random_split(TensorDataset(X, y), [800, 200])
  * </pre>
  *
- * X is bit-identical to torch's; the uniform noise and the split permutation come from Java's
+ * X is bit-identical to torch 2.x's; the uniform noise and the split permutation come from Java's
  * {@link SplittableRandom} seeded from {@code seed}, so y and the split match the notebook in
  * distribution, not sample by sample.
  */
@@ -74,19 +74,16 @@ public final class SeedData {
     }
 
     /**
-     * float32 {@code torch.linspace(start, end, steps)} as computed by PyTorch's CPU kernel
-     * (aten/src/ATen/native/cpu/RangeFactoriesKernel.cpp, AVX2 build). The kernel uses the symmetric
-     * formula, step = (end - start) / (steps - 1) and
+     * float32 {@code torch.linspace(start, end, steps)} exactly as PyTorch 2.x computes it on the CPU
+     * (aten/src/ATen/native/cpu/RangeFactoriesKernel.cpp): step = (end - start) / (steps - 1), then
      * <pre>
      *   x[i] = start + step * i                   for i &lt; steps / 2
      *   x[i] = end - step * (steps - 1 - i)       otherwise,
      * </pre>
-     * but not element by element: it writes vectors of 8 floats, two at a time, and only the
-     * elements after the last full pair are scalar. For a vector starting at i the formula above
-     * (chosen by i alone) gives its first element, with the multiply-add fused; lane k then is
-     * {@code first + k * step} in plain float arithmetic. This matches torch 1.13 bit for bit on
-     * all 4000 values of the seed data; the naive per-element formula differs by 1 ulp on about a
-     * third of them.
+     * so both endpoints are exact. The kernel is compiled with floating-point contraction, so each
+     * multiply-add is fused (one rounding), which {@link Math#fma} reproduces. This matches
+     * libtorch 2.7.1 (DJL's engine) bit for bit; torch 1.13, which still wrote 8-float vectors,
+     * differs by 1 ulp on about a fifth of the seed data's values.
      */
     public static float[] linspace(float start, float end, int steps) {
         if (steps < 0) {
@@ -99,15 +96,8 @@ public final class SeedData {
         }
         float step = (end - start) / (steps - 1);
         int half = steps / 2;
-        int lanes = 8;
-        int vectorized = steps / (2 * lanes) * (2 * lanes);
         for (int i = 0; i < steps; i++) {
-            if (i < vectorized && i % lanes != 0) {
-                int first = i - i % lanes;
-                out[i] = out[first] + (i - first) * step;
-            } else {
-                out[i] = i < half ? Math.fma(step, (float) i, start) : Math.fma(-step, (float) (steps - 1 - i), end);
-            }
+            out[i] = i < half ? Math.fma(step, (float) i, start) : Math.fma(-step, (float) (steps - 1 - i), end);
         }
         return out;
     }

@@ -26,11 +26,14 @@ class SeedDataTest {
         assertArrayEquals(new float[] {2f, 2f, 2f, 2f}, SeedData.linspace(2, 2, 4));
         assertArrayEquals(new float[] {7f}, SeedData.linspace(7, 9, 1));
         assertEquals(0, SeedData.linspace(0, 1, 0).length);
-        // 40 steps: two full 16-float blocks (lanes first + k * step) and a scalar tail of 8.
-        float[] x = SeedData.linspace(0, 39, 40);
-        for (int i = 0; i < 40; i++) {
-            assertEquals(i, x[i], "index " + i);
+        // The two halves are computed from opposite ends, so a symmetric range gives exactly mirrored values.
+        float[] x = SeedData.linspace(-10, 10, 1000);
+        for (int i = 0; i < 1000; i++) {
+            assertEquals(-x[999 - i], x[i], "index " + i);
         }
+        // 1 + 2 * 13 with step 2 rounded from 1999 / 999 = 2.001001..: fused, start + step * 13 rounds once.
+        float step = 1999f / 999;
+        assertEquals((float) (1 + 13 * (double) step), SeedData.linspace(1, 2000, 1000)[13]);
     }
 
     @Test
@@ -41,27 +44,27 @@ class SeedDataTest {
             assertEquals(SeedData.COLUMN_DOMAINS[j][0], columns[j][0]);
             assertEquals(SeedData.COLUMN_DOMAINS[j][1], columns[j][999]);
         }
-        // Values printed by torch 1.13 (CPU, AVX2) for torch.linspace(a, b, 1000), as float32 bits.
-        assertBits(0xc11fadff, columns[0][1]);   // -9.979979515075684
-        assertBits(0xc11e65fd, columns[0][5]);
-        assertBits(0xc11dc1fc, columns[0][7]);
-        assertBits(0x3c23ff70, columns[0][500]); // 0.010009631514549255
-        assertBits(0x3cf600c0, columns[0][501]);
-        assertBits(0x411eb7fe, columns[0][995]); // scalar tail
-        assertBits(0x41a874da, columns[1][1]);   // 21.057056427001953
-        assertBits(0x40401067, columns[2][1]);   // 3.0010011196136475
-        assertBits(0x41d81aa8, columns[2][13]);  // 27.013015747070312: lane 5 of a vector, where a fused multiply-add would differ
-        assertBits(0xc3f6bf2b, columns[3][500]); // -493.4934997558594
-        assertBits(0x40fe5597, columns[3][995]); // 7.947947978973389
+        // Values computed by libtorch 2.7.1 (DJL's engine) for torch.linspace(a, b, 1000), as float32 bits.
+        assertBits(0xc11fadff, columns[0][1]);   // -9.9799795
+        assertBits(0xc11bd5f9, columns[0][13]);  // -9.739739
+        assertBits(0xbc24029c, columns[0][499]); // -0.010010388, last element from the start
+        assertBits(0x3c24029c, columns[0][500]); //  0.010010388, first element from the end
+        assertBits(0x411eb7fe, columns[0][995]); //  9.91992
+        assertBits(0x41adef16, columns[1][13]);  // 21.741741
+        assertBits(0x40401067, columns[2][1]);   // 3.0010011
+        assertBits(0x41d81aa7, columns[2][13]);  // 27.013014: an unfused start + step * i gives 27.013016 (0x41d81aa8)
+        assertBits(0x447a6007, columns[2][500]); // 1001.5004
+        assertBits(0xc3f6bf2b, columns[3][500]); // -493.4935
+        assertBits(0x40fe5597, columns[3][995]); // 7.947948
 
-        // SHA-256 of all 4000 torch values (column by column, little-endian float32), recorded once.
+        // SHA-256 of all 4000 libtorch 2.7.1 values (column by column, little-endian float32), recorded once.
         ByteBuffer b = ByteBuffer.allocate(4 * 4000).order(ByteOrder.LITTLE_ENDIAN);
         for (float[] column : columns) {
             for (float v : column) {
                 b.putFloat(v);
             }
         }
-        assertEquals("e69d50ee32299610e849ade329b67d09424e9cea5aacd3973a8d6c0e2a712849",
+        assertEquals("32dfdfb23edc2d281a20bfad582fd5d3ee3e0a18673522818b85ad06d24a65c6",
                 HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b.array())));
     }
 
