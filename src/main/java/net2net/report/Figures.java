@@ -63,7 +63,8 @@ public final class Figures {
      *
      * @param title figure title
      * @param points curve points of one experiment; only {@code test_accuracy} points are used
-     * @param xAxis {@value #X_EXAMPLES} (training examples seen) or {@value #X_SECONDS} (wall time)
+     * @param xAxis {@value #X_EXAMPLES} (training examples seen, in millions, or thousands or units for
+     *     short runs) or {@value #X_SECONDS} (wall time)
      * @param teacherFinalAccuracy the teacher's final accuracy as a fraction, drawn as a dashed
      *     horizontal reference line; null for none
      */
@@ -95,9 +96,10 @@ public final class Figures {
                 xMax = Math.max(xMax, examples ? r.examples() : r.seconds());
             }
         }
-        double xScale = !examples ? 1.0 : xMax >= 1e6 ? 1e-6 : 1e-3;
+        double xScale = !examples || xMax < 1e3 ? 1.0 : xMax < 1e6 ? 1e-3 : 1e-6;
         String xTitle = !examples ? "Wall time (s)"
-                : xScale == 1e-6 ? "Training examples seen (millions)" : "Training examples seen (thousands)";
+                : xScale == 1.0 ? "Training examples seen"
+                : xScale == 1e-3 ? "Training examples seen (thousands)" : "Training examples seen (millions)";
 
         XYChart chart = new XYChart(WIDTH, HEIGHT);
         chart.setTitle(title);
@@ -156,7 +158,9 @@ public final class Figures {
             line.setXYSeriesRenderStyle(XYSeriesRenderStyle.Line);
             line.setLineColor(colors.get(i));
             line.setLineStyle(new BasicStroke(2.2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
-            line.setMarker(SeriesMarkers.NONE);
+            // A lone point would draw nothing as a line, so it gets a dot.
+            line.setMarker(xs.length == 1 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+            line.setMarkerColor(colors.get(i));
             legend.add(name);
         }
 
@@ -222,15 +226,18 @@ public final class Figures {
         double right = data.getMaxX() - w;
         double bottom = data.getMinY();
         double top = data.getMaxY() - h;
-        Object[][] corners = {
-                {Styler.LegendPosition.InsideSE, right, bottom}, {Styler.LegendPosition.InsideNE, right, top},
-                {Styler.LegendPosition.InsideSW, left, bottom}, {Styler.LegendPosition.InsideNW, left, top}};
-        for (Object[] corner : corners) {
-            Rectangle2D box = new Rectangle2D.Double((double) corner[1], (double) corner[2], w, h);
+        record Corner(Styler.LegendPosition position, double x, double y) {}
+        List<Corner> corners = List.of(
+                new Corner(Styler.LegendPosition.InsideSE, right, bottom),
+                new Corner(Styler.LegendPosition.InsideNE, right, top),
+                new Corner(Styler.LegendPosition.InsideSW, left, bottom),
+                new Corner(Styler.LegendPosition.InsideNW, left, top));
+        for (Corner corner : corners) {
+            Rectangle2D box = new Rectangle2D.Double(corner.x(), corner.y(), w, h);
             boolean free = segments.stream().noneMatch(l -> l.intersects(box))
                     && areas.stream().noneMatch(a -> a.intersects(box));
             if (free) {
-                return (Styler.LegendPosition) corner[0];
+                return corner.position();
             }
         }
         return Styler.LegendPosition.OutsideE;

@@ -48,6 +48,7 @@ public final class ReportWriter {
     }
 
     private static final Pattern NUMBER = Pattern.compile("[-+−]?[0-9][0-9,]*(\\.[0-9]+)?([eE][-+]?[0-9]+)?\\s*[%×x]?");
+    private static final Pattern PLACEHOLDER = Pattern.compile("|[-–—]|n/?a|N/?A|null");
     private static final Pattern CODE = Pattern.compile("`([^`]+)`");
     private static final Pattern BOLD = Pattern.compile("\\*\\*([^*]+)\\*\\*");
 
@@ -59,7 +60,7 @@ public final class ReportWriter {
             table { border-collapse: collapse; margin: 1rem 0; font-size: 0.92rem; }
             th, td { padding: 0.3rem 0.75rem; text-align: left; border-bottom: 1px solid #e4e4e4; }
             th { border-bottom: 2px solid #999; font-weight: 600; }
-            td.num { text-align: right; font-variant-numeric: tabular-nums; }
+            th.num, td.num { text-align: right; font-variant-numeric: tabular-nums; }
             figure { margin: 1.4rem 0; }
             figure img { width: 100%; max-width: 800px; height: auto; }
             code { background: #f2f2f2; padding: 0 0.25em; border-radius: 3px; font-size: 0.92em; }
@@ -209,17 +210,28 @@ public final class ReportWriter {
         return BOLD.matcher(escaped).replaceAll("<strong>$1</strong>");
     }
 
+    /**
+     * A table; a column whose cells are all numbers (ignoring empty cells and placeholders such as
+     * "—" or "n/a") is right-aligned, header included.
+     */
     private static void htmlTable(StringBuilder h, Table t) {
+        int columns = t.header().size();
+        boolean[] numeric = new boolean[columns];
+        for (int c = 0; c < columns; c++) {
+            final int col = c;
+            List<String> cells = t.rows().stream().map(r -> r.get(col).strip())
+                    .filter(x -> !PLACEHOLDER.matcher(x).matches()).toList();
+            numeric[c] = !cells.isEmpty() && cells.stream().allMatch(x -> NUMBER.matcher(x).matches());
+        }
         h.append("<table>\n<thead><tr>");
-        for (String c : t.header()) {
-            h.append("<th>").append(Html.escape(c)).append("</th>");
+        for (int c = 0; c < columns; c++) {
+            h.append(numeric[c] ? "<th class=\"num\">" : "<th>").append(Html.escape(t.header().get(c))).append("</th>");
         }
         h.append("</tr></thead>\n<tbody>\n");
         for (List<String> row : t.rows()) {
             h.append("<tr>");
-            for (String c : row) {
-                h.append(NUMBER.matcher(c.strip()).matches() ? "<td class=\"num\">" : "<td>")
-                        .append(Html.escape(c)).append("</td>");
+            for (int c = 0; c < columns; c++) {
+                h.append(numeric[c] ? "<td class=\"num\">" : "<td>").append(Html.escape(row.get(c))).append("</td>");
             }
             h.append("</tr>\n");
         }

@@ -32,7 +32,8 @@ class ReportWriterTest {
                 dir.resolve("figures/deeper.svg"));
         Table table = new Table(List.of("Method", "Final accuracy", "Note"),
                 List.of(List.of("Net2Net", "80.1%", "<script>alert(1)</script>"),
-                        List.of("Random | init", "75.0%", "")));
+                        List.of("Random | init", "75.0%", ""),
+                        List.of("Random pad", "—", "never reached")));
         List<Section> sections = List.of(
                 new Section("Net2WiderNet", "The student starts where the teacher ended.\n\nSecond `paragraph`.",
                         List.of(table), List.of(wider)),
@@ -57,7 +58,9 @@ class ReportWriterTest {
         assertTrue(h.contains("<h2>Net2DeeperNet &lt;b&gt;</h2>"));
         assertTrue(h.contains("<p>The student starts where the teacher ended.</p>\n<p>Second <code>paragraph</code>.</p>"));
         assertTrue(h.contains("<ul>\n<li>one</li>\n<li>two <strong>bold</strong></li>\n</ul>"));
+        assertTrue(h.contains("<th class=\"num\">Final accuracy</th>"));
         assertTrue(h.contains("<td class=\"num\">80.1%</td>"));
+        assertTrue(h.contains("<td>Net2Net</td>"));
         assertFalse(h.contains("src=\"figures/"), "no external files");
         assertFalse(h.contains("<link") || h.contains("http://") || h.contains("https://"), "no external resources");
 
