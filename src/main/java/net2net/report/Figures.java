@@ -19,6 +19,7 @@ import java.util.Locale;
 
 import javax.imageio.ImageIO;
 
+import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.XYSeries.XYSeriesRenderStyle;
@@ -313,9 +314,21 @@ public final class Figures {
         return out.toByteArray();
     }
 
+    /**
+     * XChart's own SVG encoder (through VectorGraphics2D). XChart draws text as glyph outlines, so
+     * the title and a plain-text description of legend and axes go into {@code <title>} and
+     * {@code <desc>}, where search and screen readers find them.
+     */
     private static String svg(XYChart chart, String title, String description) {
-        SvgGraphics2D g = new SvgGraphics2D(WIDTH, HEIGHT);
-        chart.paint(g, WIDTH, HEIGHT);
-        return g.toSvg(title, description);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            VectorGraphicsEncoder.saveVectorGraphic(chart, out, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String svg = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        int open = svg.indexOf('>', svg.indexOf("<svg")) + 1;
+        return svg.substring(0, open) + "<title>" + Html.escape(title) + "</title><desc>" + Html.escape(description)
+                + "</desc>" + svg.substring(open);
     }
 }

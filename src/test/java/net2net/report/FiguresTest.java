@@ -74,9 +74,9 @@ class FiguresTest {
             assertTrue(text.contains(legend), legend);
         }
         assertTrue(text.contains("Net2WiderNet &lt;test&gt; &amp; co"), "title escaped");
-        assertTrue(text.contains("fill=\"#0072b2\" fill-opacity="), "a translucent Net2Net band");
-        assertTrue(text.contains("stroke=\"#0072b2\""), "a Net2Net line");
-        assertTrue(text.contains("stroke-dasharray"), "the dashed reference line");
+        assertTrue(text.contains("fill:rgb(0,114,178);fill-opacity:"), "a translucent Net2Net band");
+        assertTrue(text.contains("stroke:rgb(0,114,178)"), "a Net2Net line");
+        assertTrue(text.contains("stroke-dasharray:6,4"), "the dashed reference line");
         assertTrue(text.contains("Training examples seen (thousands)"));
         try (Stream<Path> files = Files.list(png.getParent())) {
             assertEquals(2, files.count(), "exactly the two requested files, no extra extension or temp file");
