@@ -8,8 +8,14 @@ import java.io.PrintStream;
 final class Output {
     private Output() {}
 
-    static final PrintStream OUT = System.out;
-    static final PrintStream ERR = System.err;
+    static PrintStream OUT = System.out;
+    static PrintStream ERR = System.err;
+
+    /** Tests capture the streams. */
+    static void redirect(PrintStream out, PrintStream err) {
+        OUT = out;
+        ERR = err;
+    }
 
     static void json(JsonObject o) {
         OUT.println(new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(o));
