@@ -38,20 +38,27 @@ public final class ModelFiles {
     static final int FORMAT_VERSION = 1;
 
     public static void save(Network network, Path dir, boolean force) {
-        OutputDirs.writeAtomically(dir, force, tmp -> {
-            Files.writeString(tmp.resolve(JSON), new GsonBuilder().setPrettyPrinting().create().toJson(toJson(network)) + "\n");
-            NDList list = new NDList();
-            for (Map.Entry<String, NDArray> e : network.weights().entrySet()) {
-                NDArray named = e.getValue().duplicate().toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
-                named.setName(e.getKey());
-                list.add(named);
-            }
-            try (OutputStream os = Files.newOutputStream(tmp.resolve(WEIGHTS))) {
-                list.encode(os, NDList.Encoding.SAFETENSORS);
-            } finally {
-                list.close();
-            }
-        });
+        OutputDirs.writeAtomically(dir, force, tmp -> writeInto(network, tmp));
+    }
+
+    /**
+     * Writes model.json and model.safetensors into an existing directory, not atomically: for
+     * callers that build a larger directory (a training checkpoint) inside
+     * {@link OutputDirs#writeAtomically}.
+     */
+    public static void writeInto(Network network, Path dir) throws IOException {
+        Files.writeString(dir.resolve(JSON), new GsonBuilder().setPrettyPrinting().create().toJson(toJson(network)) + "\n");
+        NDList list = new NDList();
+        for (Map.Entry<String, NDArray> e : network.weights().entrySet()) {
+            NDArray named = e.getValue().duplicate().toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+            named.setName(e.getKey());
+            list.add(named);
+        }
+        try (OutputStream os = Files.newOutputStream(dir.resolve(WEIGHTS))) {
+            list.encode(os, NDList.Encoding.SAFETENSORS);
+        } finally {
+            list.close();
+        }
     }
 
     static JsonObject toJson(Network network) {

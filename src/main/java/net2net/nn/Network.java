@@ -105,6 +105,11 @@ public final class Network implements AutoCloseable {
         return copy(history, newPreprocessing);
     }
 
+    /** The same weights (copied) with another history and preprocessing: a trainer's checkpoint. */
+    public Network copyWith(List<JsonObject> newHistory, JsonObject newPreprocessing) {
+        return copy(newHistory, newPreprocessing);
+    }
+
     /** A deep copy in its own manager: changing one never changes the other. */
     public Network copy() {
         return copy(history, preprocessing);

@@ -1,0 +1,163 @@
+package net2net.cli;
+
+import com.google.gson.JsonObject;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import net2net.Net2NetException;
+import net2net.nn.ModelFiles;
+import net2net.nn.Network;
+import net2net.train.Checkpoint;
+import net2net.train.EpochMetrics;
+import net2net.train.Evaluation;
+import net2net.train.Progress;
+import net2net.train.Schedule;
+import net2net.train.TrainConfig;
+import net2net.train.Trainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = {"Train a model with SGD (momentum, weight decay; PyTorch's torch.optim.SGD update).",
+                "Writes the model, metrics.csv, metrics.jsonl and a checkpoint to --out after every epoch; --resume continues it."})
+final class TrainCommand implements Callable<Integer> {
+    static final int DEFAULT_EPOCHS = 1;
+    static final double DEFAULT_LR = 0.05;
+
+    @Option(names = "--model", paramLabel = "DIR", description = "The model to train (not with --resume, which continues --out).")
+    Path model;
+
+    @Mixin
+    DataOptions dataOptions;
+
+    @Option(names = "--epochs", paramLabel = "E", description = "Epochs in total (with --resume: train up to E). Default: " + DEFAULT_EPOCHS + ".")
+    Integer epochs;
+
+    @Option(names = "--lr", paramLabel = "LR", description = "Learning rate. Default: " + DEFAULT_LR + ".")
+    Double lr;
+
+    @Option(names = "--momentum", paramLabel = "M", description = "Default: " + TrainConfig.DEFAULT_MOMENTUM + ".")
+    Double momentum;
+
+    @Option(names = "--weight-decay", paramLabel = "W", description = "L2 penalty on every trainable parameter. Default: " + TrainConfig.DEFAULT_WEIGHT_DECAY + ".")
+    Double weightDecay;
+
+    @Option(names = "--batch", paramLabel = "B", description = "Mini-batch size. Default: " + TrainConfig.DEFAULT_BATCH + ".")
+    Integer batch;
+
+    @Option(names = "--schedule", paramLabel = "none|step|cosine",
+            description = "Learning-rate schedule: none; step (x0.1 at 50% and 75% of the epochs); cosine (to 0, per batch). Default: none.")
+    String schedule;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of the batch order and dropout. Default: 0.")
+    Long seed;
+
+    @Option(names = "--eval-every", paramLabel = "N", description = "Also evaluate every N batches of the first epoch. Default: 0 (per epoch only).")
+    Integer evalEvery;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory: the trained model, metrics and checkpoint.")
+    Path out;
+
+    @Option(names = "--force", description = "Replace --out if it exists.")
+    boolean force;
+
+    @Option(names = "--resume", description = "Continue the interrupted or finished run in --out, with its settings.")
+    boolean resume;
+
+    @Option(names = "--json", description = "Print one JSON object with the final metrics.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        Trainer.Options options = new Trainer.Options(out, force, dataOptions.label(), null,
+                m -> Output.log(m.describe()), Progress.console(Output.ERR));
+        Trainer.Result result;
+        if (resume) {
+            if (model != null) {
+                throw new Net2NetException("--resume continues the model in --out " + out + "; drop --model");
+            }
+            TrainConfig saved = Checkpoint.config(out);
+            requireUnchanged(saved);
+            JsonObject pre = Checkpoint.preprocessing(out);
+            DataOptions.Loaded data = dataOptions.load(pre);
+            Output.log("resuming " + out + " on " + data.description());
+            result = Trainer.resume(data.splits(), epochs, options);
+        } else {
+            if (model == null) {
+                throw new Net2NetException("give --model DIR (the model to train), or --resume to continue --out");
+            }
+            ModelArgs.refuseExisting(out, force);
+            TrainConfig config = new TrainConfig(or(epochs, DEFAULT_EPOCHS), or(lr, DEFAULT_LR), or(momentum, TrainConfig.DEFAULT_MOMENTUM),
+                    or(weightDecay, TrainConfig.DEFAULT_WEIGHT_DECAY), or(batch, TrainConfig.DEFAULT_BATCH),
+                    schedule == null ? Schedule.NONE : Schedule.parse(schedule), or(seed, 0L), or(evalEvery, 0));
+            try (Network network = ModelFiles.load(model)) {
+                DataOptions.Loaded data = dataOptions.load(network.preprocessing());
+                Evaluation.requireCompatible(network, data.splits().train());
+                Output.log("training " + model + " on " + data.description());
+                result = Trainer.train(network, data.splits(), config,
+                        options.withData(dataOptions.label(), data.preprocessing().toJson()));
+            }
+        }
+        try (Network trained = result.network()) {
+            print(result);
+        }
+        return 0;
+    }
+
+    /** A resumed run keeps its settings (only --epochs may grow): anything else would not be the same run. */
+    private void requireUnchanged(TrainConfig saved) {
+        List<String> changed = new ArrayList<>();
+        differs(changed, "--lr", lr, saved.lr());
+        differs(changed, "--momentum", momentum, saved.momentum());
+        differs(changed, "--weight-decay", weightDecay, saved.weightDecay());
+        differs(changed, "--batch", batch, saved.batch());
+        differs(changed, "--schedule", schedule, saved.schedule().key());
+        differs(changed, "--seed", seed, saved.seed());
+        differs(changed, "--eval-every", evalEvery, saved.evalEveryBatches());
+        if (!changed.isEmpty()) {
+            throw new Net2NetException(out + " was trained with " + String.join(", ", changed)
+                    + "; --resume continues with the saved settings, so drop these options (only --epochs may change)");
+        }
+    }
+
+    private static void differs(List<String> changed, String option, Object given, Object saved) {
+        if (given != null && !given.equals(saved)) {
+            changed.add(option + " " + saved);
+        }
+    }
+
+    private void print(Trainer.Result r) {
+        EpochMetrics last = r.last();
+        if (json) {
+            JsonObject o = new JsonObject();
+            o.addProperty("model", out.toString());
+            o.add("config", r.config().toJson());
+            o.addProperty("epochs", last.epoch());
+            o.addProperty("examples", r.examples());
+            o.addProperty("seconds", r.seconds());
+            o.addProperty("eval_seconds", r.evalSeconds());
+            o.addProperty("train_loss", last.trainLoss());
+            o.addProperty("test_loss", last.testLoss());
+            if (last.testAccuracy() != null) {
+                o.addProperty("test_accuracy", last.testAccuracy());
+            }
+            o.addProperty("metrics", out.resolve(Checkpoint.METRICS_CSV).toString());
+            o.addProperty("metrics_jsonl", out.resolve(Checkpoint.METRICS_JSONL).toString());
+            Output.json(o);
+        } else {
+            Output.OUT.printf(Locale.ROOT, "trained %s: %d epochs, %d examples, %.1f s%n", out, (long) last.epoch(), r.examples(), r.seconds());
+            Output.OUT.printf(Locale.ROOT, "test_loss %.6g%n", last.testLoss());
+            if (last.testAccuracy() != null) {
+                Output.OUT.printf(Locale.ROOT, "test_accuracy %.4f%n", last.testAccuracy());
+            }
+            Output.OUT.println("metrics " + out.resolve(Checkpoint.METRICS_CSV));
+        }
+    }
+
+    private static <T> T or(T value, T fallback) {
+        return value != null ? value : fallback;
+    }
+}

@@ -1,0 +1,153 @@
+package net2net.train;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import net2net.Net2NetException;
+import net2net.data.Splits;
+import net2net.nn.ModelFiles;
+import net2net.nn.Network;
+import net2net.nn.OutputDirs;
+
+/**
+ * A training output directory: the model (model.json, model.safetensors), the momentum buffers
+ * (optimizer.safetensors), train_state.json (settings and progress) and the learning curve
+ * (metrics.csv, metrics.jsonl). The whole directory is replaced atomically after each epoch.
+ */
+public final class Checkpoint {
+    private Checkpoint() {}
+
+    public static final String STATE = "train_state.json";
+    public static final String OPTIMIZER = "optimizer.safetensors";
+    public static final String METRICS_CSV = "metrics.csv";
+    public static final String METRICS_JSONL = "metrics.jsonl";
+    static final String FORMAT = "net2net-train-state";
+    static final int VERSION = 1;
+
+    static void refuseExisting(Path out, boolean force) {
+        OutputDirs.refuseExisting(out.toAbsolutePath().normalize(), force);
+    }
+
+    static void write(Path out, Network annotated, MomentumSgd sgd, Trainer.Run run, Splits data) {
+        // Our own directory from the previous epoch (or one --force allowed replacing): always replace.
+        OutputDirs.writeAtomically(out, true, tmp -> {
+            ModelFiles.writeInto(annotated, tmp);
+            sgd.save(tmp.resolve(OPTIMIZER));
+            JsonObject state = new JsonObject();
+            state.addProperty("format", FORMAT);
+            state.addProperty("version", VERSION);
+            state.add("config", run.config.toJson());
+            state.addProperty("completed_epochs", run.completedEpochs);
+            state.addProperty("examples", run.examples);
+            state.addProperty("seconds", run.seconds);
+            state.addProperty("eval_seconds", run.evalSeconds);
+            state.addProperty("data", run.dataName);
+            state.addProperty("train_samples", data.train().size());
+            state.addProperty("test_samples", data.test().size());
+            Files.writeString(tmp.resolve(STATE), new GsonBuilder().setPrettyPrinting().create().toJson(state) + "\n");
+            StringBuilder csv = new StringBuilder(EpochMetrics.CSV_HEADER).append('\n');
+            StringBuilder jsonl = new StringBuilder();
+            for (EpochMetrics m : run.metrics) {
+                csv.append(m.csvRow()).append('\n');
+                jsonl.append(new GsonBuilder().serializeNulls().create().toJson(m.toJson())).append('\n');
+            }
+            Files.writeString(tmp.resolve(METRICS_CSV), csv);
+            Files.writeString(tmp.resolve(METRICS_JSONL), jsonl);
+        });
+    }
+
+    /** A checkpoint read back for {@link Trainer#resume}. The caller closes {@code network}. */
+    record State(Network network, TrainConfig config, int completedEpochs, long examples, double seconds,
+                 double evalSeconds, String dataName, int trainSamples, int testSamples, List<EpochMetrics> metrics,
+                 Path dir) {
+
+        /** The model's history before this run's "train" step (which the trainer rewrites). */
+        List<JsonObject> baseHistory() {
+            List<JsonObject> h = new ArrayList<>(network.history());
+            h.remove(h.size() - 1);
+            return h;
+        }
+
+        void requireSameData(Splits data) {
+            if (data.train().size() != trainSamples || data.test().size() != testSamples) {
+                throw new Net2NetException(dir + " was trained on " + dataName + " with " + trainSamples + " training and "
+                        + testSamples + " test samples, not " + data.train().size() + " and " + data.test().size()
+                        + "; resume with the same --data, --limit and --test-limit");
+            }
+        }
+    }
+
+    /** The settings a checkpoint was trained with. */
+    public static TrainConfig config(Path dir) {
+        return TrainConfig.fromJson(readState(dir).getAsJsonObject("config"), dir.resolve(STATE).toString());
+    }
+
+    /** The preprocessing recorded in a checkpoint's model.json, or null. */
+    public static JsonObject preprocessing(Path dir) {
+        readState(dir);
+        try {
+            JsonElement pre = JsonParser.parseString(Files.readString(dir.resolve(ModelFiles.JSON))).getAsJsonObject().get("preprocessing");
+            return pre != null && pre.isJsonObject() ? pre.getAsJsonObject() : null;
+        } catch (IOException | RuntimeException e) {
+            throw new Net2NetException("cannot read " + dir.resolve(ModelFiles.JSON) + "; the checkpoint is damaged, start again without --resume");
+        }
+    }
+
+    private static JsonObject readState(Path dir) {
+        Path stateFile = dir.resolve(STATE);
+        if (!Files.isRegularFile(stateFile)) {
+            throw new Net2NetException(dir + " has no " + STATE + "; --resume continues a directory written by `net2net train --out`");
+        }
+        JsonObject s;
+        try {
+            s = JsonParser.parseString(Files.readString(stateFile)).getAsJsonObject();
+            if (!FORMAT.equals(s.get("format").getAsString()) || s.get("version").getAsInt() > VERSION) {
+                throw new Net2NetException(stateFile + " is not a net2net training state this version reads; start again without --resume");
+            }
+        } catch (IOException | RuntimeException ex) {
+            if (ex instanceof Net2NetException n) {
+                throw n;
+            }
+            throw new Net2NetException("cannot read " + stateFile + " (" + ex.getClass().getSimpleName()
+                    + "); the checkpoint is damaged, start again without --resume");
+        }
+        return s;
+    }
+
+    static State read(Path dir) {
+        Path stateFile = dir.resolve(STATE);
+        JsonObject s = readState(dir);
+        List<EpochMetrics> metrics = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(dir.resolve(METRICS_JSONL))) {
+                if (!line.isBlank()) {
+                    metrics.add(EpochMetrics.fromJson(JsonParser.parseString(line).getAsJsonObject()));
+                }
+            }
+        } catch (IOException | RuntimeException ex) {
+            throw new Net2NetException("cannot read " + dir.resolve(METRICS_JSONL) + " (" + ex.getClass().getSimpleName()
+                    + "); the checkpoint is damaged, start again without --resume");
+        }
+        TrainConfig config = TrainConfig.fromJson(s.getAsJsonObject("config"), stateFile.toString());
+        Network network = ModelFiles.load(dir);
+        List<JsonObject> h = network.history();
+        if (h.isEmpty() || !h.get(h.size() - 1).has("op") || !"train".equals(h.get(h.size() - 1).get("op").getAsString())) {
+            network.close();
+            throw new Net2NetException(dir.resolve(ModelFiles.JSON) + " does not end with a \"train\" step; the checkpoint is damaged, start again without --resume");
+        }
+        try {
+            return new State(network, config, s.get("completed_epochs").getAsInt(), s.get("examples").getAsLong(),
+                    s.get("seconds").getAsDouble(), s.get("eval_seconds").getAsDouble(), s.get("data").getAsString(),
+                    s.get("train_samples").getAsInt(), s.get("test_samples").getAsInt(), metrics, dir);
+        } catch (RuntimeException ex) {
+            network.close();
+            throw new Net2NetException(stateFile + " is missing progress fields; the checkpoint is damaged, start again without --resume");
+        }
+    }
+}

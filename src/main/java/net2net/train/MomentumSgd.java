@@ -1,0 +1,117 @@
+package net2net.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import net2net.Net2NetException;
+
+/**
+ * SGD with momentum and weight decay exactly as PyTorch's {@code torch.optim.SGD} (no dampening,
+ * no Nesterov):
+ *
+ * <pre>
+ *   d = grad + weight_decay * w
+ *   v = momentum * v + d          (v starts at 0, so the first step has v = d, as in PyTorch)
+ *   w = w - lr * v
+ * </pre>
+ *
+ * DJL's own Sgd folds the learning rate into the velocity (v = m v + lr d), which differs from
+ * PyTorch as soon as a schedule changes the rate, and keeps its state private, so a checkpoint
+ * could not restore it. The velocities live in this optimizer's own manager, keyed by state_dict
+ * name; gradients are zeroed after each step (DJL's PyTorch engine accumulates them).
+ */
+public final class MomentumSgd implements AutoCloseable {
+    private final double momentum;
+    private final double weightDecay;
+    private final NDManager manager = NDManager.newBaseManager();
+    private final Map<String, NDArray> velocity = new LinkedHashMap<>();
+
+    public MomentumSgd(double momentum, double weightDecay) {
+        this.momentum = momentum;
+        this.weightDecay = weightDecay;
+    }
+
+    /**
+     * One update of every parameter (by state_dict name) from its gradient, then zeroes the gradients. Temporaries go
+     * to {@code scratch} (the batch's manager), never to the network's or this optimizer's.
+     */
+    public void step(Map<String, Parameter> parameters, double lr, NDManager scratch) {
+        for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
+            NDArray w = e.getValue().getArray();
+            NDArray grad = scratch(w.getGradient(), scratch);
+            NDArray d = weightDecay == 0 ? grad : grad.add(scratch(w.mul((float) weightDecay), scratch));
+            if (momentum == 0) {
+                w.subi(d.mul((float) lr));
+            } else {
+                NDArray v = velocity.computeIfAbsent(e.getKey(), k -> {
+                    NDArray zeros = w.zerosLike();
+                    zeros.attach(manager);
+                    return zeros;
+                });
+                v.muli((float) momentum).addi(d);
+                w.subi(scratch(v.mul((float) lr), scratch));
+            }
+            grad.muli(0); // the gradient wrapper shares the parameter's .grad storage
+        }
+    }
+
+    private static NDArray scratch(NDArray a, NDManager scratch) {
+        a.attach(scratch);
+        return a;
+    }
+
+    /** The velocity of a parameter (by state_dict name), or null before its first step. */
+    public NDArray velocity(String name) {
+        return velocity.get(name);
+    }
+
+    /** Writes the velocities as safetensors, under the parameters' state_dict names. */
+    public void save(Path file) throws IOException {
+        NDList list = new NDList();
+        velocity.forEach((k, v) -> {
+            NDArray named = v.duplicate();
+            named.setName(k);
+            list.add(named);
+        });
+        try (OutputStream os = Files.newOutputStream(file)) {
+            list.encode(os, NDList.Encoding.SAFETENSORS);
+        } finally {
+            list.close();
+        }
+    }
+
+    /** Replaces the velocities with those saved by {@link #save}. */
+    public void load(Path file) {
+        velocity.values().forEach(NDArray::close);
+        velocity.clear();
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new Net2NetException("cannot read the optimizer state " + file + " (" + e.getClass().getSimpleName()
+                    + "); the checkpoint is incomplete, start again without --resume");
+        }
+        if (bytes.length <= 8 + 2) {
+            return; // no velocities yet (an empty safetensors file)
+        }
+        try {
+            for (NDArray a : NDList.decode(manager, bytes)) {
+                velocity.put(a.getName(), a);
+            }
+        } catch (RuntimeException e) {
+            throw new Net2NetException("the optimizer state " + file + " is corrupt; start again without --resume");
+        }
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}
