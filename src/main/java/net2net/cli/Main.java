@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 @Command(name = "net2net", mixinStandardHelpOptions = true, version = "net2net 0.1.0",
         description = "Grow trained networks without losing what they learned (Net2Net, Chen et al. 2016).",
         subcommands = {InitCommand.class, InfoCommand.class, WidenCommand.class, PadCommand.class,
-                DeepenCommand.class, VerifyCommand.class, TrainCommand.class, EvaluateCommand.class})
+                DeepenCommand.class, VerifyCommand.class, TrainCommand.class, EvaluateCommand.class,
+                SeedCommand.class, ReplicateCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_BAD_INPUT = 2;
     public static final int EXIT_INTERNAL = 3;

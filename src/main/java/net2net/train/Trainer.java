@@ -111,6 +111,22 @@ public final class Trainer {
         }
     }
 
+    /** True when {@code dir} holds a checkpoint whose run has completed all its epochs. */
+    public static boolean isFinished(Path dir) {
+        if (!java.nio.file.Files.isRegularFile(dir.resolve(Checkpoint.STATE))) {
+            return false;
+        }
+        Checkpoint.State state = Checkpoint.read(dir);
+        state.network().close();
+        return state.completedEpochs() >= state.config().epochs();
+    }
+
+    /** A finished run read back, without training: its network (the caller closes it) and its curve. */
+    public static Result load(Path dir) {
+        Checkpoint.State state = Checkpoint.read(dir);
+        return new Result(state.network(), state.config(), state.metrics(), state.examples(), state.seconds(), state.evalSeconds());
+    }
+
     /** The mutable state of one run. */
     static final class Run {
         final Network network;

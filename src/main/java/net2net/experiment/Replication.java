@@ -1,0 +1,296 @@
+package net2net.experiment;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.google.gson.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import net2net.data.Dataset;
+import net2net.data.FashionMnist;
+import net2net.data.Splits;
+import net2net.data.Subsets;
+import net2net.nn.Initialization;
+import net2net.nn.Network;
+import net2net.report.CurvePoint;
+import net2net.spec.Architecture;
+import net2net.spec.Presets;
+import net2net.train.Checkpoint;
+import net2net.train.EpochMetrics;
+import net2net.train.Progress;
+import net2net.train.Schedule;
+import net2net.train.TrainConfig;
+import net2net.train.Trainer;
+import net2net.transform.Net2DeeperNet;
+import net2net.transform.Net2WiderNet;
+import net2net.transform.RandomPad;
+
+/**
+ * The paper's experiments on Fashion-MNIST (section 3), at CPU scale:
+ * <ul>
+ *   <li>wider: a fashionnet at width sqrt(0.3) (18, 35, 70) grown to full width (32, 64, 128) by
+ *       Net2WiderNet, against random pad and random init of the full-width net;</li>
+ *   <li>deeper: the full-width fashionnet grown by an identity conv+batchnorm+relu after relu1 and
+ *       relu2 and an identity dense+relu after relu3, against random init of that deeper net;</li>
+ *   <li>design_space: the sqrt(0.3) teacher grown to the wider and deeper net in one go, against
+ *       the same net from scratch, with the teacher's own training counted in the cost.</li>
+ * </ul>
+ * Every training run is a checkpoint directory under {@code out/runs}, so an interrupted run
+ * resumes without redoing finished work. Trained teachers are reused where the paper's designs
+ * coincide: the deeper experiment's teacher is the wider experiment's random-init network (the
+ * same architecture trained with the teacher's schedule), and design_space's random init is the
+ * deeper experiment's random init (the same architecture and schedule).
+ */
+public final class Replication {
+    private Replication() {}
+
+    public record Config(Profile profile, int seeds, Path out, boolean resume, Path dataDir, Consumer<String> log) {}
+
+    /** All curves of all runs, in CurvePoint long format. */
+    public record Result(List<CurvePoint> points, Map<String, Double> teacherFinalAccuracy, double seconds) {}
+
+    static final String WIDER = "wider";
+    static final String DEEPER = "deeper";
+    static final String DESIGN = "design_space";
+
+    public static Result run(Config c, Splits data) {
+        long start = System.nanoTime();
+        Plan plan = new Plan(c, data);
+        List<CurvePoint> points = new ArrayList<>();
+        Map<String, Double> teacherFinal = new LinkedHashMap<>();
+        for (int seed = 0; seed < c.seeds(); seed++) {
+            runSeed(plan, seed, points, teacherFinal);
+        }
+        return new Result(points, teacherFinal, (System.nanoTime() - start) / 1e9);
+    }
+
+    /** Loads Fashion-MNIST and takes the profile's class-balanced subsets. */
+    public static Splits data(Profile p, Path dataDir) {
+        Splits all = FashionMnist.load(dataDir);
+        Dataset train = p.trainLimit() > 0 ? Subsets.limit(all.train(), p.trainLimit(), 0) : all.train();
+        Dataset test = p.testLimit() > 0 ? Subsets.testLimit(all.test(), p.testLimit(), 0) : all.test();
+        return new Splits(train, test);
+    }
+
+    private static void runSeed(Plan plan, int seed, List<CurvePoint> points, Map<String, Double> teacherFinal) {
+        Profile p = plan.config.profile();
+        TrainConfig teacherCfg = new TrainConfig(p.teacherEpochs(), p.teacherLr(), 0.9, 5e-4, p.batch(), p.teacherSchedule(), seed, 0);
+        TrainConfig scratchCfg = new TrainConfig(p.studentEpochs(), p.teacherLr(), 0.9, 5e-4, p.batch(), p.teacherSchedule(), seed, p.evalEvery());
+        TrainConfig studentCfg = new TrainConfig(p.studentEpochs(), p.studentLr(), 0.9, 5e-4, p.batch(), Schedule.NONE, seed, p.evalEvery());
+        Architecture small = Presets.get("fashionnet", Presets.PAPER_TEACHER_WIDTH);
+        Architecture full = Presets.get("fashionnet", 1);
+        Map<String, Integer> widths = Map.of("conv1", 32, "conv2", 64, "fc1", 128);
+
+        // Wider: the sqrt(0.3) teacher, then three students of the full-width net.
+        try (Trained teacher = plan.train("wider/teacher", seed, () -> init(small, seed), teacherCfg)) {
+            add(points, WIDER, "teacher", seed, teacher.metrics, 0, 0);
+            teacherFinal.put(WIDER + "/" + seed, teacher.finalAccuracy());
+            try (Trained s = plan.train("wider/net2net", seed,
+                    () -> Net2WiderNet.widen(teacher.network, widths, Net2WiderNet.Options.defaults(seed)), studentCfg)) {
+                add(points, WIDER, "net2net", seed, s.metrics, 0, 0);
+            }
+            try (Trained s = plan.train("wider/random_pad", seed, () -> pad(teacher.network, widths, seed), studentCfg)) {
+                add(points, WIDER, "random_pad", seed, s.metrics, 0, 0);
+            }
+            try (Trained fullNet = plan.train("wider/random_init", seed, () -> init(full, seed + 1000), scratchCfg)) {
+                add(points, WIDER, "random_init", seed, fullNet.metrics, 0, 0);
+                // Deeper: the full-width net trained from scratch with the teacher's schedule is the teacher.
+                teacherFinal.put(DEEPER + "/" + seed, fullNet.finalAccuracy());
+                add(points, DEEPER, "teacher", seed, fullNet.metrics, 0, 0);
+                try (Trained s = plan.train("deeper/net2net", seed, () -> deepen(fullNet.network, plan.statsBatch), studentCfg)) {
+                    add(points, DEEPER, "net2net", seed, s.metrics, 0, 0);
+                }
+            }
+            Architecture deeperArch;
+            try (Network probe = deepen(init(full, 0), plan.statsBatch)) {
+                deeperArch = probe.architecture();
+            }
+            try (Trained scratch = plan.train("deeper/random_init", seed, () -> init(deeperArch, seed + 2000), scratchCfg)) {
+                add(points, DEEPER, "random_init", seed, scratch.metrics, 0, 0);
+                // Design space: the same deeper, wider net from scratch, against growing the small teacher.
+                add(points, DESIGN, "random_init", seed, scratch.metrics, 0, 0);
+            }
+            teacherFinal.put(DESIGN + "/" + seed, teacher.finalAccuracy());
+            add(points, DESIGN, "teacher", seed, teacher.metrics, 0, 0);
+            try (Trained s = plan.train("design_space/net2net", seed, () -> {
+                try (Network wide = Net2WiderNet.widen(teacher.network, widths, Net2WiderNet.Options.defaults(seed))) {
+                    return deepen(wide, plan.statsBatch);
+                }
+            }, studentCfg)) {
+                // The grown student's cost includes its teacher's training.
+                add(points, DESIGN, "net2net", seed, s.metrics, teacher.examples(), teacher.seconds());
+            }
+        }
+    }
+
+    /** Random pad of each layer in turn, with the seed offset per layer. */
+    static Network pad(Network teacher, Map<String, Integer> widths, long seed) {
+        Network current = teacher;
+        int k = 0;
+        for (String layer : List.of("conv1", "conv2", "fc1")) {
+            Network next = RandomPad.pad(current, layer, widths.get(layer), seed * 31 + k++);
+            if (current != teacher) {
+                current.close();
+            }
+            current = next;
+        }
+        return current;
+    }
+
+    /** Identity conv 3x3 + batchnorm + relu after relu1 and relu2; identity dense + relu after relu3. */
+    static Network deepen(Network teacher, NDArray stats) {
+        Network a = Net2DeeperNet.deepen(teacher, "relu1", new Net2DeeperNet.Options(3, true, stats, null));
+        Network b = Net2DeeperNet.deepen(a, "relu2", new Net2DeeperNet.Options(3, true, stats, null));
+        a.close();
+        Network d = Net2DeeperNet.deepen(b, "relu3", new Net2DeeperNet.Options(1, false, null, null));
+        b.close();
+        return d;
+    }
+
+    static Network init(Architecture arch, long seed) {
+        JsonObject step = new JsonObject();
+        step.addProperty("op", "init");
+        step.addProperty("seed", seed);
+        return Initialization.random(arch, seed, step);
+    }
+
+    static void add(List<CurvePoint> points, String experiment, String method, int seed, List<EpochMetrics> metrics,
+                    long examplesOffset, double secondsOffset) {
+        for (EpochMetrics m : metrics) {
+            long ex = m.examples() + examplesOffset;
+            double s = m.seconds() + secondsOffset;
+            if (m.testAccuracy() != null) {
+                points.add(new CurvePoint(experiment, method, seed, m.epoch(), ex, s, CurvePoint.TEST_ACCURACY, m.testAccuracy()));
+            }
+            points.add(new CurvePoint(experiment, method, seed, m.epoch(), ex, s, CurvePoint.TEST_LOSS, m.testLoss()));
+            if (!Double.isNaN(m.trainLoss())) {
+                points.add(new CurvePoint(experiment, method, seed, m.epoch(), ex, s, CurvePoint.TRAIN_LOSS, m.trainLoss()));
+            }
+        }
+    }
+
+    /** A trained network and its curve. */
+    static final class Trained implements AutoCloseable {
+        final Network network;
+        final List<EpochMetrics> metrics;
+
+        Trained(Network network, List<EpochMetrics> metrics) {
+            this.network = network;
+            this.metrics = metrics;
+        }
+
+        double finalAccuracy() {
+            return metrics.get(metrics.size() - 1).testAccuracy();
+        }
+
+        long examples() {
+            return metrics.get(metrics.size() - 1).examples();
+        }
+
+        double seconds() {
+            return metrics.get(metrics.size() - 1).seconds();
+        }
+
+        @Override
+        public void close() {
+            network.close();
+        }
+    }
+
+    /** The runs of a replication, their directories, progress and ETA. */
+    static final class Plan {
+        final Config config;
+        final Splits data;
+        final NDArray statsBatch;
+        final NDManager manager = NDManager.newBaseManager();
+        final int totalRuns;
+        int done;
+        long examplesDone;
+        final long examplesTotal;
+        final long startNanos = System.nanoTime();
+
+        Plan(Config config, Splits data) {
+            this.config = config;
+            this.data = data;
+            Profile p = config.profile();
+            // per seed: the small teacher, then six runs of the student budget (three wider, the
+            // full-width network that is also the deeper teacher, two deeper-and-wider)
+            totalRuns = 7 * config.seeds();
+            long n = data.train().size();
+            examplesTotal = config.seeds() * n * (p.teacherEpochs() + 6L * p.studentEpochs());
+            int statsSamples = Math.min(512, data.train().size());
+            float[] x = new float[statsSamples * data.train().sampleLength()];
+            int[] idx = new int[statsSamples];
+            for (int i = 0; i < statsSamples; i++) {
+                idx[i] = i;
+            }
+            data.train().copyFeatures(idx, x);
+            statsBatch = manager.create(x, new Shape(statsSamples, 1, 28, 28));
+        }
+
+        /** Trains a network (or resumes or reloads its finished run) in {@code out/runs/<name>/seed<k>}. */
+        Trained train(String name, int seed, Supplier<Network> make, TrainConfig cfg) {
+            Path dir = config.out().resolve("runs").resolve(name).resolve("seed" + seed);
+            done++;
+            String label = "[" + done + "/" + totalRuns + "] " + name + " seed " + seed;
+            Trainer.Options options = Trainer.Options.quiet()
+                    .withOut(dir, true)
+                    .withData("fashion-mnist (" + data.train().size() + " train, " + data.test().size() + " test)",
+                            FashionMnist.rawPreprocessing().toJson())
+                    .withProgress(new Labelled(label, cfg.epochs()));
+            Trainer.Result r;
+            if (config.resume() && Trainer.isFinished(dir)) {
+                config.log().accept(label + ": finished earlier, reading " + dir);
+                r = Trainer.load(dir);
+            } else if (config.resume() && Files.isRegularFile(dir.resolve(Checkpoint.STATE))) {
+                config.log().accept(label + ": resuming from " + dir);
+                r = Trainer.resume(data, null, options);
+            } else {
+                try (Network fresh = make.get()) {
+                    r = Trainer.train(fresh, data, cfg, options);
+                }
+            }
+            examplesDone += (long) cfg.epochs() * data.train().size();
+            return new Trained(r.network(), r.metrics());
+        }
+
+        /** Prefixes each epoch with the run's place in the plan and an ETA for the whole replication. */
+        final class Labelled implements Progress {
+            final String label;
+            final Progress inner = Progress.console(System.err);
+
+            Labelled(String label, int epochs) {
+                this.label = label;
+            }
+
+            @Override
+            public void startEpoch(int epoch, int epochs, int batches) {
+                double elapsed = (System.nanoTime() - startNanos) / 1e9;
+                String eta = examplesDone == 0 ? "" : String.format(", ETA %s", duration(elapsed / examplesDone * (examplesTotal - examplesDone)));
+                config.log().accept(String.format("%s: epoch %d/%d (elapsed %s%s)", label, epoch + 1, epochs, duration(elapsed), eta));
+                inner.startEpoch(epoch, epochs, batches);
+            }
+
+            @Override
+            public void batch(int doneBatches, double meanLoss) {
+                inner.batch(doneBatches, meanLoss);
+            }
+
+            @Override
+            public void endEpoch() {
+                inner.endEpoch();
+            }
+        }
+    }
+
+    static String duration(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 3600 ? String.format("%dh%02dm", s / 3600, s / 60 % 60) : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
+    }
+}
