@@ -47,7 +47,7 @@ final class DeepenCommand implements Callable<Integer> {
     public Integer call() {
         ModelArgs.refuseExisting(out, force);
         try (Network teacher = ModelFiles.load(model); NDManager manager = NDManager.newBaseManager()) {
-            NDArray stats = batchnorm ? check.inputs(manager, teacher, check.seed() + 1) : null;
+            NDArray stats = batchnorm ? check.statsInputs(manager, teacher, check.seed() + 1) : null;
             try (Network student = Net2DeeperNet.deepen(teacher, after,
                     new Net2DeeperNet.Options(kernel, batchnorm, stats, name)).withSource(model.toString())) {
                 JsonObject result = Transforms.report(teacher, student, check, "deepened");

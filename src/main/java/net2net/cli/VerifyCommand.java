@@ -26,17 +26,24 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the random inputs. Default: ${DEFAULT-VALUE}.")
     long seed;
 
+    @Option(names = "--data", paramLabel = "seed|fashion-mnist",
+            description = "Compare on real test samples, preprocessed as the teacher records, instead of random inputs.")
+    String data;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Directory with the Fashion-MNIST files (see `train --help`).")
+    Path dataDir;
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
     @Override
     public Integer call() {
         try (Network t = ModelFiles.load(teacher); Network s = ModelFiles.load(student); NDManager m = NDManager.newBaseManager()) {
-            Verification.Result r = Verification.compare(t, s, Verification.randomInputs(m, t.architecture().input(), samples, seed));
+            Verification.Result r = Verification.compare(t, s, CheckInputs.load(m, t, data, dataDir, samples, seed, false));
             JsonObject o = new JsonObject();
             o.addProperty("teacher", teacher.toString());
             o.addProperty("student", student.toString());
-            o.addProperty("inputs", samples + " random standard-normal inputs, seed " + seed);
+            o.addProperty("inputs", CheckInputs.describe(data, samples) + ", seed " + seed);
             addResult(o, r);
             o.addProperty("tolerance", Verification.TOLERANCE);
             o.addProperty("exact", r.exact());

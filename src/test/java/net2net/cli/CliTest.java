@@ -63,6 +63,28 @@ class CliTest {
     }
 
     @Test
+    void realDataForChecksAndBatchnormStatistics() {
+        assertEquals(0, run("init", "--arch", "fashionnet", "--width-mult", "0.5477", "--out", p("t0")).code());
+        Run train = run("train", "--model", p("t0"), "--data", "fashion-mnist", "--limit", "1000", "--test-limit", "500",
+                "--epochs", "1", "--out", p("t"));
+        assertEquals(0, train.code(), train.err());
+        Run widen = run("widen", "--model", p("t"), "--layer", "conv2", "--width", "64", "--data", "fashion-mnist", "--out", p("w"), "--json");
+        assertEquals(0, widen.code(), widen.err());
+        assertTrue(widen.out().contains("fashion-mnist samples"), widen.out());
+        Run deepen = run("deepen", "--model", p("w"), "--after", "relu2", "--batchnorm", "--data", "fashion-mnist", "--out", p("d"), "--json");
+        assertEquals(0, deepen.code(), deepen.err());
+        Run verify = run("verify", "--teacher", p("t"), "--student", p("d"), "--data", "fashion-mnist", "--json");
+        assertEquals(0, verify.code(), verify.err());
+        JsonObject v = JsonParser.parseString(verify.out()).getAsJsonObject();
+        assertTrue(v.get("max_rel_diff").getAsDouble() <= 1e-5, verify.out());
+        // Training mode is reported; it is only close when the teacher's own batchnorm running
+        // statistics match batch statistics (not after 8 training steps, as here).
+        assertTrue(Double.isFinite(v.get("train_max_rel_diff").getAsDouble()), verify.out());
+        Run bad = run("verify", "--teacher", p("t"), "--student", p("d"), "--data", "seed");
+        assertEquals(2, bad.code(), bad.err());
+    }
+
+    @Test
     void verifyExitsOneForADifferentFunction() {
         run("init", "--arch", "mlp-seed", "--out", p("a"));
         run("pad", "--model", p("a"), "--layer", "fc1", "--width", "20", "--out", p("b"));
