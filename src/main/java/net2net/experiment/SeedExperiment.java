@@ -210,6 +210,8 @@ public final class SeedExperiment {
         } finally {
             if (curves != null) {
                 curves.add(new Curve(method, points));
+                points.stream().filter(m -> m.epoch() == 1).findFirst()
+                        .ifPresent(m -> o.addProperty(key + "_loss_after_1_epoch", m.testLoss()));
             }
         }
     }
@@ -287,11 +289,11 @@ public final class SeedExperiment {
         row(sb, "Net2WiderNet 10->20: max |student - teacher|", pr, "wider_max_abs_diff");
         row(sb, "the notebook's widening: max |student - teacher|", pr, "notebook_wider_max_abs_diff");
         row(sb, "Net2DeeperNet after relu1: max |student - teacher|", pr, "deeper_max_abs_diff");
-        sb.append(String.format("  %-52s %12s %12s%n", "test MSE", "at start", "trained"));
-        pair(sb, "wider student (Net2WiderNet)", pr, "wider_start_loss", "wider_trained_loss");
-        pair(sb, "wider, random initialisation", pr, "random_init_wider_start_loss", "random_init_wider_loss");
-        pair(sb, "deeper student (Net2DeeperNet)", pr, "deeper_start_loss", "deeper_trained_loss");
-        pair(sb, "deeper, random initialisation", pr, "random_init_deeper_start_loss", "random_init_deeper_loss");
+        sb.append(String.format("  %-52s %12s %12s %12s%n", "test MSE", "at start", "1 epoch", "trained"));
+        pair(sb, "wider student (Net2WiderNet)", pr, "wider");
+        pair(sb, "wider, random initialisation", pr, "random_init_wider");
+        pair(sb, "deeper student (Net2DeeperNet)", pr, "deeper");
+        pair(sb, "deeper, random initialisation", pr, "random_init_deeper");
         return sb.toString();
     }
 
@@ -299,8 +301,11 @@ public final class SeedExperiment {
         sb.append(String.format("  %-52s %12.4g%n", label, o.get(key).getAsDouble()));
     }
 
-    private static void pair(StringBuilder sb, String label, JsonObject o, String start, String end) {
-        sb.append(String.format("  %-52s %12.4g %12.4g%n", label, o.get(start).getAsDouble(), o.get(end).getAsDouble()));
+    /** Start, after-one-epoch and final test MSE of one method (keys {@code <method>_start_loss}, ...). */
+    private static void pair(StringBuilder sb, String label, JsonObject o, String method) {
+        String end = method.startsWith("random_init") ? method + "_loss" : method + "_trained_loss";
+        sb.append(String.format("  %-52s %12.4g %12.4g %12.4g%n", label, o.get(method + "_start_loss").getAsDouble(),
+                o.get(method + "_loss_after_1_epoch").getAsDouble(), o.get(end).getAsDouble()));
     }
 
 }
