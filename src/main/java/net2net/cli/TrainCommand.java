@@ -49,7 +49,7 @@ final class TrainCommand implements Callable<Integer> {
     Integer batch;
 
     @Option(names = "--schedule", paramLabel = "none|step|cosine",
-            description = "Learning-rate schedule: none; step (x0.1 at 50% and 75% of the epochs); cosine (to 0, per batch). Default: none.")
+            description = "Learning-rate schedule: none; step (x0.1 at 50%% and 75%% of the epochs); cosine (to 0, per batch). Default: none.")
     String schedule;
 
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the batch order and dropout. Default: 0.")
