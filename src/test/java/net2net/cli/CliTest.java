@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -18,24 +16,8 @@ class CliTest {
     @TempDir
     Path tmp;
 
-    record Run(int code, String out, String err) {}
-
-    static Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true));
-            System.setErr(new PrintStream(e, true));
-            Output.redirect(System.out, System.err);
-            int code = Main.run(args);
-            return new Run(code, o.toString(), e.toString());
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-            Output.redirect(out, err);
-        }
+    static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     String p(String name) {
@@ -48,16 +30,16 @@ class CliTest {
         assertEquals(0, run("widen", "--model", p("t"), "--layer", "conv1", "--width", "32", "--out", p("s1")).code());
         assertEquals(0, run("widen", "--model", p("s1"), "--layer", "conv2", "--width", "64", "--out", p("s2")).code());
         assertEquals(0, run("widen", "--model", p("s2"), "--layer", "fc1", "--width", "128", "--out", p("s3")).code());
-        Run deepen = run("deepen", "--model", p("s3"), "--after", "relu1", "--batchnorm", "--out", p("s4"), "--json");
+        CliRun deepen = run("deepen", "--model", p("s3"), "--after", "relu1", "--batchnorm", "--out", p("s4"), "--json");
         assertEquals(0, deepen.code(), deepen.err());
         JsonObject d = JsonParser.parseString(deepen.out()).getAsJsonObject();
         assertTrue(d.get("max_rel_diff").getAsDouble() <= 1e-5);
-        Run verify = run("verify", "--teacher", p("t"), "--student", p("s4"), "--json");
+        CliRun verify = run("verify", "--teacher", p("t"), "--student", p("s4"), "--json");
         assertEquals(0, verify.code(), verify.err());
         JsonObject v = JsonParser.parseString(verify.out()).getAsJsonObject();
         assertTrue(v.get("max_rel_diff").getAsDouble() <= 1e-5, verify.out());
         assertTrue(v.has("train_max_rel_diff"));
-        Run info = run("info", "--model", p("s4"), "--json");
+        CliRun info = run("info", "--model", p("s4"), "--json");
         JsonObject i = JsonParser.parseString(info.out()).getAsJsonObject();
         assertEquals(5, i.getAsJsonArray("history").size());
     }
@@ -65,22 +47,22 @@ class CliTest {
     @Test
     void realDataForChecksAndBatchnormStatistics() {
         assertEquals(0, run("init", "--arch", "fashionnet", "--width-mult", "0.5477", "--out", p("t0")).code());
-        Run train = run("train", "--model", p("t0"), "--data", "fashion-mnist", "--limit", "1000", "--test-limit", "500",
+        CliRun train = run("train", "--model", p("t0"), "--data", "fashion-mnist", "--limit", "1000", "--test-limit", "500",
                 "--epochs", "1", "--out", p("t"));
         assertEquals(0, train.code(), train.err());
-        Run widen = run("widen", "--model", p("t"), "--layer", "conv2", "--width", "64", "--data", "fashion-mnist", "--out", p("w"), "--json");
+        CliRun widen = run("widen", "--model", p("t"), "--layer", "conv2", "--width", "64", "--data", "fashion-mnist", "--out", p("w"), "--json");
         assertEquals(0, widen.code(), widen.err());
         assertTrue(widen.out().contains("fashion-mnist samples"), widen.out());
-        Run deepen = run("deepen", "--model", p("w"), "--after", "relu2", "--batchnorm", "--data", "fashion-mnist", "--out", p("d"), "--json");
+        CliRun deepen = run("deepen", "--model", p("w"), "--after", "relu2", "--batchnorm", "--data", "fashion-mnist", "--out", p("d"), "--json");
         assertEquals(0, deepen.code(), deepen.err());
-        Run verify = run("verify", "--teacher", p("t"), "--student", p("d"), "--data", "fashion-mnist", "--json");
+        CliRun verify = run("verify", "--teacher", p("t"), "--student", p("d"), "--data", "fashion-mnist", "--json");
         assertEquals(0, verify.code(), verify.err());
         JsonObject v = JsonParser.parseString(verify.out()).getAsJsonObject();
         assertTrue(v.get("max_rel_diff").getAsDouble() <= 1e-5, verify.out());
         // Training mode is reported; it is only close when the teacher's own batchnorm running
         // statistics match batch statistics (not after 8 training steps, as here).
         assertTrue(Double.isFinite(v.get("train_max_rel_diff").getAsDouble()), verify.out());
-        Run bad = run("verify", "--teacher", p("t"), "--student", p("d"), "--data", "seed");
+        CliRun bad = run("verify", "--teacher", p("t"), "--student", p("d"), "--data", "seed");
         assertEquals(2, bad.code(), bad.err());
     }
 
@@ -88,7 +70,7 @@ class CliTest {
     void verifyExitsOneForADifferentFunction() {
         run("init", "--arch", "mlp-seed", "--out", p("a"));
         run("pad", "--model", p("a"), "--layer", "fc1", "--width", "20", "--out", p("b"));
-        Run verify = run("verify", "--teacher", p("a"), "--student", p("b"));
+        CliRun verify = run("verify", "--teacher", p("a"), "--student", p("b"));
         assertEquals(1, verify.code(), verify.out());
         assertTrue(verify.out().contains("DIFFERENT"));
     }
@@ -115,7 +97,7 @@ class CliTest {
                 {"frobnicate"},
         };
         for (String[] args : bad) {
-            Run r = run(args);
+            CliRun r = run(args);
             assertEquals(2, r.code(), String.join(" ", args) + " -> " + r.err());
             assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
             assertTrue(r.err().startsWith("net2net: error: "), r.err());
@@ -131,13 +113,13 @@ class CliTest {
     void badArchitectureJson() throws Exception {
         Path f = tmp.resolve("a.json");
         Files.writeString(f, "{\"input\": [4], \"layers\": [{\"type\": \"dense\", \"units\": 3}, {\"type\": \"conv2d\", \"filters\": 2}]}");
-        Run r = run("init", "--arch", f.toString(), "--out", p("x"));
+        CliRun r = run("init", "--arch", f.toString(), "--out", p("x"));
         assertEquals(2, r.code());
         assertTrue(r.err().contains("conv2d needs an image"), r.err());
         Files.writeString(f, "{\"input\": [4], \"layers\": [{\"type\": \"dense\", \"units\": 3}, {\"type\": \"relu\"}, {\"units\": 1, \"type\": \"dense\", \"bias\": false}]}");
         r = run("init", "--arch", f.toString(), "--out", p("ok"));
         assertEquals(0, r.code(), r.err());
-        Run info = run("info", "--model", p("ok"), "--json");
+        CliRun info = run("info", "--model", p("ok"), "--json");
         assertTrue(info.out().contains("\"dense1\"") && info.out().contains("\"relu1\"") && info.out().contains("\"dense2\""), info.out());
     }
 }

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,24 +17,8 @@ class TrainCliTest {
     @TempDir
     Path tmp;
 
-    record Run(int code, String out, String err) {}
-
-    static Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true));
-            System.setErr(new PrintStream(e, true));
-            Output.redirect(System.out, System.err);
-            int code = Main.run(args);
-            return new Run(code, o.toString(), e.toString());
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-            Output.redirect(out, err);
-        }
+    static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     String p(String name) {
@@ -46,7 +28,7 @@ class TrainCliTest {
     @Test
     void trainThenEvaluate() throws Exception {
         assertEquals(0, run("init", "--arch", "mlp-seed", "--out", p("m")).code());
-        Run train = run("train", "--model", p("m"), "--data", "seed", "--standardize", "--epochs", "3", "--lr", "0.01",
+        CliRun train = run("train", "--model", p("m"), "--data", "seed", "--standardize", "--epochs", "3", "--lr", "0.01",
                 "--batch", "32", "--out", p("t"), "--json");
         assertEquals(0, train.code(), train.err());
         JsonObject t = JsonParser.parseString(train.out()).getAsJsonObject();
@@ -62,15 +44,15 @@ class TrainCliTest {
         assertEquals("train", model.getAsJsonArray("history").get(1).getAsJsonObject().get("op").getAsString());
 
         // evaluate uses the recorded standardisation without being told: same loss as training reported
-        Run eval = run("evaluate", "--model", p("t"), "--data", "seed", "--json");
+        CliRun eval = run("evaluate", "--model", p("t"), "--data", "seed", "--json");
         assertEquals(0, eval.code(), eval.err());
         JsonObject e = JsonParser.parseString(eval.out()).getAsJsonObject();
         assertEquals(t.get("test_loss").getAsDouble(), e.get("loss").getAsDouble(), 1e-6);
 
-        Run more = run("train", "--resume", "--data", "seed", "--epochs", "4", "--out", p("t"), "--json");
+        CliRun more = run("train", "--resume", "--data", "seed", "--epochs", "4", "--out", p("t"), "--json");
         assertEquals(0, more.code(), more.err());
         assertEquals(4, JsonParser.parseString(more.out()).getAsJsonObject().get("epochs").getAsDouble());
-        Run changed = run("train", "--resume", "--data", "seed", "--epochs", "5", "--lr", "0.5", "--out", p("t"));
+        CliRun changed = run("train", "--resume", "--data", "seed", "--epochs", "5", "--lr", "0.5", "--out", p("t"));
         assertEquals(2, changed.code());
         assertTrue(changed.err().contains("was trained with --lr 0.01"), changed.err());
     }
@@ -89,8 +71,8 @@ class TrainCliTest {
         assertBad("has no train_state.json", "train", "--resume", "--data", "seed", "--out", p("m"));
     }
 
-    Run assertBad(String message, String... args) {
-        Run r = run(args);
+    CliRun assertBad(String message, String... args) {
+        CliRun r = run(args);
         assertEquals(2, r.code(), r.err());
         assertTrue(r.out().isEmpty(), r.out());
         assertEquals(1, r.err().lines().count(), r.err());
