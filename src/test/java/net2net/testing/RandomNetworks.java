@@ -62,7 +62,8 @@ public final class RandomNetworks {
         Network n = Initialization.random(arch, rng.nextLong(), new JsonObject());
         for (Map.Entry<String, NDArray> e : n.weights().entrySet()) {
             String key = e.getKey();
-            boolean bn = arch.layer(key.substring(0, key.lastIndexOf('.'))) instanceof Layer.BatchNorm;
+            String prefix = key.substring(0, key.lastIndexOf('.'));
+            boolean bn = arch.layer(prefix.substring(prefix.lastIndexOf('.') + 1)) instanceof Layer.BatchNorm;
             if (bn) {
                 float[] v = new float[Math.toIntExact(e.getValue().size())];
                 for (int i = 0; i < v.length; i++) {
