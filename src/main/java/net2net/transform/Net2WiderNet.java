@@ -67,8 +67,9 @@ public final class Net2WiderNet {
                                 + path.writerNames() + "; give that stream one width, naming any one of them");
                     }
                 }
-                Architecture wider = path.widened(arch, e.getKey(), e.getValue());
-                int[] g = mapping(path.units(), e.getValue(), rng);
+                int q = path.streamWidth(e.getKey(), e.getValue());
+                Architecture wider = path.widened(arch, q);
+                int[] g = mapping(path.units(), q, rng);
                 widenWeights(path, g, weights, options, rng, scratch);
                 if (path.writers().size() > 1) {
                     JsonArray writers = new JsonArray();

@@ -23,9 +23,10 @@ public final class RandomPad {
     public static Network pad(Network teacher, String layer, int width, long seed) {
         Architecture arch = teacher.architecture();
         WideningPath path = WideningPath.find(arch, layer);
-        Architecture wider = path.widened(arch, layer, width);
+        int q = path.streamWidth(layer, width);
+        Architecture wider = path.widened(arch, q);
         SplittableRandom rng = new SplittableRandom(seed);
-        int added = width - path.units();
+        int added = q - path.units();
         NDManager manager = NDManager.newBaseManager();
         try (NDManager scratch = manager.newSubManager()) {
             Map<String, NDArray> weights = new LinkedHashMap<>(teacher.weights());

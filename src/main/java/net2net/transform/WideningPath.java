@@ -43,6 +43,23 @@ import net2net.spec.Layer;
 record WideningPath(List<Site> writers, List<Site> batchnorms, List<Site> readers, List<String> residuals, int units) {
 
     /**
+     * The new number of units for a width asked of the named writer, in its own units: a dense
+     * writer behind a flatten has H*W outputs per channel of the stream it writes.
+     */
+    int streamWidth(String named, int width) {
+        int block = writers.stream().filter(w -> w.name().equals(named)).mapToInt(Site::block).findFirst().orElse(1);
+        if (width < units * block) {
+            throw new Net2NetException("cannot narrow '" + named + "' from " + units * block + " to " + width
+                    + "; Net2WiderNet only grows a layer: give a width of at least " + units * block);
+        }
+        if (width % block != 0) {
+            throw new Net2NetException("'" + named + "' writes a stream of " + units + " channels of " + block
+                    + " entries each (H*W before the flatten); give a width that is a multiple of " + block);
+        }
+        return width / block;
+    }
+
+    /**
      * A layer the widening touches.
      *
      * @param key   its state_dict prefix ({@code res1.body.res1_conv2})
@@ -56,23 +73,25 @@ record WideningPath(List<Site> writers, List<Site> batchnorms, List<Site> reader
             throw new Net2NetException("layer '" + layerName + "' is a " + start.layer().kind()
                     + "; only dense and conv2d layers can be widened: " + widenable(arch));
         }
+        // Climb while the units leave the list they are made in: a layer whose units are still
+        // carried at the end of a residual body writes into that block's addition, so the stream
+        // entering the block (from the dense/conv that starts it) is what must be widened.
         Located origin = start;
-        if (new Walk(arch).from(start.parent(), start.index() + 1, 1)) {
-            // Nothing in its own list reads the units: they leave the list.
-            if (start.topLevel()) {
-                throw new Net2NetException("layer '" + layerName + "' is the output layer (no dense or conv2d consumes its units), "
-                        + "so widening it would change the output shape; widen a hidden layer: " + widenable(arch));
+        Walk probe = new Walk(arch);
+        while (probe.from(origin.parent(), origin.index() + 1, 1)) {
+            if (origin.topLevel()) {
+                throw new Net2NetException(origin == start
+                        ? "layer '" + layerName + "' is the output layer (no dense or conv2d consumes its units), "
+                                + "so widening it would change the output shape; widen a hidden layer: " + widenable(arch)
+                        : "the units of '" + layerName + "' reach the network output through residual blocks " + probe.residuals
+                                + " (no dense or conv2d consumes them), so widening would change the output shape; widen a hidden layer: "
+                                + widenable(arch));
             }
-            // The last dense/conv of a residual body writes into its block's addition: widen that stream.
-            origin = streamOrigin(arch, start.parent(), layerName);
+            origin = streamOrigin(arch, origin.parent(), layerName);
         }
         Walk walk = new Walk(arch);
         walk.writers.add(site(origin, 1));
-        if (walk.from(origin.parent(), origin.index() + 1, 1)) {
-            throw new Net2NetException("the units of '" + layerName + "' reach the network output through residual blocks "
-                    + walk.residuals + " (no dense or conv2d consumes them), so widening would change the output shape; "
-                    + "widen a hidden layer: " + widenable(arch));
-        }
+        walk.from(origin.parent(), origin.index() + 1, 1);
         return new WideningPath(List.copyOf(walk.writers), List.copyOf(walk.batchnorms), List.copyOf(walk.readers),
                 List.copyOf(walk.residuals), width(origin.layer()));
     }
@@ -186,12 +205,8 @@ record WideningPath(List<Site> writers, List<Site> batchnorms, List<Site> reader
         return names.isEmpty() ? "this network has no hidden dense or conv2d layer" : "widenable layers are " + String.join(", ", names);
     }
 
-    /** Checks the target width; returns the architecture with every writer at that width. */
-    Architecture widened(Architecture arch, String named, int width) {
-        if (width < units) {
-            throw new Net2NetException("cannot narrow '" + named + "' from " + units + " to " + width
-                    + "; Net2WiderNet only grows a layer: give a width of at least " + units);
-        }
+    /** The architecture with every writer at {@code width} units (a {@link #streamWidth}). */
+    Architecture widened(Architecture arch, int width) {
         Map<String, Layer> wider = new LinkedHashMap<>();
         for (Site w : writers) {
             Layer layer = arch.layer(w.name());
