@@ -80,7 +80,7 @@ record WideningPath(List<Site> writers, List<Site> batchnorms, List<Site> reader
         Walk probe = new Walk(arch);
         while (probe.from(origin.parent(), origin.index() + 1, 1)) {
             if (origin.topLevel()) {
-                throw new Net2NetException(origin == start
+                throw new Net2NetException(origin == start && probe.residuals.isEmpty()
                         ? "layer '" + layerName + "' is the output layer (no dense or conv2d consumes its units), "
                                 + "so widening it would change the output shape; widen a hidden layer: " + widenable(arch)
                         : "the units of '" + layerName + "' reach the network output through residual blocks " + probe.residuals
