@@ -19,7 +19,8 @@ import net2net.spec.Architecture;
  * A mapping g sends each new unit j to a random existing unit (g(j) = j for j &lt; n). The producer's
  * rows and every batchnorm in between are gathered with g; the consumer's columns are gathered
  * with g and divided by count[g(j)], the number of replicas of that unit, so the replicas'
- * contributions sum to the original one.
+ * contributions sum to the original one. Across residual blocks the units are a stream with
+ * several writers and readers, all widened with the one g (see {@link WideningPath} for why).
  */
 public final class Net2WiderNet {
     private Net2WiderNet() {}
