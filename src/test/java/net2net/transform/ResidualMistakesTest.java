@@ -128,6 +128,23 @@ class ResidualMistakesTest {
         }
     }
 
+    @Test
+    void randomPadOfAStreamPadsEveryWriterAndReader() {
+        try (Network t = teacher(); Network s = RandomPad.pad(t, "res1_conv2", Q, 2)) {
+            assertEquals(new Shape(Q, 1, 3, 3), s.weight("conv1.weight").getShape());
+            assertEquals(new Shape(Q), s.weight("res1.body.res1_bn2.running_var").getShape());
+            assertEquals(new Shape(Q, N, 3, 3), s.weight("res1.body.res1_conv2.weight").getShape());
+            assertEquals(new Shape(N, Q, 3, 3), s.weight("res1.body.res1_conv1.weight").getShape());
+            assertEquals(new Shape(35, Q, 3, 3), s.weight("conv2.weight").getShape());
+            float[][] tr = KnownMistakesTest.rows(t.weight("res1.body.res1_conv2.weight"));
+            float[][] sr = KnownMistakesTest.rows(s.weight("res1.body.res1_conv2.weight"));
+            for (int j = 0; j < N; j++) {
+                assertArrayEquals(tr[j], sr[j], "old units keep their weights");
+            }
+            assertFalse(relDiff(t, s) <= Verification.TOLERANCE, "random pad changes the function");
+        }
+    }
+
     /** Which teacher row each student row copies. */
     static int[] mappingOf(NDArray teacher, NDArray student) {
         float[][] tr = KnownMistakesTest.rows(teacher);
