@@ -2,6 +2,8 @@
 
 Needs only torch and the standard library. Module names are the net2net layer names, so the
 weights load with load_state_dict(strict=True) under their own names (conv1.weight, bn1.running_var).
+A residual layer is a Residual module whose body is an nn.Sequential of its layers, so its
+parameters are named res1.body.res1_conv1.weight, as PyTorch names them.
 
     import net2net_torch
     model = net2net_torch.load("runs/student")    # eval mode
@@ -59,13 +61,42 @@ def write_safetensors(path, tensors):
     Path(path).write_bytes(struct.pack("<Q", len(text)) + text + b"".join(chunks))
 
 
+class Residual(nn.Module):
+    """activation(x + body(x)); activation is an nn.Module or None (no activation after the addition)."""
+
+    def __init__(self, body, activation=None):
+        super().__init__()
+        self.body = body
+        self.activation = activation
+
+    def forward(self, x):
+        y = x + self.body(x)
+        return y if self.activation is None else self.activation(y)
+
+
+ACTIVATIONS = {None: lambda: None, "relu": nn.ReLU, "tanh": nn.Tanh}
+
+
 def build(architecture):
     """An untrained nn.Sequential for a net2net architecture, walking the shapes (without batch)."""
-    shape = tuple(architecture["input"])
+    model, _ = build_layers(architecture["layers"], tuple(architecture["input"]))
+    return model
+
+
+def build_layers(layers, shape):
+    """nn.Sequential of the layers (named by their names) and the shape it outputs."""
     modules = OrderedDict()
-    for layer in architecture["layers"]:
+    for layer in layers:
         kind = layer["type"]
-        if kind == "dense":
+        if kind == "residual":
+            body, out = build_layers(layer["body"], shape)
+            if out != shape:
+                raise ValueError(f"residual {layer['name']!r}: body output {out} differs from its input {shape}")
+            activation = layer.get("activation")
+            if activation not in ACTIVATIONS:
+                raise ValueError(f"residual {layer['name']!r}: unknown activation {activation!r}")
+            module = Residual(body, ACTIVATIONS[activation]())
+        elif kind == "dense":
             module = nn.Linear(shape[0], layer["units"], bias=layer.get("bias", True))
             shape = (layer["units"],)
         elif kind == "conv2d":
@@ -90,7 +121,7 @@ def build(architecture):
         else:
             raise ValueError(f"unknown layer type {kind!r} in layer {layer['name']!r}")
         modules[layer["name"]] = module
-    return nn.Sequential(modules)
+    return nn.Sequential(modules), shape
 
 
 def load(model_dir):

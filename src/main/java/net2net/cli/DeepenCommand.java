@@ -14,19 +14,28 @@ import picocli.CommandLine.Option;
 
 @Command(name = "deepen", mixinStandardHelpOptions = true,
         description = {"Net2DeeperNet: insert an identity dense or conv2d layer, then a relu, after a relu.",
-                "With --batchnorm a batchnorm sits between them, set from statistics measured on a batch of inputs."})
+                "With --batchnorm a batchnorm sits between them, set from statistics measured on a batch of inputs.",
+                "With --residual: insert an identity residual block (conv-bn-relu-conv-bn added to its input, the last batchnorm at zero)",
+                "after any layer, tanh included; --no-batchnorm gives a conv-relu-conv body whose last conv starts at zero."})
 final class DeepenCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "DIR")
     Path model;
 
-    @Option(names = "--after", required = true, paramLabel = "NAME", description = "A relu layer.")
+    @Option(names = "--after", required = true, paramLabel = "NAME", description = "A relu layer (any layer with --residual).")
     String after;
+
+    @Option(names = "--residual", description = "Insert an identity residual block instead of an identity layer.")
+    boolean residual;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of a residual body's initialisation. Default: ${DEFAULT-VALUE}.")
+    long seed;
 
     @Option(names = "--kernel", defaultValue = "3", paramLabel = "K", description = "Kernel of an inserted conv (odd). Default: ${DEFAULT-VALUE}.")
     int kernel;
 
-    @Option(names = "--batchnorm", description = "Insert a batchnorm after the new layer.")
-    boolean batchnorm;
+    @Option(names = "--batchnorm", negatable = true,
+            description = "Insert a batchnorm after the new layer (default: off; with --residual: on, the body is conv-bn-relu-conv-bn).")
+    Boolean batchnorm;
 
     @Option(names = "--name", paramLabel = "NAME", description = "Name of the new layer (default: <after>_id).")
     String name;
@@ -46,10 +55,12 @@ final class DeepenCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ModelArgs.refuseExisting(out, force);
+        boolean bn = batchnorm != null ? batchnorm : residual;
         try (Network teacher = ModelFiles.load(model); NDManager manager = NDManager.newBaseManager()) {
-            NDArray stats = batchnorm ? check.statsInputs(manager, teacher, check.seed() + 1) : null;
-            try (Network student = Net2DeeperNet.deepen(teacher, after,
-                    new Net2DeeperNet.Options(kernel, batchnorm, stats, name)).withSource(model.toString())) {
+            NDArray stats = bn && !residual ? check.statsInputs(manager, teacher, check.seed() + 1) : null;
+            Net2DeeperNet.Options options = residual ? Net2DeeperNet.Options.residual(kernel, bn, name, seed)
+                    : new Net2DeeperNet.Options(kernel, bn, stats, name);
+            try (Network student = Net2DeeperNet.deepen(teacher, after, options).withSource(model.toString())) {
                 JsonObject result = Transforms.report(teacher, student, check, "deepened");
                 ModelFiles.save(student, out, force);
                 result.addProperty("student", out.toString());

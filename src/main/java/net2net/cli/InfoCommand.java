@@ -53,10 +53,11 @@ final class InfoCommand implements Callable<Integer> {
             } else {
                 Output.OUT.printf("%s%n  input %s%n", model, arch.input());
                 Output.OUT.printf("  %-16s %-10s %-16s %12s%n", "layer", "type", "output", "parameters");
-                for (int i = 0; i < arch.layers().size(); i++) {
-                    Layer layer = arch.layers().get(i);
-                    Output.OUT.printf("  %-16s %-10s %-16s %,12d%n", layer.name(), layer.kind(), shapes.get(i),
-                            layerParameters(params, layer.name()));
+                for (Architecture.Located l : arch.all()) {
+                    // residual bodies are indented under their block
+                    String name = "  ".repeat(l.path().size() - 1) + l.name();
+                    Output.OUT.printf("  %-16s %-10s %-16s %,12d%n", name, l.layer().kind(), l.layer().outputShape(l.input()),
+                            layerParameters(params, l.key()));
                 }
                 Output.OUT.printf("  total learnable parameters: %,d%n  history:%n", arch.parameterCount());
                 network.history().forEach(step -> Output.OUT.println("    " + step));
@@ -68,7 +69,7 @@ final class InfoCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Learnable parameters of one layer (running statistics excluded). */
+    /** Learnable parameters of one layer, given its state_dict prefix (running statistics excluded). */
     static long layerParameters(Map<String, Shape> params, String layer) {
         return params.entrySet().stream()
                 .filter(e -> e.getKey().startsWith(layer + ".") && !e.getKey().contains("running_"))
@@ -86,7 +87,8 @@ final class InfoCommand implements Callable<Integer> {
     /** One line: layer widths and parameter count. */
     static String summary(Network network) {
         StringBuilder sb = new StringBuilder();
-        for (Layer l : network.architecture().layers()) {
+        for (Architecture.Located located : network.architecture().all()) {
+            Layer l = located.layer();
             if (l instanceof Layer.Dense d) {
                 sb.append(l.name()).append('=').append(d.units()).append(' ');
             } else if (l instanceof Layer.Conv2d c) {

@@ -19,7 +19,9 @@ final class Transforms {
         JsonArray changed = new JsonArray();
         Map<String, Shape> before = teacher.architecture().parameterShapes();
         for (Map.Entry<String, Shape> e : student.architecture().parameterShapes().entrySet()) {
-            String layer = e.getKey().substring(0, e.getKey().lastIndexOf('.'));
+            // the layer's own name: the last segment of its state_dict prefix (res1.body.res1_conv2)
+            String prefix = e.getKey().substring(0, e.getKey().lastIndexOf('.'));
+            String layer = prefix.substring(prefix.lastIndexOf('.') + 1);
             if (!Objects.equals(before.get(e.getKey()), e.getValue()) && !changed.toString().contains("\"" + layer + "\"")) {
                 changed.add(layer);
             }

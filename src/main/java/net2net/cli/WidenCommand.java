@@ -16,7 +16,9 @@ import picocli.CommandLine.Option;
 
 @Command(name = "widen", mixinStandardHelpOptions = true,
         description = {"Net2WiderNet: give a dense or conv2d layer more units, computing the same function.",
-                "Repeat --layer/--width to widen several layers in one call."})
+                "Repeat --layer/--width to widen several layers in one call.",
+                "A layer that writes a residual stream (the channels a skip connection carries) widens the whole stream:",
+                "every writer and reader of it, with one shared mapping; the changed layers are printed."})
 final class WidenCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "The teacher.")
     Path model;

@@ -39,8 +39,15 @@ import net2net.transform.RandomPad;
  *   <li>deeper: the full-width fashionnet grown by an identity conv+batchnorm+relu after relu1 and
  *       relu2 and an identity dense+relu after relu3, against random init of that deeper net;</li>
  *   <li>design_space: the sqrt(0.3) teacher grown to the wider and deeper net in one go, against
- *       the same net from scratch, with the teacher's own training counted in the cost.</li>
+ *       the same net from scratch, with the teacher's own training counted in the cost;</li>
+ *   <li>residual_wider: a fashionresnet at width sqrt(0.3) grown to full width (both residual
+ *       streams, the blocks' inner convs and fc1) by Net2WiderNet, one shared mapping per stream,
+ *       against random init of the full-width fashionresnet;</li>
+ *   <li>residual_deeper: the same sqrt(0.3) teacher with an identity residual block inserted after
+ *       each of its blocks, against random init of that deeper net.</li>
  * </ul>
+ * The residual experiments train on the profile's smaller residual subsets: a fashionresnet costs
+ * about four fashionnets per image.
  * Every training run is a checkpoint directory under {@code out/runs}, so an interrupted run
  * resumes without redoing finished work. Trained teachers are reused where the paper's designs
  * coincide: the deeper experiment's teacher is the wider experiment's random-init network (the
@@ -58,6 +65,8 @@ public final class Replication {
     static final String WIDER = "wider";
     static final String DEEPER = "deeper";
     static final String DESIGN = "design_space";
+    static final String RESIDUAL_WIDER = "residual_wider";
+    static final String RESIDUAL_DEEPER = "residual_deeper";
 
     public static Result run(Config c, Splits data) {
         long start = System.nanoTime();
@@ -66,6 +75,7 @@ public final class Replication {
         Map<String, Double> teacherFinal = new LinkedHashMap<>();
         for (int seed = 0; seed < c.seeds(); seed++) {
             runSeed(plan, seed, points, teacherFinal);
+            runResidual(plan, seed, points, teacherFinal);
         }
         return new Result(points, teacherFinal, (System.nanoTime() - start) / 1e9);
     }
@@ -127,6 +137,60 @@ public final class Replication {
                 add(points, DESIGN, "net2net", seed, s.metrics, teacher.examples(), teacher.seconds());
             }
         }
+    }
+
+    /** The residual experiments: a sqrt(0.3) fashionresnet teacher grown wider, and grown deeper by residual blocks. */
+    private static void runResidual(Plan plan, int seed, List<CurvePoint> points, Map<String, Double> teacherFinal) {
+        Profile p = plan.config.profile();
+        Splits data = plan.residualData;
+        TrainConfig teacherCfg = new TrainConfig(p.teacherEpochs(), p.teacherLr(), 0.9, 5e-4, p.batch(), p.teacherSchedule(), seed, 0);
+        TrainConfig scratchCfg = new TrainConfig(p.studentEpochs(), p.teacherLr(), 0.9, 5e-4, p.batch(), p.teacherSchedule(), seed, p.evalEvery());
+        TrainConfig studentCfg = new TrainConfig(p.studentEpochs(), p.studentLr(), 0.9, 5e-4, p.batch(), Schedule.NONE, seed, p.evalEvery());
+        Architecture small = Presets.get("fashionresnet", Presets.PAPER_TEACHER_WIDTH);
+        Architecture full = Presets.get("fashionresnet", 1);
+        try (Trained teacher = plan.train("residual_wider/teacher", seed, () -> init(small, seed), teacherCfg, data)) {
+            for (String exp : List.of(RESIDUAL_WIDER, RESIDUAL_DEEPER)) {
+                add(points, exp, "teacher", seed, teacher.metrics, 0, 0);
+                teacherFinal.put(exp + "/" + seed, teacher.finalAccuracy());
+            }
+            try (Trained s = plan.train("residual_wider/net2net", seed,
+                    () -> widenResidual(teacher.network, seed), studentCfg, data)) {
+                add(points, RESIDUAL_WIDER, "net2net", seed, s.metrics, 0, 0);
+            }
+            try (Trained s = plan.train("residual_wider/random_init", seed, () -> init(full, seed + 3000), scratchCfg, data)) {
+                add(points, RESIDUAL_WIDER, "random_init", seed, s.metrics, 0, 0);
+            }
+            try (Trained s = plan.train("residual_deeper/net2net", seed,
+                    () -> deepenResidual(teacher.network, seed), studentCfg, data)) {
+                add(points, RESIDUAL_DEEPER, "net2net", seed, s.metrics, 0, 0);
+            }
+            Architecture deeperArch;
+            try (Network probe = deepenResidual(init(small, 0), 0)) {
+                deeperArch = probe.architecture();
+            }
+            try (Trained s = plan.train("residual_deeper/random_init", seed, () -> init(deeperArch, seed + 4000), scratchCfg, data)) {
+                add(points, RESIDUAL_DEEPER, "random_init", seed, s.metrics, 0, 0);
+            }
+        }
+    }
+
+    /** The sqrt(0.3) fashionresnet at full width: both streams (named by their stem convs), the blocks' inner convs, fc1. */
+    static Network widenResidual(Network teacher, long seed) {
+        Map<String, Integer> widths = new LinkedHashMap<>();
+        widths.put("conv1", 32);
+        widths.put("res1_conv1", 32);
+        widths.put("conv2", 64);
+        widths.put("res2_conv1", 64);
+        widths.put("fc1", 128);
+        return Net2WiderNet.widen(teacher, widths, Net2WiderNet.Options.defaults(seed));
+    }
+
+    /** An identity residual block (conv-bn-relu-conv-bn, last batchnorm at zero) after res1 and after res2. */
+    static Network deepenResidual(Network teacher, long seed) {
+        Network a = Net2DeeperNet.deepen(teacher, "res1", Net2DeeperNet.Options.residual(3, true, null, seed));
+        Network b = Net2DeeperNet.deepen(a, "res2", Net2DeeperNet.Options.residual(3, true, null, seed + 1));
+        a.close();
+        return b;
     }
 
     /** Random pad of each layer in turn, with the seed offset per layer. */
@@ -207,6 +271,7 @@ public final class Replication {
     static final class Plan {
         final Config config;
         final Splits data;
+        final Splits residualData;
         final NDArray statsBatch;
         final NDManager manager = NDManager.newBaseManager();
         final int totalRuns;
@@ -219,11 +284,18 @@ public final class Replication {
             this.config = config;
             this.data = data;
             Profile p = config.profile();
+            Dataset rTrain = p.residualTrainLimit() > 0 && p.residualTrainLimit() < data.train().size()
+                    ? Subsets.limit(data.train(), p.residualTrainLimit(), 0) : data.train();
+            Dataset rTest = p.residualTestLimit() > 0 && p.residualTestLimit() < data.test().size()
+                    ? Subsets.testLimit(data.test(), p.residualTestLimit(), 0) : data.test();
+            residualData = new Splits(rTrain, rTest);
             // per seed: the small teacher, then six runs of the student budget (three wider, the
-            // full-width network that is also the deeper teacher, two deeper-and-wider)
-            totalRuns = 7 * config.seeds();
+            // full-width network that is also the deeper teacher, two deeper-and-wider); the
+            // residual teacher and four residual students
+            totalRuns = 12 * config.seeds();
             long n = data.train().size();
-            examplesTotal = config.seeds() * n * (p.teacherEpochs() + 6L * p.studentEpochs());
+            examplesTotal = config.seeds() * (n * (p.teacherEpochs() + 6L * p.studentEpochs())
+                    + rTrain.size() * (p.teacherEpochs() + 4L * p.studentEpochs()));
             int statsSamples = Math.min(512, data.train().size());
             float[] x = new float[statsSamples * data.train().sampleLength()];
             int[] idx = new int[statsSamples];
@@ -234,8 +306,12 @@ public final class Replication {
             statsBatch = manager.create(x, new Shape(statsSamples, 1, 28, 28));
         }
 
-        /** Trains a network (or resumes or reloads its finished run) in {@code out/runs/<name>/seed<k>}. */
         Trained train(String name, int seed, Supplier<Network> make, TrainConfig cfg) {
+            return train(name, seed, make, cfg, data);
+        }
+
+        /** Trains a network (or resumes or reloads its finished run) in {@code out/runs/<name>/seed<k>}. */
+        Trained train(String name, int seed, Supplier<Network> make, TrainConfig cfg, Splits data) {
             Path dir = config.out().resolve("runs").resolve(name).resolve("seed" + seed);
             done++;
             String label = "[" + done + "/" + totalRuns + "] " + name + " seed " + seed;

@@ -22,7 +22,13 @@ public final class ReplicationReport {
     static final Map<String, String> TITLES = Map.of(
             Replication.WIDER, "Net2WiderNet: fashionnet sqrt(0.3) width -> full width",
             Replication.DEEPER, "Net2DeeperNet: fashionnet + 3 identity layers",
-            Replication.DESIGN, "Design space: sqrt(0.3) teacher -> wider and deeper student (teacher cost included)");
+            Replication.DESIGN, "Design space: sqrt(0.3) teacher -> wider and deeper student (teacher cost included)",
+            Replication.RESIDUAL_WIDER, "Net2WiderNet across skip connections: fashionresnet sqrt(0.3) width -> full width",
+            Replication.RESIDUAL_DEEPER, "Net2DeeperNet by residual blocks: fashionresnet sqrt(0.3) + 2 identity residual blocks");
+
+    /** The Fashion-MNIST experiments, in report order. */
+    static final List<String> EXPERIMENTS = List.of(Replication.WIDER, Replication.DEEPER, Replication.DESIGN,
+            Replication.RESIDUAL_WIDER, Replication.RESIDUAL_DEEPER);
 
     /** Writes every file and returns summary.json's content. */
     public static JsonObject write(Path out, Profile profile, int seeds, Replication.Result fashion,
@@ -32,7 +38,7 @@ public final class ReplicationReport {
         MetricsCsv.write(out.resolve("metrics.csv"), points);
 
         JsonObject summary = Summary.all(fashion.points());
-        for (String exp : List.of(Replication.WIDER, Replication.DEEPER, Replication.DESIGN)) {
+        for (String exp : EXPERIMENTS) {
             JsonObject e = summary.getAsJsonObject(exp);
             double teacher = meanTeacherFinal(fashion, exp, seeds);
             e.getAsJsonObject("net2net").addProperty("teacher_final_accuracy", teacher);
@@ -50,7 +56,7 @@ public final class ReplicationReport {
         Summary.write(out.resolve("summary.json"), summary);
 
         List<Section> sections = new ArrayList<>();
-        for (String exp : List.of(Replication.WIDER, Replication.DEEPER, Replication.DESIGN)) {
+        for (String exp : EXPERIMENTS) {
             // The teacher's curve counts examples from its own start: it belongs on the same axis only in
             // design_space, where the grown student's cost continues from the teacher's.
             List<CurvePoint> ep = fashion.points().stream().filter(p -> p.experiment().equals(exp)
@@ -74,7 +80,10 @@ public final class ReplicationReport {
                 + "Command: `" + command + "`\n\n"
                 + "Net2Net students use `--noise exact` (zero-sum noise on the replicas' outgoing weights: the function is "
                 + "unchanged, the symmetry is broken). Net2Net and random pad train at a tenth of the teacher's initial learning "
-                + "rate with no schedule; random init uses the teacher's rate and schedule. Accuracies are on the test set.";
+                + "rate with no schedule; random init uses the teacher's rate and schedule. Accuracies are on the test set. "
+                + "The residual experiments (fashionresnet) widen each residual stream with one mapping shared by all its writers "
+                + "and readers, and deepen by identity residual blocks (last batchnorm at zero); they train on the profile's "
+                + "residual subsets, so compare their numbers with each other, not with fashionnet's.";
         ReportWriter.write(out.resolve("report.md"), out.resolve("report.html"), "Net2Net on Fashion-MNIST", intro, sections);
         return summary;
     }

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
+import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
@@ -32,15 +33,65 @@ public final class DjlNetwork {
     private final ParameterStore store;
     private final List<Parameter> trainable = new ArrayList<>();
 
-    private DjlNetwork(Architecture arch, Map<String, NDArray> weights, NDManager manager, boolean dropoutOff) {
+    private final boolean dropoutOff;
+
+    private DjlNetwork(Architecture arch, Map<String, NDArray> weights, NDManager manager, boolean dropoutOff, String until) {
+        this.dropoutOff = dropoutOff;
         block = new SequentialBlock();
-        for (Layer layer : arch.layers()) {
-            Block b = djlBlock(layer, dropoutOff);
-            attach(layer, b, weights);
-            block.add(b);
-        }
+        addLayers(arch.layers(), "", weights, until, block);
         block.initialize(manager, DataType.FLOAT32, new Shape(1).addAll(arch.input()));
         store = new ParameterStore(manager, false);
+    }
+
+    private DjlNetwork(Architecture arch, Map<String, NDArray> weights, NDManager manager, boolean dropoutOff) {
+        this(arch, weights, manager, dropoutOff, null);
+    }
+
+    /**
+     * Adds blocks for {@code layers} (state_dict prefix {@code prefix}) to {@code into}, stopping
+     * after the layer named {@code until} (null: all). A residual holding {@code until} contributes
+     * its body's layers up to it, applied to the residual's input: what its body computes there.
+     * Returns whether {@code until} was reached.
+     */
+    private boolean addLayers(List<Layer> layers, String prefix, Map<String, NDArray> weights, String until, SequentialBlock into) {
+        for (Layer layer : layers) {
+            if (until != null && layer instanceof Layer.Residual r && contains(r.body(), until)) {
+                return addLayers(r.body(), prefix + r.name() + ".body.", weights, until, into);
+            }
+            into.add(block(layer, prefix, weights));
+            if (layer.name().equals(until)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean contains(List<Layer> layers, String name) {
+        for (Layer l : layers) {
+            if (l.name().equals(name) || l instanceof Layer.Residual r && contains(r.body(), name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A layer's block with the network's arrays attached; a residual is act(identity + body). */
+    private Block block(Layer layer, String prefix, Map<String, NDArray> weights) {
+        if (layer instanceof Layer.Residual r) {
+            SequentialBlock body = new SequentialBlock();
+            addLayers(r.body(), prefix + r.name() + ".body.", weights, null, body);
+            ParallelBlock sum = new ParallelBlock(
+                    branches -> new NDList(branches.get(0).singletonOrThrow().add(branches.get(1).singletonOrThrow())),
+                    List.of(Blocks.identityBlock(), body));
+            if (r.activation() == null) {
+                return sum;
+            }
+            return new SequentialBlock().add(sum)
+                    .add(r.activation() == Layer.Residual.Activation.RELU ? Activation.reluBlock() : Activation.tanhBlock());
+        }
+        Block b = djlBlock(layer, dropoutOff);
+        attach(prefix + layer.name(), b, weights);
+        return b;
     }
 
     /** A block over the network's own arrays. */
@@ -59,6 +110,12 @@ public final class DjlNetwork {
     /** Runs the first {@code layerCount} layers of a network, in eval mode. */
     public static DjlNetwork prefix(Network network, int layerCount) {
         return new DjlNetwork(network.architecture().prefix(layerCount), network.weights(), network.manager(), false);
+    }
+
+    /** Runs a network up to and including the named layer, which may sit inside a residual body. */
+    public static DjlNetwork upTo(Network network, String layer) {
+        network.architecture().locate(layer);
+        return new DjlNetwork(network.architecture(), network.weights(), network.manager(), false, layer);
     }
 
     public NDArray forward(NDArray input, boolean training) {
@@ -102,9 +159,9 @@ public final class DjlNetwork {
     }
 
     /** Hands the network's arrays to the block's parameters, mapping DJL names to state_dict names. */
-    private void attach(Layer layer, Block b, Map<String, NDArray> weights) {
+    private void attach(String layerKey, Block b, Map<String, NDArray> weights) {
         for (var pair : b.getDirectParameters()) {
-            String key = layer.name() + "." + stateDictSuffix(pair.getKey());
+            String key = layerKey + "." + stateDictSuffix(pair.getKey());
             Parameter p = pair.getValue();
             NDArray array = weights.get(key);
             if (array == null) {

@@ -32,6 +32,21 @@ public final class Initialization {
         return new Network(arch, weights, List.of(step), null, manager);
     }
 
+    /** PyTorch's default initialisation of only the given parameters of {@code arch}, seeded. */
+    public static Map<String, NDArray> parameters(Architecture arch, java.util.Collection<String> keys, long seed, NDManager manager) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        Map<String, Shape> shapes = arch.parameterShapes();
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Shape> e : shapes.entrySet()) {
+            String key = e.getKey();
+            if (keys.contains(key)) {
+                String layer = key.substring(0, key.lastIndexOf('.'));
+                out.put(key, manager.create(initialValues(key, e.getValue(), fanIn(shapes, layer), rng), e.getValue()));
+            }
+        }
+        return out;
+    }
+
     /** Values for one parameter: uniform in +-1/sqrt(fanIn) for weights and biases, constants for batchnorm. */
     static float[] initialValues(String key, Shape shape, long fanIn, SplittableRandom rng) {
         float[] v = new float[Math.toIntExact(shape.size())];

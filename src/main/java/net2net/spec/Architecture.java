@@ -8,13 +8,47 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import net2net.Net2NetException;
 
 /**
  * A feed-forward network: an input shape (without the batch dimension) and an ordered list of
- * uniquely named layers. Construction infers every layer's output shape and rejects mismatches.
+ * uniquely named layers. Residual layers hold a body of further layers; names are unique across
+ * the whole tree, so a name addresses a layer anywhere. Construction infers every layer's output
+ * shape and rejects mismatches (a residual body must keep its input's shape).
  */
 public record Architecture(Shape input, List<Layer> layers) {
+
+    /**
+     * Where a layer sits in the tree.
+     *
+     * @param path  its index in the top-level list, then in each enclosing residual body
+     * @param key   its PyTorch state_dict prefix: {@code conv1}, or {@code res1.body.res1_conv1}
+     * @param input the shape that flows into it
+     */
+    public record Located(Layer layer, List<Integer> path, String key, Shape input) {
+        public Located {
+            path = List.copyOf(path);
+        }
+
+        public String name() {
+            return layer.name();
+        }
+
+        /** Index in the list that holds it. */
+        public int index() {
+            return path.get(path.size() - 1);
+        }
+
+        /** Path of the residual whose body holds it; empty at the top level. */
+        public List<Integer> parent() {
+            return path.subList(0, path.size() - 1);
+        }
+
+        public boolean topLevel() {
+            return path.size() == 1;
+        }
+    }
 
     public Architecture {
         if (input.dimension() != 1 && input.dimension() != 3) {
@@ -29,17 +63,121 @@ public record Architecture(Shape input, List<Layer> layers) {
             throw new Net2NetException("the architecture has no layers; give at least one dense or conv2d layer");
         }
         layers = List.copyOf(layers);
-        Set<String> names = new HashSet<>();
+        checkNames(layers, new HashSet<>());
         Shape shape = input;
+        for (Layer layer : layers) {
+            shape = layer.outputShape(shape);
+        }
+    }
+
+    private static void checkNames(List<Layer> layers, Set<String> names) {
         for (Layer layer : layers) {
             if (layer.name() == null || layer.name().isBlank() || !layer.name().matches("[A-Za-z0-9_]+")) {
                 throw new Net2NetException("layer name '" + layer.name() + "' is invalid: use letters, digits and underscores");
             }
             if (!names.add(layer.name())) {
-                throw new Net2NetException("layer name '" + layer.name() + "' is used twice: names must be unique");
+                throw new Net2NetException("layer name '" + layer.name() + "' is used twice: names must be unique, inside residual bodies too");
+            }
+            if (layer instanceof Layer.Residual r) {
+                checkNames(r.body(), names);
+            }
+        }
+    }
+
+    /** Every layer of the tree in execution order, a residual before its body. */
+    public List<Located> all() {
+        List<Located> out = new ArrayList<>();
+        collect(layers, List.of(), "", input, out);
+        return out;
+    }
+
+    private static void collect(List<Layer> list, List<Integer> parent, String prefix, Shape in, List<Located> out) {
+        Shape shape = in;
+        for (int i = 0; i < list.size(); i++) {
+            Layer layer = list.get(i);
+            List<Integer> path = new ArrayList<>(parent);
+            path.add(i);
+            String key = prefix + layer.name();
+            out.add(new Located(layer, path, key, shape));
+            if (layer instanceof Layer.Residual r) {
+                collect(r.body(), path, key + ".body.", shape, out);
             }
             shape = layer.outputShape(shape);
         }
+    }
+
+    /** The named layer anywhere in the tree, or a Net2NetException listing the names there are. */
+    public Located locate(String name) {
+        for (Located l : all()) {
+            if (l.name().equals(name)) {
+                return l;
+            }
+        }
+        throw new Net2NetException("no layer named '" + name + "'; the layers are: " + String.join(", ", names()));
+    }
+
+    /** The layer at a path. */
+    public Located at(List<Integer> path) {
+        for (Located l : all()) {
+            if (l.path().equals(path)) {
+                return l;
+            }
+        }
+        throw new IllegalArgumentException("no layer at " + path);
+    }
+
+    /** The top-level list (empty path) or the body of the residual at {@code path}. */
+    public List<Layer> list(List<Integer> path) {
+        return path.isEmpty() ? layers : ((Layer.Residual) at(path).layer()).body();
+    }
+
+    /** The state_dict prefix of the named layer: {@code conv1}, {@code res1.body.res1_conv1}. */
+    public String key(String name) {
+        return locate(name).key();
+    }
+
+    /** The same tree with the named layer replaced. */
+    public Architecture replace(String name, Layer replacement) {
+        Located at = locate(name);
+        return new Architecture(input, edit(layers, at.path(), 0, list -> {
+            list.set(at.index(), replacement);
+            return list;
+        }));
+    }
+
+    /** The same tree with several layers replaced at once (shapes are checked only on the result). */
+    public Architecture replace(Map<String, Layer> replacements) {
+        replacements.keySet().forEach(this::locate);
+        return new Architecture(input, substitute(layers, replacements));
+    }
+
+    private static List<Layer> substitute(List<Layer> list, Map<String, Layer> replacements) {
+        List<Layer> out = new ArrayList<>();
+        for (Layer l : list) {
+            Layer x = replacements.getOrDefault(l.name(), l);
+            out.add(x instanceof Layer.Residual r ? r.withBody(substitute(r.body(), replacements)) : x);
+        }
+        return out;
+    }
+
+    /** The same tree with {@code inserted} right after the named layer, in the list that holds it. */
+    public Architecture insertAfter(String name, List<Layer> inserted) {
+        Located at = locate(name);
+        return new Architecture(input, edit(layers, at.path(), 0, list -> {
+            list.addAll(at.index() + 1, inserted);
+            return list;
+        }));
+    }
+
+    /** Applies {@code change} to (a copy of) the list holding the layer at {@code path}, rebuilding the residuals above it. */
+    private static List<Layer> edit(List<Layer> list, List<Integer> path, int depth, UnaryOperator<List<Layer>> change) {
+        List<Layer> copy = new ArrayList<>(list);
+        if (depth == path.size() - 1) {
+            return change.apply(copy);
+        }
+        Layer.Residual r = (Layer.Residual) copy.get(path.get(depth));
+        copy.set(path.get(depth), r.withBody(edit(r.body(), path, depth + 1, change)));
+        return copy;
     }
 
     /** Output shape of each layer, in order. */
@@ -63,22 +201,26 @@ public record Architecture(Shape input, List<Layer> layers) {
         return shapes.get(shapes.size() - 1);
     }
 
-    /** Index of the named layer, or a Net2NetException listing the names there are. */
+    /** Index of the named top-level layer, or a Net2NetException listing the names there are. */
     public int indexOf(String name) {
         for (int i = 0; i < layers.size(); i++) {
             if (layers.get(i).name().equals(name)) {
                 return i;
             }
         }
-        throw new Net2NetException("no layer named '" + name + "'; the layers are: " + String.join(", ", names()));
+        Located nested = locate(name);
+        throw new Net2NetException("layer '" + name + "' is inside residual '" + at(nested.path().subList(0, 1)).name()
+                + "'; name a top-level layer: " + String.join(", ", layers.stream().map(Layer::name).toList()));
     }
 
+    /** The named layer, anywhere in the tree. */
     public Layer layer(String name) {
-        return layers.get(indexOf(name));
+        return locate(name).layer();
     }
 
+    /** Every name in the tree, in execution order. */
     public List<String> names() {
-        return layers.stream().map(Layer::name).toList();
+        return all().stream().map(Located::name).toList();
     }
 
     /** Every parameter as a PyTorch state_dict name ({@code layer.weight}) with its shape, in order. */

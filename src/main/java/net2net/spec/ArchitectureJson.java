@@ -27,7 +27,7 @@ public final class ArchitectureJson {
     private ArchitectureJson() {}
 
     public static final List<String> KINDS =
-            List.of("dense", "conv2d", "batchnorm", "relu", "tanh", "maxpool", "flatten", "dropout");
+            List.of("dense", "conv2d", "batchnorm", "relu", "tanh", "maxpool", "flatten", "dropout", "residual");
 
     public static Architecture read(Path file) {
         String text;
@@ -56,16 +56,31 @@ public final class ArchitectureJson {
             throw new Net2NetException(source + ": \"layers\" must be an array of layer objects");
         }
         Set<String> given = new HashSet<>();
-        for (JsonElement e : layersJson.getAsJsonArray()) {
-            if (e.isJsonObject() && e.getAsJsonObject().has("name")) {
-                given.add(e.getAsJsonObject().get("name").getAsString());
+        givenNames(layersJson.getAsJsonArray(), given);
+        List<Layer> layers = readLayers(layersJson.getAsJsonArray(), source + ": layer ", given, new HashMap<>());
+        return new Architecture(input, layers);
+    }
+
+    /** Names given anywhere in the tree, so that generated names never collide with them. */
+    private static void givenNames(JsonArray layers, Set<String> given) {
+        for (JsonElement e : layers) {
+            if (e.isJsonObject()) {
+                JsonObject o = e.getAsJsonObject();
+                if (o.has("name") && o.get("name").isJsonPrimitive()) {
+                    given.add(o.get("name").getAsString());
+                }
+                if (o.has("body") && o.get("body").isJsonArray()) {
+                    givenNames(o.get("body").getAsJsonArray(), given);
+                }
             }
         }
-        Map<String, Integer> counters = new HashMap<>();
+    }
+
+    private static List<Layer> readLayers(JsonArray array, String wherePrefix, Set<String> given, Map<String, Integer> counters) {
         List<Layer> layers = new ArrayList<>();
         int index = 0;
-        for (JsonElement e : layersJson.getAsJsonArray()) {
-            String where = source + ": layer " + index;
+        for (JsonElement e : array) {
+            String where = wherePrefix + index;
             if (!e.isJsonObject()) {
                 throw new Net2NetException(where + " must be a JSON object like {\"type\": \"dense\", \"units\": 10}");
             }
@@ -80,10 +95,20 @@ public final class ArchitectureJson {
                     name = kind + counters.merge(kind, 1, Integer::sum);
                 } while (given.contains(name));
             }
-            layers.add(layer(kind, name, o, where + " ('" + name + "')"));
+            String here = where + " ('" + name + "')";
+            if (kind.equals("residual")) {
+                JsonElement body = o.get("body");
+                if (body == null || !body.isJsonArray()) {
+                    throw new Net2NetException(here + ": \"body\" must be an array of layer objects");
+                }
+                List<Layer> inner = readLayers(body.getAsJsonArray(), here + ": body layer ", given, counters);
+                layers.add(new Layer.Residual(name, inner, Layer.Residual.Activation.parse(string(o, "activation", null, here), name)));
+            } else {
+                layers.add(layer(kind, name, o, here));
+            }
             index++;
         }
-        return new Architecture(input, layers);
+        return layers;
     }
 
     private static Layer layer(String kind, String name, JsonObject o, String where) {
@@ -133,6 +158,12 @@ public final class ArchitectureJson {
             o.addProperty("momentum", b.momentum());
         } else if (layer instanceof Layer.Dropout d) {
             o.addProperty("rate", d.rate());
+        } else if (layer instanceof Layer.Residual r) {
+            JsonArray body = new JsonArray();
+            r.body().forEach(l -> body.add(toJson(l)));
+            o.add("body", body);
+            o.add("activation", r.activation() == null ? com.google.gson.JsonNull.INSTANCE
+                    : new com.google.gson.JsonPrimitive(r.activation().key()));
         }
         return o;
     }

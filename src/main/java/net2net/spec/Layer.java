@@ -2,7 +2,10 @@ package net2net.spec;
 
 import ai.djl.ndarray.types.Shape;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import net2net.Net2NetException;
 
 /**
  * One layer of an architecture. Shapes exclude the batch dimension: {@code (C, H, W)} for images,
@@ -10,7 +13,7 @@ import java.util.Map;
  */
 public sealed interface Layer
         permits Layer.Dense, Layer.Conv2d, Layer.BatchNorm, Layer.Relu, Layer.Tanh, Layer.MaxPool,
-                Layer.Flatten, Layer.Dropout {
+                Layer.Flatten, Layer.Dropout, Layer.Residual {
 
     String name();
 
@@ -228,6 +231,84 @@ public sealed interface Layer
 
         public Shape outputShape(Shape in) {
             return in;
+        }
+    }
+
+    /**
+     * A residual block: {@code y = act(x + body(x))}. The body is an ordered list of layers whose
+     * output has its input's shape; {@code activation} (relu, tanh, or null for none) follows the
+     * addition. Its parameters are named as a PyTorch module {@code Residual} with
+     * {@code self.body = nn.Sequential(...)} names them: {@code res1.body.res1_conv1.weight}.
+     */
+    record Residual(String name, List<Layer> body, Activation activation) implements Layer {
+        /** What may follow the addition. */
+        public enum Activation {
+            RELU, TANH;
+
+            public String key() {
+                return name().toLowerCase(Locale.ROOT);
+            }
+
+            /** "relu", "tanh", or null for none. */
+            public static Activation parse(String s, String layer) {
+                if (s == null) {
+                    return null;
+                }
+                switch (s) {
+                    case "relu":
+                        return RELU;
+                    case "tanh":
+                        return TANH;
+                    default:
+                        throw Specs.error(layer, "residual activation '" + s + "' is unknown; use \"relu\", \"tanh\" or null");
+                }
+            }
+        }
+
+        public Residual {
+            if (body == null || body.isEmpty()) {
+                throw Specs.error(name, "a residual block needs a body of at least one layer");
+            }
+            body = List.copyOf(body);
+        }
+
+        public String kind() {
+            return "residual";
+        }
+
+        public Residual withName(String n) {
+            return new Residual(n, body, activation);
+        }
+
+        public Residual withBody(List<Layer> b) {
+            return new Residual(name, b, activation);
+        }
+
+        /** The addition needs body(x) to have x's shape. */
+        public Shape outputShape(Shape in) {
+            Shape shape = in;
+            for (Layer layer : body) {
+                shape = layer.outputShape(shape);
+            }
+            if (!shape.equals(in)) {
+                throw new Net2NetException("residual '" + name + "': its body turns " + in + " into " + shape
+                        + ", but the addition needs the input's shape; make the body's last layer output " + in.get(0)
+                        + (in.dimension() == 3 ? " channels and keep the spatial size (no maxpool or flatten)" : " units"));
+            }
+            return in;
+        }
+
+        /** The body's parameters as {@code body.<layer>.<suffix>}. */
+        public Map<String, Shape> parameterShapes(Shape in) {
+            Map<String, Shape> p = new LinkedHashMap<>();
+            Shape shape = in;
+            for (Layer layer : body) {
+                for (Map.Entry<String, Shape> e : layer.parameterShapes(shape).entrySet()) {
+                    p.put("body." + layer.name() + "." + e.getKey(), e.getValue());
+                }
+                shape = layer.outputShape(shape);
+            }
+            return p;
         }
     }
 }

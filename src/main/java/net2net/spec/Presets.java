@@ -15,7 +15,8 @@ public final class Presets {
 
     private static final Map<String, DoubleFunction<Architecture>> PRESETS = Map.of(
             "mlp-seed", Presets::mlpSeed,
-            "fashionnet", Presets::fashionnet);
+            "fashionnet", Presets::fashionnet,
+            "fashionresnet", Presets::fashionresnet);
 
     public static List<String> names() {
         return PRESETS.keySet().stream().sorted().toList();
@@ -67,5 +68,40 @@ public final class Presets {
                 new Layer.Dense("fc1", scale(128, m), true),
                 new Layer.Relu("relu3"),
                 new Layer.Dense("fc2", 10, true)));
+    }
+
+    /**
+     * A small residual convnet for 28x28 grey images: a stem conv, a residual block at its width,
+     * a maxpool, a conv, a second residual block, then the dense head. Each block is
+     * {@code act(x + bn(conv(relu(bn(conv(x))))))} with a relu after the addition.
+     */
+    static Architecture fashionresnet(double m) {
+        int c1 = scale(32, m);
+        int c2 = scale(64, m);
+        return new Architecture(new Shape(1, 28, 28), List.of(
+                new Layer.Conv2d("conv1", c1, 3, true),
+                new Layer.BatchNorm("bn1"),
+                new Layer.Relu("relu1"),
+                block("res1", c1),
+                new Layer.MaxPool("pool1"),
+                new Layer.Conv2d("conv2", c2, 3, true),
+                new Layer.BatchNorm("bn2"),
+                new Layer.Relu("relu2"),
+                block("res2", c2),
+                new Layer.MaxPool("pool2"),
+                new Layer.Flatten("flatten"),
+                new Layer.Dense("fc1", scale(128, m), true),
+                new Layer.Relu("relu3"),
+                new Layer.Dense("fc2", 10, true)));
+    }
+
+    /** conv-bn-relu-conv-bn at {@code channels}, added to its input, then a relu. */
+    static Layer.Residual block(String name, int channels) {
+        return new Layer.Residual(name, List.of(
+                new Layer.Conv2d(name + "_conv1", channels, 3, true),
+                new Layer.BatchNorm(name + "_bn1"),
+                new Layer.Relu(name + "_relu"),
+                new Layer.Conv2d(name + "_conv2", channels, 3, true),
+                new Layer.BatchNorm(name + "_bn2")), Layer.Residual.Activation.RELU);
     }
 }

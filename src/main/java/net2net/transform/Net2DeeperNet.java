@@ -10,54 +10,86 @@ import java.util.List;
 import java.util.Map;
 import net2net.Net2NetException;
 import net2net.nn.DjlNetwork;
+import net2net.nn.Initialization;
 import net2net.nn.Network;
 import net2net.spec.Architecture;
 import net2net.spec.Layer;
 
 /**
- * Net2DeeperNet: inserts an identity layer U after a ReLU, followed by a ReLU (and optionally a
- * batchnorm between them). Since relu(relu(x)) = relu(x) and U x = x, the function is unchanged.
- * Dense: U = I. Conv2d: a k x k kernel (k odd, same padding) with U[i, i, c, c] = 1 at the centre
- * c = (k - 1) / 2 and zero elsewhere; zero padding keeps the borders exact.
+ * Net2DeeperNet, two ways.
+ * <ul>
+ *   <li>Plain (the paper's): inserts an identity layer U after a ReLU, followed by a ReLU (and
+ *       optionally a batchnorm between them). Since relu(relu(x)) = relu(x) and U x = x, the
+ *       function is unchanged. Dense: U = I. Conv2d: a k x k kernel (k odd, same padding) with
+ *       U[i, i, c, c] = 1 at the centre c = (k - 1) / 2 and zero elsewhere; zero padding keeps the
+ *       borders exact. Only after an idempotent activation: a relu, or a residual block ending in
+ *       one.</li>
+ *   <li>Residual: inserts a block {@code x + body(x)} with body conv-bn-relu-conv-bn (dense-...
+ *       for vectors) and no activation after the addition. The body's last batchnorm starts with
+ *       gamma = beta = 0 (without batchnorms, its last conv/dense starts at zero), so body(x) = 0
+ *       and the block is exactly the identity, in eval and training mode, after any layer and any
+ *       activation, tanh included. The other new weights get PyTorch's default initialisation, so
+ *       the zeroed parameters receive non-zero gradients from the first step.</li>
+ * </ul>
  */
 public final class Net2DeeperNet {
     private Net2DeeperNet() {}
 
     /**
      * @param kernel     kernel size of an inserted conv (ignored for dense); odd
-     * @param batchnorm  insert a batchnorm after U, set so that it is the identity in eval mode
-     * @param statsInput a batch of teacher inputs to measure that batchnorm's statistics on
-     *                   (required when {@code batchnorm}); the teacher is only read
-     * @param name       base name of the new layers, or null for {@code <after>_id}
+     * @param batchnorm  plain: insert a batchnorm after U, set so that it is the identity in eval
+     *                   mode; residual: the body is conv-bn-relu-conv-bn rather than conv-relu-conv
+     * @param statsInput a batch of teacher inputs to measure the plain batchnorm's statistics on
+     *                   (required for a plain batchnorm); the teacher is only read
+     * @param name       base name of the new layers, or null for {@code <after>_id} ({@code <after>_res})
+     * @param residual   insert an identity residual block instead of an identity layer
+     * @param seed       seed of a residual body's initialisation
      */
-    public record Options(int kernel, boolean batchnorm, NDArray statsInput, String name) {
+    public record Options(int kernel, boolean batchnorm, NDArray statsInput, String name, boolean residual, long seed) {
         public Options {
             if (kernel < 1 || kernel % 2 == 0) {
                 throw new Net2NetException("--kernel must be a positive odd number (1, 3, 5, ...), got " + kernel);
             }
-            if (batchnorm && statsInput == null) {
+            if (batchnorm && !residual && statsInput == null) {
                 throw new IllegalArgumentException("a batchnorm needs a batch of inputs to measure its statistics");
             }
+        }
+
+        public Options(int kernel, boolean batchnorm, NDArray statsInput, String name) {
+            this(kernel, batchnorm, statsInput, name, false, 0);
         }
 
         public static Options plain() {
             return new Options(3, false, null, null);
         }
+
+        /** An identity residual block: conv-bn-relu-conv-bn body (without {@code batchnorm}: conv-relu-conv). */
+        public static Options residual(int kernel, boolean batchnorm, String name, long seed) {
+            return new Options(kernel, batchnorm, null, name, true, seed);
+        }
     }
 
     public static Network deepen(Network teacher, String after, Options options) {
         Architecture arch = teacher.architecture();
-        int at = arch.indexOf(after);
-        Layer activation = arch.layers().get(at);
-        if (activation instanceof Layer.Tanh) {
-            throw new Net2NetException("'" + after + "' is a tanh, which is not idempotent (tanh(tanh(x)) != tanh(x)), so an identity layer "
-                    + "after it would change the function; deepen after a relu instead");
+        Architecture.Located at = arch.locate(after);
+        if (options.residual()) {
+            return deepenResidual(teacher, at, options);
         }
-        if (!(activation instanceof Layer.Relu)) {
+        Layer activation = at.layer();
+        if (activation instanceof Layer.Tanh
+                || activation instanceof Layer.Residual r && r.activation() == Layer.Residual.Activation.TANH) {
+            throw new Net2NetException("'" + after + "' ends in a tanh, which is not idempotent (tanh(tanh(x)) != tanh(x)), so an identity layer "
+                    + "after it would change the function; deepen with --residual (an identity residual block, exact after any activation) "
+                    + "or after a relu");
+        }
+        boolean idempotent = activation instanceof Layer.Relu
+                || activation instanceof Layer.Residual r && r.activation() == Layer.Residual.Activation.RELU;
+        if (!idempotent) {
             throw new Net2NetException("'" + after + "' is a " + activation.kind() + "; Net2DeeperNet inserts after a relu, "
-                    + "where relu(U relu(x)) = relu(x) with U = I: name a relu layer (" + relus(arch) + ")");
+                    + "where relu(U relu(x)) = relu(x) with U = I: name a relu layer (" + relus(arch)
+                    + "), or use --residual to insert an identity residual block after any layer");
         }
-        Shape shape = arch.outputShapes().get(at);
+        Shape shape = activation.outputShape(at.input());
         String base = freeName(arch, options.name() != null ? options.name() : after + "_id");
         Layer identity = shape.dimension() == 3
                 ? new Layer.Conv2d(base, Math.toIntExact(shape.get(0)), options.kernel(), true)
@@ -68,22 +100,18 @@ public final class Net2DeeperNet {
             inserted.add(new Layer.BatchNorm(freeName(arch, base + "_bn")));
         }
         inserted.add(new Layer.Relu(freeName(arch, base + "_relu")));
-        Architecture deeper = arch.withInserted(at + 1, inserted);
+        Architecture deeper = arch.insertAfter(after, inserted);
 
         NDManager manager = NDManager.newBaseManager();
         try {
-            Map<String, NDArray> weights = new LinkedHashMap<>();
-            for (Map.Entry<String, NDArray> e : teacher.weights().entrySet()) {
-                NDArray copy = e.getValue().duplicate();
-                copy.attach(manager);
-                weights.put(e.getKey(), copy);
-            }
+            Map<String, NDArray> weights = copyWeights(teacher, manager);
             int channels = Math.toIntExact(shape.get(0));
-            weights.put(base + ".weight", manager.create(identityWeights(identity, channels), deeper.parameterShapes().get(base + ".weight")));
-            weights.put(base + ".bias", manager.zeros(new Shape(channels)));
+            String key = deeper.key(base);
+            weights.put(key + ".weight", manager.create(identityWeights(identity, channels), deeper.parameterShapes().get(key + ".weight")));
+            weights.put(key + ".bias", manager.zeros(new Shape(channels)));
             if (options.batchnorm()) {
-                String bn = inserted.get(1).name();
-                float[][] stats = channelStatistics(teacher, at + 1, options.statsInput());
+                String bn = deeper.key(inserted.get(1).name());
+                float[][] stats = channelStatistics(teacher, after, options.statsInput());
                 double eps = ((Layer.BatchNorm) inserted.get(1)).eps();
                 float[] gamma = new float[channels];
                 for (int c = 0; c < channels; c++) {
@@ -111,6 +139,76 @@ public final class Net2DeeperNet {
         }
     }
 
+    /** Inserts act-free {@code x + body(x)} with body(x) = 0 exactly: the last batchnorm (or layer) starts at zero. */
+    private static Network deepenResidual(Network teacher, Architecture.Located at, Options options) {
+        Architecture arch = teacher.architecture();
+        Shape shape = at.layer().outputShape(at.input());
+        int channels = Math.toIntExact(shape.get(0));
+        boolean image = shape.dimension() == 3;
+        String base = freeName(arch, options.name() != null ? options.name() : at.name() + "_res");
+        List<String> taken = new ArrayList<>(arch.names());
+        taken.add(base);
+        List<Layer> body = new ArrayList<>();
+        body.add(mixing(image, fresh(taken, base + (image ? "_conv1" : "_fc1")), channels, options.kernel()));
+        if (options.batchnorm()) {
+            body.add(new Layer.BatchNorm(fresh(taken, base + "_bn1")));
+        }
+        body.add(new Layer.Relu(fresh(taken, base + "_relu")));
+        body.add(mixing(image, fresh(taken, base + (image ? "_conv2" : "_fc2")), channels, options.kernel()));
+        if (options.batchnorm()) {
+            body.add(new Layer.BatchNorm(fresh(taken, base + "_bn2")));
+        }
+        Layer.Residual block = new Layer.Residual(base, body, null);
+        Architecture deeper = arch.insertAfter(at.name(), List.of(block));
+
+        NDManager manager = NDManager.newBaseManager();
+        try {
+            Map<String, NDArray> weights = copyWeights(teacher, manager);
+            List<String> added = deeper.parameterShapes().keySet().stream().filter(k -> !weights.containsKey(k)).toList();
+            weights.putAll(Initialization.parameters(deeper, added, options.seed(), manager));
+            // body(x) = gamma * xhat + beta = 0 with gamma = beta = 0, whatever xhat (batch or running
+            // statistics); without batchnorm, W h + b = 0 with W = 0, b = 0.
+            String last = deeper.key(body.get(body.size() - 1).name());
+            weights.put(last + ".weight", manager.zeros(weights.get(last + ".weight").getShape()));
+            weights.put(last + ".bias", manager.zeros(weights.get(last + ".bias").getShape()));
+            JsonObject step = new JsonObject();
+            step.addProperty("op", "deepen");
+            step.addProperty("after", at.name());
+            step.addProperty("layer", base);
+            step.addProperty("residual", true);
+            step.addProperty("kernel", image ? options.kernel() : 1);
+            step.addProperty("batchnorm", options.batchnorm());
+            step.addProperty("seed", options.seed());
+            return new Network(deeper, weights, Arrays2.append(teacher.history(), step), teacher.preprocessing(), manager);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    private static Layer mixing(boolean image, String name, int channels, int kernel) {
+        return image ? new Layer.Conv2d(name, channels, kernel, true) : new Layer.Dense(name, channels, true);
+    }
+
+    private static String fresh(List<String> taken, String name) {
+        String candidate = name;
+        for (int i = 2; taken.contains(candidate); i++) {
+            candidate = name + i;
+        }
+        taken.add(candidate);
+        return candidate;
+    }
+
+    private static Map<String, NDArray> copyWeights(Network teacher, NDManager manager) {
+        Map<String, NDArray> weights = new LinkedHashMap<>();
+        for (Map.Entry<String, NDArray> e : teacher.weights().entrySet()) {
+            NDArray copy = e.getValue().duplicate();
+            copy.attach(manager);
+            weights.put(e.getKey(), copy);
+        }
+        return weights;
+    }
+
     /** Dense: the identity matrix. Conv: 1 at [i, i, centre, centre], centre = (k - 1) / 2. */
     static float[] identityWeights(Layer layer, int channels) {
         if (layer instanceof Layer.Dense) {
@@ -130,14 +228,14 @@ public final class Net2DeeperNet {
     }
 
     /**
-     * Per-channel mean and biased variance of the teacher's activations after its first
-     * {@code layerCount} layers, over batch and (for images) spatial positions.
+     * Per-channel mean and biased variance of the teacher's activations right after the layer
+     * {@code after} (anywhere in the tree), over batch and (for images) spatial positions.
      */
-    static float[][] channelStatistics(Network teacher, int layerCount, NDArray input) {
+    static float[][] channelStatistics(Network teacher, String after, NDArray input) {
         try (NDManager scratch = teacher.manager().newSubManager()) {
             NDArray x = input.duplicate();
             x.attach(scratch);
-            NDArray h = DjlNetwork.prefix(teacher, layerCount).forward(x, false);
+            NDArray h = DjlNetwork.upTo(teacher, after).forward(x, false);
             h.attach(scratch);
             // [N, C, H, W] -> [C, N*H*W]; [N, D] -> [D, N]: one row per channel.
             long channels = h.getShape().get(1);
@@ -159,7 +257,7 @@ public final class Net2DeeperNet {
     }
 
     private static String relus(Architecture arch) {
-        List<String> names = arch.layers().stream().filter(l -> l instanceof Layer.Relu).map(Layer::name).toList();
+        List<String> names = arch.all().stream().filter(l -> l.layer() instanceof Layer.Relu).map(Architecture.Located::name).toList();
         return names.isEmpty() ? "this network has none" : String.join(", ", names);
     }
 }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +19,8 @@ import net2net.spec.Architecture;
  * A mapping g sends each new unit j to a random existing unit (g(j) = j for j &lt; n). The producer's
  * rows and every batchnorm in between are gathered with g; the consumer's columns are gathered
  * with g and divided by count[g(j)], the number of replicas of that unit, so the replicas'
- * contributions sum to the original one.
+ * contributions sum to the original one. Across residual blocks the units are a stream with
+ * several writers and readers, all widened with the one g (see {@link WideningPath} for why).
  */
 public final class Net2WiderNet {
     private Net2WiderNet() {}
@@ -42,7 +44,10 @@ public final class Net2WiderNet {
         return widen(teacher, Map.of(layer, width), options);
     }
 
-    /** Widens each named layer to its width, in the order given, with one seeded mapping RNG. */
+    /**
+     * Widens each named layer to its width, in the order given, with one seeded mapping RNG. A
+     * layer that writes a residual stream widens the whole stream (see {@link WideningPath}).
+     */
     public static Network widen(Network teacher, Map<String, Integer> widths, Options options) {
         if (widths.isEmpty()) {
             throw new Net2NetException("nothing to widen: name at least one layer and its new width");
@@ -52,17 +57,35 @@ public final class Net2WiderNet {
         NDManager manager = NDManager.newBaseManager();
         try (NDManager scratch = manager.newSubManager()) {
             Map<String, NDArray> weights = new LinkedHashMap<>(teacher.weights());
+            Map<String, String> widenedBy = new LinkedHashMap<>();
+            JsonObject streams = new JsonObject();
             for (Map.Entry<String, Integer> e : widths.entrySet()) {
                 WideningPath path = WideningPath.find(arch, e.getKey());
-                Architecture wider = path.widened(arch, e.getValue());
-                int[] g = mapping(path.units(), e.getValue(), rng);
-                widenWeights(arch, path, g, weights, options, rng, scratch);
+                for (String w : path.writerNames()) {
+                    String earlier = widenedBy.putIfAbsent(w, e.getKey());
+                    if (earlier != null) {
+                        throw new Net2NetException("'" + e.getKey() + "' and '" + earlier + "' write the same residual stream "
+                                + path.writerNames() + "; give that stream one width, naming any one of them");
+                    }
+                }
+                int q = path.streamWidth(e.getKey(), e.getValue());
+                Architecture wider = path.widened(arch, q);
+                int[] g = mapping(path.units(), q, rng);
+                widenWeights(path, g, weights, options, rng, scratch);
+                if (path.writers().size() > 1) {
+                    JsonArray writers = new JsonArray();
+                    path.writerNames().forEach(writers::add);
+                    streams.add(e.getKey(), writers);
+                }
                 arch = wider;
             }
             Map<String, NDArray> owned = Arrays2.own(weights, teacher, manager);
             JsonObject step = new JsonObject();
             step.addProperty("op", "widen");
             step.add("widths", new com.google.gson.Gson().toJsonTree(widths));
+            if (streams.size() > 0) {
+                step.add("streams", streams);
+            }
             step.addProperty("noise", options.noise().key());
             step.addProperty("noise_scale", options.noiseScale());
             step.addProperty("seed", options.seed());
@@ -90,36 +113,56 @@ public final class Net2WiderNet {
         return count;
     }
 
-    /** Replaces, in {@code weights}, the arrays of the producer, the batchnorms and the consumer. */
-    private static void widenWeights(Architecture arch, WideningPath path, int[] g, Map<String, NDArray> weights,
+    /**
+     * Replaces, in {@code weights}, the arrays of every writer, batchnorm and reader of the path,
+     * all with the one mapping g. Writers and batchnorms are gathered (never divided); each reader
+     * is gathered and divided by count once, whatever number of writers summed into what it reads.
+     */
+    private static void widenWeights(WideningPath path, int[] g, Map<String, NDArray> weights,
                                      Options options, SplittableRandom rng, NDManager scratch) {
-        String producer = path.producerName(arch);
-        NDArray rows = scratch.create(Arrays2.toLong(g));
         // Incoming side: replicas copy their unit's weights and bias, and its batchnorm entries.
-        gatherRows(weights, producer + ".weight", rows, scratch);
-        gatherRows(weights, producer + ".bias", rows, scratch);
-        for (int bn : path.batchnorms()) {
-            String name = arch.layers().get(bn).name();
+        for (WideningPath.Site w : path.writers()) {
+            NDArray rows = scratch.create(expand(g, w.block()));
+            gatherRows(weights, w.key() + ".weight", rows, scratch);
+            gatherRows(weights, w.key() + ".bias", rows, scratch);
+        }
+        for (WideningPath.Site bn : path.batchnorms()) {
+            NDArray rows = scratch.create(expand(g, bn.block()));
             for (String p : List.of("weight", "bias", "running_mean", "running_var")) {
-                gatherRows(weights, name + "." + p, rows, scratch);
+                gatherRows(weights, bn.key() + "." + p, rows, scratch);
             }
         }
-        // Outgoing side: consumer input columns (whole H*W blocks after a flatten), divided by count.
-        String key = path.consumerName(arch) + ".weight";
+        for (WideningPath.Site r : path.readers()) {
+            divideColumns(weights, r, g, path.units(), options, rng, scratch);
+        }
+    }
+
+    /** g on entries when each unit spans {@code block} consecutive entries: G(j*B + s) = g(j)*B + s. */
+    static long[] expand(int[] g, int block) {
+        long[] out = new long[g.length * block];
+        for (int j = 0; j < g.length; j++) {
+            for (int s = 0; s < block; s++) {
+                out[j * block + s] = (long) g[j] * block + s;
+            }
+        }
+        return out;
+    }
+
+    /** Outgoing side: a reader's input columns (whole H*W blocks after a flatten), divided by count. */
+    private static void divideColumns(Map<String, NDArray> weights, WideningPath.Site reader, int[] g, int n,
+                                      Options options, SplittableRandom rng, NDManager scratch) {
+        String key = reader.key() + ".weight";
         NDArray w = weights.get(key);
-        int n = path.units();
         int q = g.length;
-        int block = path.blockSize();
+        int block = reader.block();
         int[] count = counts(g, n);
-        long[] columns = new long[q * block];
         float[] scale = new float[q * block];
         for (int j = 0; j < q; j++) {
             for (int s = 0; s < block; s++) {
-                columns[j * block + s] = (long) g[j] * block + s;
                 scale[j * block + s] = count[g[j]];
             }
         }
-        NDArray gathered = Arrays2.own(w.get(new NDIndex(":, {}", scratch.create(columns))), scratch);
+        NDArray gathered = Arrays2.own(w.get(new NDIndex(":, {}", scratch.create(expand(g, block)))), scratch);
         Shape scaleShape = w.getShape().dimension() == 4 ? new Shape(1, q, 1, 1) : new Shape(1, (long) q * block);
         NDArray student = gathered.div(scratch.create(scale, scaleShape));
         if (options.noise() != Noise.NONE && options.noiseScale() > 0) {

@@ -23,34 +23,39 @@ public final class RandomPad {
     public static Network pad(Network teacher, String layer, int width, long seed) {
         Architecture arch = teacher.architecture();
         WideningPath path = WideningPath.find(arch, layer);
-        Architecture wider = path.widened(arch, width);
+        int q = path.streamWidth(layer, width);
+        Architecture wider = path.widened(arch, q);
         SplittableRandom rng = new SplittableRandom(seed);
-        int added = width - path.units();
+        int added = q - path.units();
         NDManager manager = NDManager.newBaseManager();
         try (NDManager scratch = manager.newSubManager()) {
             Map<String, NDArray> weights = new LinkedHashMap<>(teacher.weights());
             Map<String, Shape> newShapes = wider.parameterShapes();
-            String producer = path.producerName(arch);
-            double producerBound = 1 / Math.sqrt(fanIn(newShapes.get(producer + ".weight")));
-            appendRows(weights, producer + ".weight", added, producerBound, rng, scratch);
-            appendRows(weights, producer + ".bias", added, producerBound, rng, scratch);
-            for (int bn : path.batchnorms()) {
-                String name = arch.layers().get(bn).name();
-                // a fresh batchnorm channel: weight 1, bias 0, running mean 0, running variance 1
-                appendConstant(weights, name + ".weight", added, 1f, scratch);
-                appendConstant(weights, name + ".bias", added, 0f, scratch);
-                appendConstant(weights, name + ".running_mean", added, 0f, scratch);
-                appendConstant(weights, name + ".running_var", added, 1f, scratch);
+            // Every writer of a residual stream gets fresh new units, so the shapes still add up.
+            for (WideningPath.Site w : path.writers()) {
+                double bound = 1 / Math.sqrt(fanIn(newShapes.get(w.key() + ".weight")));
+                appendRows(weights, w.key() + ".weight", added * w.block(), bound, rng, scratch);
+                appendRows(weights, w.key() + ".bias", added * w.block(), bound, rng, scratch);
             }
-            // New consumer columns: the new channels come last, so in NCHW flatten order their
+            for (WideningPath.Site bn : path.batchnorms()) {
+                // a fresh batchnorm channel: weight 1, bias 0, running mean 0, running variance 1
+                int n = added * bn.block();
+                appendConstant(weights, bn.key() + ".weight", n, 1f, scratch);
+                appendConstant(weights, bn.key() + ".bias", n, 0f, scratch);
+                appendConstant(weights, bn.key() + ".running_mean", n, 0f, scratch);
+                appendConstant(weights, bn.key() + ".running_var", n, 1f, scratch);
+            }
+            // New reader columns: the new channels come last, so in NCHW flatten order their
             // H*W blocks are the last columns too.
-            String consumer = path.consumerName(arch) + ".weight";
-            NDArray w = weights.get(consumer);
-            Shape extra = w.getShape().dimension() == 4
-                    ? new Shape(w.getShape().get(0), added, w.getShape().get(2), w.getShape().get(3))
-                    : new Shape(w.getShape().get(0), (long) added * path.blockSize());
-            NDArray fresh = random(extra, 1 / Math.sqrt(fanIn(newShapes.get(consumer))), rng, scratch);
-            weights.put(consumer, Arrays2.own(w.concat(fresh, 1), scratch));
+            for (WideningPath.Site r : path.readers()) {
+                String consumer = r.key() + ".weight";
+                NDArray w = weights.get(consumer);
+                Shape extra = w.getShape().dimension() == 4
+                        ? new Shape(w.getShape().get(0), added, w.getShape().get(2), w.getShape().get(3))
+                        : new Shape(w.getShape().get(0), (long) added * r.block());
+                NDArray fresh = random(extra, 1 / Math.sqrt(fanIn(newShapes.get(consumer))), rng, scratch);
+                weights.put(consumer, Arrays2.own(w.concat(fresh, 1), scratch));
+            }
 
             JsonObject step = new JsonObject();
             step.addProperty("op", "pad");

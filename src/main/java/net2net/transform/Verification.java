@@ -76,7 +76,7 @@ public final class Verification {
     }
 
     static boolean hasBatchNorm(Network n) {
-        return n.architecture().layers().stream().anyMatch(l -> l instanceof Layer.BatchNorm);
+        return n.architecture().all().stream().anyMatch(l -> l.layer() instanceof Layer.BatchNorm);
     }
 
     /** A seeded batch of standard-normal inputs of the network's input shape. */

@@ -67,6 +67,67 @@ class CliTest {
     }
 
     @Test
+    void theResidualChainVerifies() {
+        assertEquals(0, run("init", "--arch", "fashionresnet", "--width-mult", "0.5477", "--out", p("t")).code());
+        // the first stream, 18 -> 32 channels, named by its stem conv
+        CliRun w1 = run("widen", "--model", p("t"), "--layer", "conv1", "--width", "32", "--out", p("s1"), "--json");
+        assertEquals(0, w1.code(), w1.err());
+        JsonObject o1 = JsonParser.parseString(w1.out()).getAsJsonObject();
+        for (String layer : new String[] {"conv1", "bn1", "res1_conv1", "res1_conv2", "res1_bn2", "conv2"}) {
+            assertTrue(o1.getAsJsonArray("changed_layers").toString().contains("\"" + layer + "\""), layer + " in " + o1);
+        }
+        assertTrue(o1.get("max_rel_diff").getAsDouble() <= 1e-5, w1.out());
+        // the second stream, 35 -> 64 channels, named by a body's last conv: the whole stream widens
+        CliRun w2 = run("widen", "--model", p("s1"), "--layer", "res2_conv2", "--width", "64", "--out", p("s2"));
+        assertEquals(0, w2.code(), w2.err());
+        assertTrue(w2.out().contains("\"conv2\"") && w2.out().contains("\"fc1\""), w2.out());
+        CliRun d = run("deepen", "--model", p("s2"), "--after", "res1", "--residual", "--out", p("s3"), "--json");
+        assertEquals(0, d.code(), d.err());
+        assertTrue(JsonParser.parseString(d.out()).getAsJsonObject().get("max_rel_diff").getAsDouble() <= 1e-5, d.out());
+        CliRun verify = run("verify", "--teacher", p("t"), "--student", p("s3"), "--json");
+        assertEquals(0, verify.code(), verify.err());
+        JsonObject v = JsonParser.parseString(verify.out()).getAsJsonObject();
+        assertTrue(v.get("max_rel_diff").getAsDouble() <= 1e-5, verify.out());
+        assertTrue(v.get("train_max_rel_diff").getAsDouble() <= 1e-4, verify.out());
+        CliRun info = run("info", "--model", p("s3"), "--json");
+        assertEquals(0, info.code(), info.err());
+        String layers = JsonParser.parseString(info.out()).getAsJsonObject().getAsJsonArray("layers").toString();
+        assertTrue(layers.contains("\"res1_res\"") && layers.contains("\"res1_res_bn2\""), layers);
+        assertTrue(layers.contains("\"filters\":64") && layers.contains("\"filters\":32"), layers);
+        CliRun text = run("info", "--model", p("s3"));
+        assertTrue(text.out().contains("    res1_res_conv1"), "body layers are indented: " + text.out());
+        // plain deepening after a conv (not a relu) is refused and points to --residual
+        CliRun tanh = run("deepen", "--model", p("t"), "--after", "conv1", "--out", p("x"));
+        assertEquals(2, tanh.code());
+        assertTrue(tanh.err().contains("--residual"), tanh.err());
+    }
+
+    @Test
+    void residualArchitectureJson() throws Exception {
+        Path f = tmp.resolve("r.json");
+        Files.writeString(f, "{\"input\": [3], \"layers\": [{\"type\": \"dense\", \"units\": 4},"
+                + " {\"type\": \"residual\", \"name\": \"res1\", \"activation\": \"tanh\", \"body\": [{\"type\": \"dense\", \"units\": 5},"
+                + " {\"type\": \"relu\"}, {\"type\": \"dense\", \"units\": 4}]}, {\"type\": \"dense\", \"units\": 2}]}");
+        CliRun r = run("init", "--arch", f.toString(), "--out", p("ok"));
+        assertEquals(0, r.code(), r.err());
+        CliRun info = run("info", "--model", p("ok"), "--json");
+        JsonObject res1 = JsonParser.parseString(info.out()).getAsJsonObject().getAsJsonArray("layers").get(1).getAsJsonObject();
+        assertEquals("tanh", res1.get("activation").getAsString());
+        assertEquals("dense2", res1.getAsJsonArray("body").get(0).getAsJsonObject().get("name").getAsString());
+        assertEquals(4 * 5 + 5 + 5 * 4 + 4, res1.get("parameters").getAsLong());
+        // the addition needs the body to keep 4 units
+        Files.writeString(f, "{\"input\": [3], \"layers\": [{\"type\": \"dense\", \"units\": 4},"
+                + " {\"type\": \"residual\", \"body\": [{\"type\": \"dense\", \"units\": 5}]}, {\"type\": \"dense\", \"units\": 2}]}");
+        r = run("init", "--arch", f.toString(), "--out", p("x"));
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("addition needs the input's shape"), r.err());
+        Files.writeString(f, "{\"input\": [3], \"layers\": [{\"type\": \"residual\", \"activation\": \"gelu\", \"body\": [{\"type\": \"relu\"}]}]}");
+        r = run("init", "--arch", f.toString(), "--out", p("x"));
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("\"relu\", \"tanh\" or null"), r.err());
+    }
+
+    @Test
     void verifyExitsOneForADifferentFunction() {
         run("init", "--arch", "mlp-seed", "--out", p("a"));
         run("pad", "--model", p("a"), "--layer", "fc1", "--width", "20", "--out", p("b"));

@@ -25,13 +25,15 @@ class ReplicateTest {
         Path out = tmp.resolve("rep");
         assertEquals(0, Main.run("replicate", "--profile", "tiny", "--out", out.toString()));
         for (String f : List.of("report.html", "report.md", "metrics.csv", "summary.json", "wider.png", "wider.svg",
-                "deeper.png", "deeper.svg", "design_space.png", "design_space.svg", "seed.png", "seed.svg")) {
+                "deeper.png", "deeper.svg", "design_space.png", "design_space.svg", "seed.png", "seed.svg",
+                "residual_wider.png", "residual_wider.svg", "residual_wider_time.png",
+                "residual_deeper.png", "residual_deeper.svg", "residual_deeper_time.png")) {
             assertTrue(Files.size(out.resolve(f)) > 0, f);
         }
         List<CurvePoint> points = MetricsCsv.read(out.resolve("metrics.csv"));
         assertFalse(points.isEmpty());
         JsonObject summary = JsonParser.parseString(Files.readString(out.resolve("summary.json"))).getAsJsonObject();
-        for (String exp : List.of("wider", "deeper", "design_space", "seed")) {
+        for (String exp : List.of("wider", "deeper", "design_space", "residual_wider", "residual_deeper", "seed")) {
             assertTrue(summary.has(exp), exp);
             for (String key : List.of("start_accuracy", "accuracy_after_1_epoch", "final_accuracy",
                     "examples_to_reach_random_init_final", "speedup_vs_random_init")) {
@@ -39,7 +41,13 @@ class ReplicateTest {
             }
         }
         assertTrue(summary.getAsJsonObject("wider").has("random_pad"));
-        for (String exp : List.of("wider", "deeper", "design_space")) {
+        for (String exp : List.of("residual_wider", "residual_deeper")) {
+            assertTrue(summary.getAsJsonObject(exp).has("random_init"), exp);
+            assertFalse(summary.getAsJsonObject(exp).has("random_pad"), exp);
+        }
+        assertTrue(points.stream().anyMatch(p -> p.experiment().equals("residual_wider") && p.method().equals("net2net")));
+        assertTrue(points.stream().anyMatch(p -> p.experiment().equals("residual_deeper") && p.method().equals("random_init")));
+        for (String exp : List.of("wider", "deeper", "design_space", "residual_wider", "residual_deeper")) {
             JsonObject n = summary.getAsJsonObject(exp).getAsJsonObject("net2net");
             // The student's first point is measured before any training: exactly the teacher's accuracy.
             assertEquals(n.get("teacher_final_accuracy").getAsDouble(), n.get("start_accuracy").getAsDouble(), 1e-9, exp);

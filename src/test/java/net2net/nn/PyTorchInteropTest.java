@@ -77,6 +77,27 @@ class PyTorchInteropTest {
                 cases.add(save("mlp-seed-deeper", deeper, tmp, m, rng, false));
             }
         }
+        try (NDManager m = NDManager.newBaseManager();
+             Network teacher = RandomNetworks.network(Presets.get("fashionresnet", Presets.PAPER_TEACHER_WIDTH), rng)) {
+            Map<String, Integer> widths = new LinkedHashMap<>();
+            widths.put("conv1", 32);       // the first stream
+            widths.put("res2_conv2", 64);  // the second, named by a body's last conv
+            widths.put("res1_conv1", 24);  // inside a body
+            try (Network wider = Net2WiderNet.widen(teacher, widths, new Net2WiderNet.Options(Noise.EXACT, 0.05, rng.nextLong()));
+                 Network deeper = Net2DeeperNet.deepen(wider, "res1", Net2DeeperNet.Options.residual(3, true, null, rng.nextLong()));
+                 Network deepest = Net2DeeperNet.deepen(deeper, "relu3", Net2DeeperNet.Options.residual(1, false, null, rng.nextLong()))) {
+                cases.add(save("fashionresnet", teacher, tmp, m, rng, false));
+                cases.add(save("fashionresnet-wider", wider, tmp, m, rng, false));
+                cases.add(save("fashionresnet-wider-deeper", deepest, tmp, m, rng, false));
+            }
+        }
+        for (long seed = 1; seed <= 4; seed++) {
+            // random residual networks: nested bodies, tanh or no activation after the addition
+            try (NDManager m = NDManager.newBaseManager();
+                 Network n = RandomNetworks.network(RandomNetworks.residualArchitecture(new SplittableRandom(seed)), rng)) {
+                cases.add(save("random-residual" + seed, n, tmp, m, rng, false));
+            }
+        }
         List<Architecture> random = randomArchitectures();
         for (int i = 0; i < random.size(); i++) {
             try (NDManager m = NDManager.newBaseManager(); Network n = RandomNetworks.network(random.get(i), rng)) {
