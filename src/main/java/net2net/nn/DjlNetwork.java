@@ -12,9 +12,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.Dropout;
-import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +32,14 @@ public final class DjlNetwork {
 
     private DjlNetwork(Architecture arch, Map<String, NDArray> weights, NDManager manager, boolean dropoutOff) {
         block = new SequentialBlock();
-        for (Layer layer : arch.layers()) {
+        List<Layer> layers = arch.layers();
+        for (int i = 0; i < layers.size(); i++) {
+            Layer layer = layers.get(i);
+            if (layer instanceof Layer.Relu && i + 1 < layers.size() && layers.get(i + 1) instanceof Layer.MaxPool) {
+                block.add(new MaxPool2x2(true)); // relu then maxpool, run as maxpool then relu: the same function
+                i++;
+                continue;
+            }
             Block b = djlBlock(layer, dropoutOff);
             attach(layer, b, weights);
             block.add(b);
@@ -85,14 +90,13 @@ public final class DjlNetwork {
                     .optBias(c.bias())
                     .build();
         } else if (layer instanceof Layer.BatchNorm b) {
-            // DJL's momentum is the weight of the old running value: 1 - PyTorch's momentum.
-            return BatchNorm.builder().optEpsilon((float) b.eps()).optMomentum((float) (1 - b.momentum())).build();
+            return new FastBatchNorm(b.eps(), b.momentum());
         } else if (layer instanceof Layer.Relu) {
             return Activation.reluBlock();
         } else if (layer instanceof Layer.Tanh) {
             return Activation.tanhBlock();
         } else if (layer instanceof Layer.MaxPool) {
-            return Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2));
+            return new MaxPool2x2(false);
         } else if (layer instanceof Layer.Flatten) {
             return Blocks.batchFlattenBlock();
         } else if (layer instanceof Layer.Dropout d) {
