@@ -173,41 +173,51 @@ public final class Net2WiderNet {
         float sigma = (float) (options.noiseScale() * std);
         boolean exact = options.noise() == Noise.EXACT;
         float[] student = new float[Math.toIntExact(studentShape.size())];
+        float[] divisor = new float[q];
+        int[] source = new int[q];
+        for (int j = 0; j < q; j++) {
+            divisor[j] = count[g[j]];
+            source[j] = g[j] * inner;
+        }
+        int[] groupOf = new int[replicated.length]; // offset of each replicated column's unit in groupSum
+        float[] groupCount = new float[replicated.length];
+        for (int i = 0; i < replicated.length; i++) {
+            groupOf[i] = g[replicated[i]] * inner;
+            groupCount[i] = count[g[replicated[i]]];
+        }
         java.util.stream.IntStream.range(0, out).parallel().forEach(o -> {
             int from = o * n * inner;
             int to = o * q * inner;
-            for (int j = 0; j < q; j++) {
-                float c = count[g[j]];
-                int src = from + g[j] * inner;
-                int dst = to + j * inner;
-                for (int r = 0; r < inner; r++) {
-                    student[dst + r] = teacher[src + r] / c;
+            if (inner == 1) {
+                for (int j = 0; j < q; j++) {
+                    student[to + j] = teacher[from + source[j]] / divisor[j];
+                }
+            } else {
+                for (int j = 0; j < q; j++) {
+                    int src = from + source[j];
+                    int dst = to + j * inner;
+                    for (int r = 0; r < inner; r++) {
+                        student[dst + r] = teacher[src + r] / divisor[j];
+                    }
                 }
             }
             SplittableRandom random = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (o + 1)));
             float[] noise = new float[replicated.length * inner];
-            for (int i = 0; i < noise.length; i++) {
-                noise[i] = (float) random.nextGaussian() * sigma;
-            }
-            if (exact) {
-                double[] groupSum = new double[n * inner];
-                for (int i = 0; i < replicated.length; i++) {
-                    int unit = g[replicated[i]] * inner;
-                    for (int r = 0; r < inner; r++) {
-                        groupSum[unit + r] += noise[i * inner + r];
-                    }
-                }
-                for (int i = 0; i < replicated.length; i++) {
-                    int unit = g[replicated[i]];
-                    for (int r = 0; r < inner; r++) {
-                        noise[i * inner + r] = (float) (noise[i * inner + r] - groupSum[unit * inner + r] / count[unit]);
+            double[] groupSum = exact ? new double[n * inner] : null;
+            for (int i = 0, k = 0; i < replicated.length; i++) {
+                for (int r = 0; r < inner; r++, k++) {
+                    float e = (float) random.nextGaussian() * sigma;
+                    noise[k] = e;
+                    if (exact) {
+                        groupSum[groupOf[i] + r] += e;
                     }
                 }
             }
-            for (int i = 0; i < replicated.length; i++) {
+            for (int i = 0, k = 0; i < replicated.length; i++) {
                 int dst = to + replicated[i] * inner;
-                for (int r = 0; r < inner; r++) {
-                    student[dst + r] += noise[i * inner + r];
+                for (int r = 0; r < inner; r++, k++) {
+                    float e = exact ? (float) (noise[k] - groupSum[groupOf[i] + r] / groupCount[i]) : noise[k];
+                    student[dst + r] += e;
                 }
             }
         });
