@@ -26,6 +26,12 @@ import net2net.spec.Layer;
  * never draws random weights only for them to be overwritten.
  */
 public final class DjlNetwork {
+    /**
+     * Run image layers after the first conv2d channels-last (see {@link ChannelsLast}); the system
+     * property net2net.channels_last=false turns it off (for benchmarks).
+     */
+    static final boolean CHANNELS_LAST = !"false".equals(System.getProperty("net2net.channels_last"));
+
     private final SequentialBlock block;
     private final ParameterStore store;
     private final List<Parameter> trainable = new ArrayList<>();
@@ -33,6 +39,7 @@ public final class DjlNetwork {
     private DjlNetwork(Architecture arch, Map<String, NDArray> weights, NDManager manager, boolean dropoutOff) {
         block = new SequentialBlock();
         List<Layer> layers = arch.layers();
+        boolean channelsLast = false;
         for (int i = 0; i < layers.size(); i++) {
             Layer layer = layers.get(i);
             if (layer instanceof Layer.Relu && i + 1 < layers.size() && layers.get(i + 1) instanceof Layer.MaxPool) {
@@ -43,9 +50,27 @@ public final class DjlNetwork {
             Block b = djlBlock(layer, dropoutOff);
             attach(layer, b, weights);
             block.add(b);
+            if (CHANNELS_LAST && !channelsLast && layer instanceof Layer.Conv2d && moreImageWork(layers, i + 1)) {
+                block.add(new ChannelsLast()); // the rest of the image layers run channels-last
+                channelsLast = true;
+            }
         }
         block.initialize(manager, DataType.FLOAT32, new Shape(1).addAll(arch.input()));
         store = new ParameterStore(manager, false);
+    }
+
+    /** True when a conv2d, batchnorm or maxpool on images comes at or after {@code from}, before any flatten. */
+    private static boolean moreImageWork(List<Layer> layers, int from) {
+        for (int i = from; i < layers.size(); i++) {
+            Layer l = layers.get(i);
+            if (l instanceof Layer.Flatten) {
+                return false;
+            }
+            if (l instanceof Layer.Conv2d || l instanceof Layer.BatchNorm || l instanceof Layer.MaxPool) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A block over the network's own arrays. */
