@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         description = "Grow trained networks without losing what they learned (Net2Net, Chen et al. 2016).",
         subcommands = {InitCommand.class, InfoCommand.class, WidenCommand.class, PadCommand.class,
                 DeepenCommand.class, VerifyCommand.class, TrainCommand.class, EvaluateCommand.class,
-                SeedCommand.class, ReplicateCommand.class})
+                SeedCommand.class, ReplicateCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_BAD_INPUT = 2;
     public static final int EXIT_INTERNAL = 3;

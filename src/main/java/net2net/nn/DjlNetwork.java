@@ -13,9 +13,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.Dropout;
-import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,9 +52,20 @@ public final class DjlNetwork {
      * Returns whether {@code until} was reached.
      */
     private boolean addLayers(List<Layer> layers, String prefix, Map<String, NDArray> weights, String until, SequentialBlock into) {
-        for (Layer layer : layers) {
+        for (int i = 0; i < layers.size(); i++) {
+            Layer layer = layers.get(i);
             if (until != null && layer instanceof Layer.Residual r && contains(r.body(), until)) {
                 return addLayers(r.body(), prefix + r.name() + ".body.", weights, until, into);
+            }
+            if (layer instanceof Layer.Relu && i + 1 < layers.size() && layers.get(i + 1) instanceof Layer.MaxPool
+                    && !layer.name().equals(until)) {
+                // relu then maxpool, run as maxpool then relu: the same function on a quarter of the elements
+                into.add(new MaxPool2x2(true));
+                layer = layers.get(++i);
+                if (layer.name().equals(until)) {
+                    return true;
+                }
+                continue;
             }
             into.add(block(layer, prefix, weights));
             if (layer.name().equals(until)) {
@@ -142,14 +151,13 @@ public final class DjlNetwork {
                     .optBias(c.bias())
                     .build();
         } else if (layer instanceof Layer.BatchNorm b) {
-            // DJL's momentum is the weight of the old running value: 1 - PyTorch's momentum.
-            return BatchNorm.builder().optEpsilon((float) b.eps()).optMomentum((float) (1 - b.momentum())).build();
+            return new FastBatchNorm(b.eps(), b.momentum());
         } else if (layer instanceof Layer.Relu) {
             return Activation.reluBlock();
         } else if (layer instanceof Layer.Tanh) {
             return Activation.tanhBlock();
         } else if (layer instanceof Layer.MaxPool) {
-            return Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2));
+            return new MaxPool2x2(false);
         } else if (layer instanceof Layer.Flatten) {
             return Blocks.batchFlattenBlock();
         } else if (layer instanceof Layer.Dropout d) {

@@ -43,22 +43,27 @@ public final class MomentumSgd implements AutoCloseable {
      * to {@code scratch} (the batch's manager), never to the network's or this optimizer's.
      */
     public void step(Map<String, Parameter> parameters, double lr, NDManager scratch) {
+        float wd = (float) weightDecay;
+        float rate = (float) lr;
         for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
             NDArray w = e.getValue().getArray();
-            NDArray grad = scratch(w.getGradient(), scratch);
-            NDArray d = weightDecay == 0 ? grad : grad.add(scratch(w.mul((float) weightDecay), scratch));
+            // The wrapper shares the parameter's .grad storage: d is built in it, in place, and zeroed at the end.
+            NDArray d = scratch(w.getGradient(), scratch);
+            if (weightDecay != 0) {
+                d.addi(scratch(w.mul(wd), scratch)); // d = grad + wd * w
+            }
             if (momentum == 0) {
-                w.subi(d.mul((float) lr));
+                w.subi(d.muli(rate));
             } else {
                 NDArray v = velocity.computeIfAbsent(e.getKey(), k -> {
                     NDArray zeros = w.zerosLike();
                     zeros.attach(manager);
                     return zeros;
                 });
-                v.muli((float) momentum).addi(d);
-                w.subi(scratch(v.mul((float) lr), scratch));
+                v.muli((float) momentum).addi(d); // v = momentum * v + d
+                w.subi(scratch(v.mul(rate), scratch)); // w = w - lr * v
             }
-            grad.muli(0); // the gradient wrapper shares the parameter's .grad storage
+            d.muli(0);
         }
     }
 

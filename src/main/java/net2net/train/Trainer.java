@@ -70,7 +70,7 @@ public final class Trainer {
      * @param metrics every learning-curve point of the run, including those before a resume
      */
     public record Result(Network network, TrainConfig config, List<EpochMetrics> metrics, long examples,
-                         double seconds, double evalSeconds) {
+                         double seconds, double evalSeconds, StepTimes times) {
         public EpochMetrics last() {
             return metrics.get(metrics.size() - 1);
         }
@@ -124,7 +124,7 @@ public final class Trainer {
     /** A finished run read back, without training: its network (the caller closes it) and its curve. */
     public static Result load(Path dir) {
         Checkpoint.State state = Checkpoint.read(dir);
-        return new Result(state.network(), state.config(), state.metrics(), state.examples(), state.seconds(), state.evalSeconds());
+        return new Result(state.network(), state.config(), state.metrics(), state.examples(), state.seconds(), state.evalSeconds(), new StepTimes());
     }
 
     /** The mutable state of one run. */
@@ -139,6 +139,7 @@ public final class Trainer {
         double seconds;
         double evalSeconds;
         final List<EpochMetrics> metrics;
+        final StepTimes times = new StepTimes();
 
         Run(Network network, List<JsonObject> baseHistory, JsonObject preprocessing, TrainConfig config, String dataName,
             int completedEpochs,
@@ -178,18 +179,27 @@ public final class Trainer {
                 for (int b = 0; b < batches.length; b++) {
                     double lr = config.lrAt(epoch, b, batches.length);
                     float batchLoss;
+                    long t0 = System.nanoTime();
                     try (NDManager m = network.manager().newSubManager()) {
                         NDArray x = Evaluation.Inputs.features(m, train, batches[b], buffer);
                         NDArray y = Evaluation.Inputs.labels(m, train, batches[b]);
+                        long t1 = System.nanoTime();
+                        long t2;
+                        long t3;
+                        long t4;
                         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                             NDArray l = loss.evaluate(new NDList(y), new NDList(block.forward(x, true)));
+                            t2 = System.nanoTime();
                             batchLoss = l.getFloat();
                             if (!Float.isFinite(batchLoss)) {
                                 throw diverged(epoch, b, batchLoss, options.out());
                             }
+                            t3 = System.nanoTime();
                             collector.backward(l);
+                            t4 = System.nanoTime();
                         }
                         sgd.step(parameters, lr, m);
+                        times.add(t0, t1, t2, t3, t4, System.nanoTime());
                     }
                     lossSum += batchLoss;
                     examples += batches[b].length;
@@ -210,7 +220,7 @@ public final class Trainer {
                     }
                 }
             }
-            return new Result(annotated(data), config, List.copyOf(metrics), examples, seconds, evalSeconds);
+            return new Result(annotated(data), config, List.copyOf(metrics), examples, seconds, evalSeconds, times);
         }
 
         /** The trainable parameters under their state_dict names (the optimizer state is saved by name). */

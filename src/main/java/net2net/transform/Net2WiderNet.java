@@ -3,6 +3,7 @@ package net2net.transform;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -156,20 +157,38 @@ public final class Net2WiderNet {
         int q = g.length;
         int block = reader.block();
         int[] count = counts(g, n);
-        float[] scale = new float[q * block];
-        for (int j = 0; j < q; j++) {
-            for (int s = 0; s < block; s++) {
-                scale[j * block + s] = count[g[j]];
+        boolean noise = options.noise() != Noise.NONE && options.noiseScale() > 0;
+        Shape shape = studentConsumerShape(w.getShape(), n, q);
+        NDArray student;
+        if (noise && w.getDataType() == DataType.FLOAT32) {
+            // Gather, divide and add the noise in one pass over the weights, in parallel over output rows.
+            float[] teacher = w.toFloatArray();
+            student = scratch.create(consumerWithNoise(teacher, shape, g, n, options, std(teacher), rng.nextLong()), shape);
+        } else {
+            float[] scale = new float[q * block];
+            for (int j = 0; j < q; j++) {
+                for (int s = 0; s < block; s++) {
+                    scale[j * block + s] = count[g[j]];
+                }
+            }
+            student = Arrays2.own(w.get(new NDIndex(":, {}", scratch.create(expand(g, block)))), scratch);
+            Shape scaleShape = w.getShape().dimension() == 4 ? new Shape(1, q, 1, 1) : new Shape(1, (long) q * block);
+            student.divi(scratch.create(scale, scaleShape).toType(w.getDataType(), false));
+            if (noise) {
+                // Another precision (float64 checks): the same noise as float32 gets, drawn on zeros and added.
+                float[] teacher = w.toType(DataType.FLOAT32, false).toFloatArray();
+                float[] alone = consumerWithNoise(new float[teacher.length], shape, g, n, options, std(teacher), rng.nextLong());
+                student = student.add(scratch.create(alone, shape).toType(w.getDataType(), false));
             }
         }
-        NDArray gathered = Arrays2.own(w.get(new NDIndex(":, {}", scratch.create(expand(g, block)))), scratch);
-        Shape scaleShape = w.getShape().dimension() == 4 ? new Shape(1, q, 1, 1) : new Shape(1, (long) q * block);
-        NDArray student = gathered.div(scratch.create(scale, scaleShape));
-        if (options.noise() != Noise.NONE && options.noiseScale() > 0) {
-            float[] noise = replicaNoise(student.getShape(), g, n, block, options, std(w), rng);
-            student = student.add(scratch.create(noise, student.getShape()));
-        }
         weights.put(key, student);
+    }
+
+    /** The consumer weight's shape with its input dimension grown from n to q units. */
+    static Shape studentConsumerShape(Shape teacher, int n, int q) {
+        long[] dims = teacher.getShape().clone();
+        dims[1] = dims[1] / n * q; // dense after flatten: n blocks of H*W columns become q blocks
+        return new Shape(dims);
     }
 
     private static void gatherRows(Map<String, NDArray> weights, String key, NDArray rows, NDManager scratch) {
@@ -180,53 +199,97 @@ public final class Net2WiderNet {
     }
 
     /**
-     * Noise for the consumer weight viewed as [out, q units, inner], where inner is the kernel area
-     * (conv consumer) or the H*W block (flatten). Only replicated units (count &gt; 1) get noise.
-     * EXACT subtracts, at every (out, inner) position, the mean over each unit's replicas, so the
-     * replicas' noise sums to zero; PAPER leaves it as drawn.
+     * The student's consumer weight, viewed as [out, q units, inner] where inner is the kernel area
+     * (conv consumer) or the H*W block (flatten): column j is the teacher's column g(j) divided by
+     * its number of replicas, plus noise on replicated units only (count &gt; 1). EXACT subtracts, at
+     * every (out, inner) position, the mean of the noise over each unit's replicas, so the replicas'
+     * noise sums to zero; PAPER leaves it as drawn. Each output row draws from its own generator,
+     * seeded from {@code seed} and the row, so the rows run in parallel and the result depends on
+     * the seed only.
      */
-    static float[] replicaNoise(Shape shape, int[] g, int n, int block, Options options, double std, SplittableRandom rng) {
+    static float[] consumerWithNoise(float[] teacher, Shape studentShape, int[] g, int n, Options options, double std, long seed) {
         int q = g.length;
-        int out = Math.toIntExact(shape.get(0));
-        int inner = Math.toIntExact(shape.size() / out / q);
+        int out = Math.toIntExact(studentShape.get(0));
+        int inner = Math.toIntExact(studentShape.size() / out / q);
         int[] count = counts(g, n);
-        double sigma = options.noiseScale() * std;
-        float[] noise = new float[Math.toIntExact(shape.size())];
-        double[] groupSum = new double[n];
-        for (int o = 0; o < out; o++) {
-            for (int r = 0; r < inner; r++) {
-                java.util.Arrays.fill(groupSum, 0);
+        int[] replicated = java.util.stream.IntStream.range(0, q).filter(j -> count[g[j]] > 1).toArray();
+        float sigma = (float) (options.noiseScale() * std);
+        boolean exact = options.noise() == Noise.EXACT;
+        float[] student = new float[Math.toIntExact(studentShape.size())];
+        float[] divisor = new float[q];
+        int[] source = new int[q];
+        for (int j = 0; j < q; j++) {
+            divisor[j] = count[g[j]];
+            source[j] = g[j] * inner;
+        }
+        int[] groupOf = new int[replicated.length]; // offset of each replicated column's unit in groupSum
+        float[] groupCount = new float[replicated.length];
+        for (int i = 0; i < replicated.length; i++) {
+            groupOf[i] = g[replicated[i]] * inner;
+            groupCount[i] = count[g[replicated[i]]];
+        }
+        java.util.stream.IntStream.range(0, out).parallel().forEach(o -> {
+            int from = o * n * inner;
+            int to = o * q * inner;
+            if (inner == 1) {
                 for (int j = 0; j < q; j++) {
-                    if (count[g[j]] > 1) {
-                        double e = rng.nextGaussian() * sigma;
-                        noise[(o * q + j) * inner + r] = (float) e;
-                        groupSum[g[j]] += e;
-                    }
+                    student[to + j] = teacher[from + source[j]] / divisor[j];
                 }
-                if (options.noise() == Noise.EXACT) {
-                    for (int j = 0; j < q; j++) {
-                        if (count[g[j]] > 1) {
-                            int at = (o * q + j) * inner + r;
-                            noise[at] = (float) (noise[at] - groupSum[g[j]] / count[g[j]]);
-                        }
+            } else {
+                for (int j = 0; j < q; j++) {
+                    int src = from + source[j];
+                    int dst = to + j * inner;
+                    for (int r = 0; r < inner; r++) {
+                        student[dst + r] = teacher[src + r] / divisor[j];
                     }
                 }
             }
-        }
-        return noise;
+            SplittableRandom random = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (o + 1)));
+            float[] noise = new float[replicated.length * inner];
+            double[] groupSum = exact ? new double[n * inner] : null;
+            for (int i = 0, k = 0; i < replicated.length; i++) {
+                for (int r = 0; r < inner; r++, k++) {
+                    float e = (float) random.nextGaussian() * sigma;
+                    noise[k] = e;
+                    if (exact) {
+                        groupSum[groupOf[i] + r] += e;
+                    }
+                }
+            }
+            for (int i = 0, k = 0; i < replicated.length; i++) {
+                int dst = to + replicated[i] * inner;
+                for (int r = 0; r < inner; r++, k++) {
+                    float e = exact ? (float) (noise[k] - groupSum[groupOf[i] + r] / groupCount[i]) : noise[k];
+                    student[dst + r] += e;
+                }
+            }
+        });
+        return student;
     }
 
-    static double std(NDArray w) {
-        float[] v = w.toFloatArray();
-        double mean = 0;
-        for (float x : v) {
-            mean += x;
-        }
-        mean /= v.length;
-        double var = 0;
-        for (float x : v) {
-            var += (x - mean) * (x - mean);
-        }
-        return Math.sqrt(var / v.length);
+    /**
+     * Population standard deviation in double, in parallel over fixed chunks whose partial sums are
+     * added in order: the same bits on any number of cores.
+     */
+    static double std(float[] v) {
+        int chunk = 1 << 16;
+        int chunks = (v.length + chunk - 1) / chunk;
+        double[] sums = new double[chunks];
+        java.util.stream.IntStream.range(0, chunks).parallel().forEach(c -> {
+            double sum = 0;
+            for (int i = c * chunk, end = Math.min(v.length, i + chunk); i < end; i++) {
+                sum += v[i];
+            }
+            sums[c] = sum;
+        });
+        double mean = java.util.Arrays.stream(sums).sum() / v.length;
+        java.util.stream.IntStream.range(0, chunks).parallel().forEach(c -> {
+            double sum = 0;
+            for (int i = c * chunk, end = Math.min(v.length, i + chunk); i < end; i++) {
+                sum += (v[i] - mean) * (v[i] - mean);
+            }
+            sums[c] = sum;
+        });
+        return Math.sqrt(java.util.Arrays.stream(sums).sum() / v.length);
     }
 }

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Runs `net2net bench --json` and then the PyTorch peer (bench/torch_bench.py) on this machine, with the
+# same thread count, and prints one JSON object {"net2net": ..., "pytorch": ..., "ratios": ...} on stdout
+# and a short summary on stderr. Extra arguments go to `net2net bench` (e.g. --quick).
+#
+# OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE (set on some machines for old OpenBLAS bugs) are unset for the
+# PyTorch command alone, so that OpenBLAS picks its kernel for this CPU; KEEP_OPENBLAS_ENV=1 keeps them.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+py=/usr/bin/python3
+if ! "$py" -c "import torch" 2>/dev/null; then
+  echo "compare.sh: $py cannot import torch; install it with: apt-get install python3-torch libopenblas0-pthread" >&2
+  exit 2
+fi
+ours="$("$here/../net2net" bench --json "$@")"
+threads="$("$py" -c 'import json,sys; print(json.load(sys.stdin)["threads"])' <<<"$ours")"
+unset_note="none were set"
+env_cmd=(env)
+if [[ "${KEEP_OPENBLAS_ENV:-0}" != 1 ]]; then
+  set_vars=()
+  for v in OPENBLAS_CORETYPE OPENBLAS_L2_SIZE; do
+    if [[ -n "${!v+x}" ]]; then set_vars+=("$v=${!v}"); fi
+    env_cmd+=(-u "$v")
+  done
+  ((${#set_vars[@]})) && unset_note="unset for the PyTorch run: ${set_vars[*]}"
+else
+  unset_note="kept (KEEP_OPENBLAS_ENV=1)"
+fi
+echo "compare.sh: running the PyTorch peer with $threads threads (OpenBLAS variables: $unset_note)" >&2
+peer="$("${env_cmd[@]}" "$py" "$here/torch_bench.py" --threads "$threads")"
+"$py" - "$ours" "$peer" "$unset_note" <<'PY'
+import json, sys
+ours, peer, note = json.loads(sys.argv[1]), json.loads(sys.argv[2]), sys.argv[3]
+ratios = {
+    "train_ours_over_pytorch": ours["train_samples_per_s"] / peer["train_samples_per_s"],
+    "infer_ours_over_pytorch": ours["infer_samples_per_s"] / peer["infer_samples_per_s"],
+    "train_ours_over_raw_djl": ours["train_samples_per_s"] / ours["raw_djl_train_samples_per_s"],
+}
+print(json.dumps({"net2net": ours, "pytorch": peer, "openblas_env": note, "ratios": ratios}, indent=2))
+err = sys.stderr
+print(f"machine: {ours['cpu']}, {ours['cores']} cores; threads {ours['threads']} (net2net) / {peer['threads']} (pytorch)", file=err)
+print(f"train samples/s: net2net {ours['train_samples_per_s']:.0f}, raw DJL {ours['raw_djl_train_samples_per_s']:.0f}, "
+      f"PyTorch {peer['torch_version']} {peer['train_samples_per_s']:.0f} -> {ratios['train_ours_over_pytorch']:.2f}x", file=err)
+print(f"infer samples/s: net2net {ours['infer_samples_per_s']:.0f}, PyTorch {peer['infer_samples_per_s']:.0f} "
+      f"-> {ratios['infer_ours_over_pytorch']:.2f}x", file=err)
+PY

@@ -1,0 +1,34 @@
+package net2net.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import net2net.bench.Benchmark;
+import org.junit.jupiter.api.Test;
+
+/** `bench --quick --json` runs end to end and reports every figure with a sane value; timings are never asserted. */
+class BenchCliTest {
+    @Test
+    void quickBenchReportsEveryFigure() {
+        TrainCliTest.Run run = TrainCliTest.run("bench", "--quick", "--json");
+        assertEquals(0, run.code(), run.err());
+        JsonObject o = JsonParser.parseString(run.out()).getAsJsonObject();
+        for (String key : Benchmark.KEYS) {
+            assertTrue(o.has(key), "missing " + key + " in " + o);
+        }
+        for (String key : new String[] {"train_samples_per_s", "infer_samples_per_s", "raw_djl_train_samples_per_s",
+                "widen_dense_ms", "widen_dense_noise_none_ms", "widen_conv_ms", "deepen_ms", "copy_ms", "widen_over_copy",
+                "rss_mb_peak", "rss_mb_epoch1", "rss_mb_epoch5"}) {
+            double v = o.get(key).getAsDouble();
+            assertTrue(v > 0 && Double.isFinite(v), key + " = " + v);
+        }
+        double overhead = o.get("overhead_share").getAsDouble();
+        assertTrue(overhead >= 0 && overhead <= 1, "overhead_share = " + overhead);
+        assertTrue(o.get("rss_mb_peak").getAsDouble() >= o.get("rss_mb_epoch1").getAsDouble(), "peak below a sample: " + o);
+        assertTrue(o.get("threads").getAsInt() >= 1);
+        assertEquals("quick", o.get("mode").getAsString());
+        assertTrue(o.get("data").getAsString().startsWith("fashion-mnist") || o.get("data").getAsString().startsWith("random"));
+    }
+}
