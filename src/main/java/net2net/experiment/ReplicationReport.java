@@ -118,7 +118,9 @@ public final class ReplicationReport {
             } else {
                 JsonElement speed = s.get("speedup_vs_random_init");
                 sb.append(String.format(Locale.ROOT, "- %s reaches it after %s examples%s; it ends at %s.%n", name, count(reach),
-                        speed.isJsonNull() ? " (before any training)" : String.format(Locale.ROOT, ": %.2fx faster than random init", speed.getAsDouble()),
+                        speed.isJsonNull() ? " (before any training)" : speed.getAsDouble() >= 1
+                                ? String.format(Locale.ROOT, ": %.2fx faster than random init", speed.getAsDouble())
+                                : String.format(Locale.ROOT, ": slower than random init (speed-up %.2fx)", speed.getAsDouble()),
                         pct(s.get("final_accuracy"))));
             }
         }

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class BenchCliTest {
     @Test
     void quickBenchReportsEveryFigure() {
-        TrainCliTest.Run run = TrainCliTest.run("bench", "--quick", "--json");
+        CliRun run = CliRun.of("bench", "--quick", "--json");
         assertEquals(0, run.code(), run.err());
         JsonObject o = JsonParser.parseString(run.out()).getAsJsonObject();
         for (String key : Benchmark.KEYS) {
