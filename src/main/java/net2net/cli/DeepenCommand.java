@@ -40,31 +40,22 @@ final class DeepenCommand implements Callable<Integer> {
     @Option(names = "--name", paramLabel = "NAME", description = "Name of the new layer (default: <after>_id).")
     String name;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR")
-    Path out;
-
-    @Option(names = "--force", description = "Replace --out if it exists.")
-    boolean force;
-
-    @Option(names = "--json", description = "Print one JSON object.")
-    boolean json;
+    @Mixin
+    StudentOutput output;
 
     @Mixin
     CheckInputs check;
 
     @Override
     public Integer call() {
-        ModelArgs.refuseExisting(out, force);
+        output.refuseExisting();
         boolean bn = batchnorm != null ? batchnorm : residual;
         try (Network teacher = ModelFiles.load(model); NDManager manager = NDManager.newBaseManager()) {
             NDArray stats = bn && !residual ? check.statsInputs(manager, teacher, check.seed() + 1) : null;
             Net2DeeperNet.Options options = residual ? Net2DeeperNet.Options.residual(kernel, bn, name, seed)
                     : new Net2DeeperNet.Options(kernel, bn, stats, name);
             try (Network student = Net2DeeperNet.deepen(teacher, after, options).withSource(model.toString())) {
-                JsonObject result = Transforms.report(teacher, student, check, "deepened");
-                ModelFiles.save(student, out, force);
-                result.addProperty("student", out.toString());
-                Transforms.print(result, json);
+                output.write(teacher, student, check, "deepened", new JsonObject());
             }
         }
         return 0;

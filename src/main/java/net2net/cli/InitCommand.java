@@ -8,6 +8,7 @@ import net2net.Net2NetException;
 import net2net.nn.Initialization;
 import net2net.nn.ModelFiles;
 import net2net.nn.Network;
+import net2net.nn.OutputDirs;
 import net2net.spec.Architecture;
 import net2net.spec.ArchitectureJson;
 import net2net.spec.Presets;
@@ -35,7 +36,7 @@ final class InitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ModelArgs.refuseExisting(out, force);
+        OutputDirs.refuseExisting(out.toAbsolutePath().normalize(), force);
         JsonObject step = new JsonObject();
         step.addProperty("op", "init");
         Architecture architecture;

@@ -25,27 +25,18 @@ final class PadCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the new weights. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR")
-    Path out;
-
-    @Option(names = "--force", description = "Replace --out if it exists.")
-    boolean force;
-
-    @Option(names = "--json", description = "Print one JSON object.")
-    boolean json;
+    @Mixin
+    StudentOutput output;
 
     @Mixin
     CheckInputs check;
 
     @Override
     public Integer call() {
-        ModelArgs.refuseExisting(out, force);
+        output.refuseExisting();
         try (Network teacher = ModelFiles.load(model);
              Network student = RandomPad.pad(teacher, layer, width, seed).withSource(model.toString())) {
-            JsonObject result = Transforms.report(teacher, student, check, "padded");
-            ModelFiles.save(student, out, force);
-            result.addProperty("student", out.toString());
-            Transforms.print(result, json);
+            output.write(teacher, student, check, "padded", new JsonObject());
         }
         return 0;
     }

@@ -41,14 +41,8 @@ final class WidenCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the mapping and the noise. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "The student's directory.")
-    Path out;
-
-    @Option(names = "--force", description = "Replace --out if it exists.")
-    boolean force;
-
-    @Option(names = "--json", description = "Print one JSON object.")
-    boolean json;
+    @Mixin
+    StudentOutput output;
 
     @Mixin
     CheckInputs check;
@@ -58,7 +52,7 @@ final class WidenCommand implements Callable<Integer> {
         if (layers.length != widths.length) {
             throw new Net2NetException("give one --width per --layer (got " + layers.length + " layers and " + widths.length + " widths)");
         }
-        ModelArgs.refuseExisting(out, force);
+        output.refuseExisting();
         Map<String, Integer> request = new LinkedHashMap<>();
         for (int i = 0; i < layers.length; i++) {
             if (request.put(layers[i], widths[i]) != null) {
@@ -68,11 +62,9 @@ final class WidenCommand implements Callable<Integer> {
         Net2WiderNet.Options options = new Net2WiderNet.Options(Noise.parse(noise), noiseScale, seed);
         try (Network teacher = ModelFiles.load(model);
              Network student = Net2WiderNet.widen(teacher, request, options).withSource(model.toString())) {
-            JsonObject result = Transforms.report(teacher, student, check, "widened");
-            result.addProperty("noise", options.noise().key());
-            ModelFiles.save(student, out, force);
-            result.addProperty("student", out.toString());
-            Transforms.print(result, json);
+            JsonObject extra = new JsonObject();
+            extra.addProperty("noise", options.noise().key());
+            output.write(teacher, student, check, "widened", extra);
         }
         return 0;
     }
