@@ -200,7 +200,11 @@ class FashionMnistDownloadTest {
         });
         downloader.start();
         assertTrue(halfSent.await(10, TimeUnit.SECONDS));
+        // The server has sent half; wait (bounded) until the client has started writing it.
         List<String> during = cacheFiles();
+        for (long end = System.nanoTime() + 10_000_000_000L; during.isEmpty() && System.nanoTime() < end; during = cacheFiles()) {
+            Thread.sleep(5);
+        }
         resume.countDown();
         downloader.join(10_000);
         assertEquals(null, failure.get());
