@@ -2,7 +2,6 @@ package net2net.cli;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
 import net2net.data.Dataset;
 import net2net.data.Subsets;
@@ -67,12 +66,6 @@ final class CheckInputs {
         Dataset split = train ? loaded.splits().train() : loaded.splits().test();
         Evaluation.requireCompatible(network, split);
         Dataset subset = Subsets.testLimit(split, Math.min(samples, split.size()), seed);
-        int[] idx = new int[subset.size()];
-        for (int i = 0; i < idx.length; i++) {
-            idx[i] = i;
-        }
-        float[] x = new float[subset.size() * subset.sampleLength()];
-        subset.copyFeatures(idx, x);
-        return manager.create(x, new Shape(subset.size()).addAll(network.architecture().input()));
+        return Evaluation.Inputs.firstFeatures(manager, subset, subset.size());
     }
 }

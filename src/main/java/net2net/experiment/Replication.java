@@ -2,7 +2,6 @@ package net2net.experiment;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +22,7 @@ import net2net.spec.Architecture;
 import net2net.spec.Presets;
 import net2net.train.Checkpoint;
 import net2net.train.EpochMetrics;
+import net2net.train.Evaluation;
 import net2net.train.Progress;
 import net2net.train.Schedule;
 import net2net.train.TrainConfig;
@@ -296,14 +296,7 @@ public final class Replication {
             long n = data.train().size();
             examplesTotal = config.seeds() * (n * (p.teacherEpochs() + 6L * p.studentEpochs())
                     + rTrain.size() * (p.teacherEpochs() + 4L * p.studentEpochs()));
-            int statsSamples = Math.min(512, data.train().size());
-            float[] x = new float[statsSamples * data.train().sampleLength()];
-            int[] idx = new int[statsSamples];
-            for (int i = 0; i < statsSamples; i++) {
-                idx[i] = i;
-            }
-            data.train().copyFeatures(idx, x);
-            statsBatch = manager.create(x, new Shape(statsSamples, 1, 28, 28));
+            statsBatch = Evaluation.Inputs.firstFeatures(manager, data.train(), Math.min(512, data.train().size()));
         }
 
         Trained train(String name, int seed, Supplier<Network> make, TrainConfig cfg) {

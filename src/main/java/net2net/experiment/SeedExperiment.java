@@ -234,18 +234,9 @@ public final class SeedExperiment {
         return se / data.test().size();
     }
 
-    static NDArray features(NDManager m, Dataset d) {
-        long[] shape = new long[d.sampleShape().length + 1];
-        shape[0] = d.size();
-        for (int i = 0; i < d.sampleShape().length; i++) {
-            shape[i + 1] = d.sampleShape()[i];
-        }
-        return m.create(d.features(), new Shape(shape));
-    }
-
     static double maxAbsDiff(Network teacher, Network student, Dataset test) {
         try (NDManager m = NDManager.newBaseManager()) {
-            return Verification.compare(teacher, student, features(m, test)).maxAbsDiff();
+            return Verification.compare(teacher, student, Evaluation.Inputs.firstFeatures(m, test, test.size())).maxAbsDiff();
         }
     }
 
@@ -253,7 +244,7 @@ public final class SeedExperiment {
     static int liveUnits(Network n, Dataset test) {
         try (NDManager m = NDManager.newBaseManager()) {
             int upTo = n.architecture().indexOf("relu1") + 1;
-            NDArray h = DjlNetwork.prefix(n, upTo).forward(features(m, test), false);
+            NDArray h = DjlNetwork.prefix(n, upTo).forward(Evaluation.Inputs.firstFeatures(m, test, test.size()), false);
             h.attach(m);
             float[] max = h.max(new int[] {0}).toFloatArray();
             int live = 0;

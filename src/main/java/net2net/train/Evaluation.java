@@ -50,11 +50,18 @@ public final class Evaluation {
         return new Result(lossSum / data.size(), data.isClassification() ? (double) correct / data.size() : null, data.size());
     }
 
-    /** Turning samples into NDArrays, shared with the trainer. */
-    static final class Inputs {
+    /** Turning samples into NDArrays: the trainer, evaluation, experiments and the CLI all use these. */
+    public static final class Inputs {
         private Inputs() {}
 
-        static NDArray features(NDManager m, Dataset data, int[] idx, float[] buffer) {
+        /** The first {@code count} samples' features, shaped [count, sample shape...]. */
+        public static NDArray firstFeatures(NDManager m, Dataset data, int count) {
+            int[] idx = java.util.stream.IntStream.range(0, count).toArray();
+            return features(m, data, idx, new float[count * data.sampleLength()]);
+        }
+
+        /** The features of samples {@code idx}, gathered through {@code buffer} (reused across batches). */
+        public static NDArray features(NDManager m, Dataset data, int[] idx, float[] buffer) {
             data.copyFeatures(idx, buffer);
             long[] dims = new long[data.sampleShape().length + 1];
             dims[0] = idx.length;
