@@ -25,7 +25,7 @@ public record Profile(String name, int trainLimit, int testLimit, int teacherEpo
     public static Profile named(String name) {
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "quick" -> new Profile("quick", 6000, 2000, 3, 2, 0.05, Schedule.COSINE, 0.005, 128, 8, 30, 1500, 500);
-            case "full" -> new Profile("full", 0, 0, 10, 10, 0.05, Schedule.COSINE, 0.005, 128, 40, 30, 0, 0);
+            case "full" -> new Profile("full", 0, 0, 10, 10, 0.05, Schedule.COSINE, 0.005, 128, 40, 30, 20000, 0);
             case "tiny" -> new Profile("tiny", 600, 300, 1, 1, 0.05, Schedule.COSINE, 0.005, 64, 3, 3, 300, 150);
             default -> throw new Net2NetException("unknown profile '" + name + "'; use quick or full");
         };
