@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -161,9 +162,12 @@ public final class Net2WiderNet {
         Shape shape = studentConsumerShape(w.getShape(), n, q);
         NDArray student;
         if (noise && w.getDataType() == DataType.FLOAT32) {
-            // Gather, divide and add the noise in one pass over the weights, in parallel over output rows.
-            float[] teacher = w.toFloatArray();
-            student = scratch.create(consumerWithNoise(teacher, shape, g, n, options, std(teacher), rng.nextLong()), shape);
+            // Gather, divide and add the noise in one pass, reading the teacher's storage and writing
+            // the student's through direct views: no copy to or from Java arrays.
+            FloatBuffer teacher = w.toByteBuffer(true).asFloatBuffer();
+            student = scratch.create(shape, DataType.FLOAT32);
+            FloatBuffer target = student.toByteBuffer(true).asFloatBuffer();
+            consumerWithNoise(teacher, target, shape, g, n, options, std(teacher), rng.nextLong());
         } else {
             float[] scale = new float[q * block];
             for (int j = 0; j < q; j++) {
@@ -176,9 +180,10 @@ public final class Net2WiderNet {
             student.divi(scratch.create(scale, scaleShape).toType(w.getDataType(), false));
             if (noise) {
                 // Another precision (float64 checks): the same noise as float32 gets, drawn on zeros and added.
-                float[] teacher = w.toType(DataType.FLOAT32, false).toFloatArray();
-                float[] alone = consumerWithNoise(new float[teacher.length], shape, g, n, options, std(teacher), rng.nextLong());
-                student = student.add(scratch.create(alone, shape).toType(w.getDataType(), false));
+                FloatBuffer teacher = FloatBuffer.wrap(w.toType(DataType.FLOAT32, false).toFloatArray());
+                FloatBuffer alone = FloatBuffer.allocate(Math.toIntExact(shape.size()));
+                consumerWithNoise(FloatBuffer.allocate(teacher.capacity()), alone, shape, g, n, options, std(teacher), rng.nextLong());
+                student = student.add(scratch.create(alone.array(), shape).toType(w.getDataType(), false));
             }
         }
         weights.put(key, student);
@@ -199,7 +204,7 @@ public final class Net2WiderNet {
     }
 
     /**
-     * The student's consumer weight, viewed as [out, q units, inner] where inner is the kernel area
+     * Writes the student's consumer weight into {@code student}, viewed as [out, q units, inner] where inner is the kernel area
      * (conv consumer) or the H*W block (flatten): column j is the teacher's column g(j) divided by
      * its number of replicas, plus noise on replicated units only (count &gt; 1). EXACT subtracts, at
      * every (out, inner) position, the mean of the noise over each unit's replicas, so the replicas'
@@ -207,89 +212,121 @@ public final class Net2WiderNet {
      * seeded from {@code seed} and the row, so the rows run in parallel and the result depends on
      * the seed only.
      */
-    static float[] consumerWithNoise(float[] teacher, Shape studentShape, int[] g, int n, Options options, double std, long seed) {
+    static void consumerWithNoise(FloatBuffer teacher, FloatBuffer student, Shape studentShape, int[] g, int n,
+                                  Options options, double std, long seed) {
         int q = g.length;
         int out = Math.toIntExact(studentShape.get(0));
         int inner = Math.toIntExact(studentShape.size() / out / q);
         int[] count = counts(g, n);
         int[] replicated = java.util.stream.IntStream.range(0, q).filter(j -> count[g[j]] > 1).toArray();
-        float sigma = (float) (options.noiseScale() * std);
-        boolean exact = options.noise() == Noise.EXACT;
-        float[] student = new float[Math.toIntExact(studentShape.size())];
+        int[] replicatedUnits = java.util.stream.IntStream.range(0, n).filter(u -> count[u] > 1).toArray();
         float[] divisor = new float[q];
-        int[] source = new int[q];
         for (int j = 0; j < q; j++) {
             divisor[j] = count[g[j]];
-            source[j] = g[j] * inner;
         }
-        int[] groupOf = new int[replicated.length]; // offset of each replicated column's unit in groupSum
-        float[] groupCount = new float[replicated.length];
-        for (int i = 0; i < replicated.length; i++) {
-            groupOf[i] = g[replicated[i]] * inner;
-            groupCount[i] = count[g[replicated[i]]];
-        }
+        float sigma = (float) (options.noiseScale() * std);
+        boolean exact = options.noise() == Noise.EXACT;
+        int rowIn = n * inner;
+        int rowOut = q * inner;
+        // Per-thread row buffers, reused across rows (allocating them per row costs more in zeroing
+        // than the whole copy); small methods with branch-free loops, as which columns are
+        // replicated is random.
+        ThreadLocal<float[][]> rows = ThreadLocal.withInitial(() -> new float[][] {
+                new float[rowIn], new float[rowOut], new float[replicated.length * inner]});
+        ThreadLocal<double[]> means = ThreadLocal.withInitial(() -> new double[rowIn]);
         java.util.stream.IntStream.range(0, out).parallel().forEach(o -> {
-            int from = o * n * inner;
-            int to = o * q * inner;
-            if (inner == 1) {
-                for (int j = 0; j < q; j++) {
-                    student[to + j] = teacher[from + source[j]] / divisor[j];
-                }
-            } else {
-                for (int j = 0; j < q; j++) {
-                    int src = from + source[j];
-                    int dst = to + j * inner;
-                    for (int r = 0; r < inner; r++) {
-                        student[dst + r] = teacher[src + r] / divisor[j];
-                    }
-                }
-            }
+            float[][] buffers = rows.get();
+            float[] from = buffers[0];
+            float[] to = buffers[1];
+            teacher.get(o * rowIn, from);
+            divideColumns(to, from, g, divisor, inner);
             SplittableRandom random = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (o + 1)));
-            float[] noise = new float[replicated.length * inner];
-            double[] groupSum = exact ? new double[n * inner] : null;
-            for (int i = 0, k = 0; i < replicated.length; i++) {
-                for (int r = 0; r < inner; r++, k++) {
-                    float e = (float) random.nextGaussian() * sigma;
-                    noise[k] = e;
-                    if (exact) {
-                        groupSum[groupOf[i] + r] += e;
-                    }
-                }
-            }
-            for (int i = 0, k = 0; i < replicated.length; i++) {
-                int dst = to + replicated[i] * inner;
-                for (int r = 0; r < inner; r++, k++) {
-                    float e = exact ? (float) (noise[k] - groupSum[groupOf[i] + r] / groupCount[i]) : noise[k];
-                    student[dst + r] += e;
-                }
-            }
+            addNoise(to, buffers[2], means.get(), replicated, g, count, replicatedUnits, inner, sigma, exact, random);
+            student.put(o * rowOut, to);
         });
-        return student;
+    }
+
+    /** One student row without noise: the teacher's columns g(j), each divided by its unit's replica count. */
+    private static void divideColumns(float[] to, float[] from, int[] g, float[] divisor, int inner) {
+        if (inner == 1) {
+            for (int j = 0; j < g.length; j++) {
+                to[j] = from[g[j]] / divisor[j];
+            }
+            return;
+        }
+        for (int j = 0; j < g.length; j++) {
+            int src = g[j] * inner;
+            int dst = j * inner;
+            float d = divisor[j];
+            for (int r = 0; r < inner; r++) {
+                to[dst + r] = from[src + r] / d;
+            }
+        }
+    }
+
+    /**
+     * Adds to one student row the noise of its replicated columns, drawn in their order; EXACT
+     * first subtracts, at each inner position, the mean of the noise over the unit's replicas.
+     * {@code unitMean} is all zeros on entry and on return.
+     */
+    private static void addNoise(float[] to, float[] noise, double[] unitMean, int[] replicated, int[] g, int[] count,
+                                 int[] replicatedUnits, int inner, float sigma, boolean exact, SplittableRandom random) {
+        for (int k = 0; k < noise.length; k++) {
+            noise[k] = (float) random.nextGaussian() * sigma;
+        }
+        if (!exact) {
+            for (int i = 0, k = 0; i < replicated.length; i++) {
+                for (int c = replicated[i] * inner, end = c + inner; c < end; c++, k++) {
+                    to[c] += noise[k];
+                }
+            }
+            return;
+        }
+        for (int i = 0, k = 0; i < replicated.length; i++) {
+            for (int r = g[replicated[i]] * inner, end = r + inner; r < end; r++, k++) {
+                unitMean[r] += noise[k];
+            }
+        }
+        for (int u : replicatedUnits) {
+            for (int r = u * inner, end = r + inner; r < end; r++) {
+                unitMean[r] /= count[u];
+            }
+        }
+        for (int i = 0, k = 0; i < replicated.length; i++) {
+            int unit = g[replicated[i]] * inner;
+            int column = replicated[i] * inner;
+            for (int r = 0; r < inner; r++, k++) {
+                to[column + r] += (float) (noise[k] - unitMean[unit + r]);
+            }
+        }
+        for (int u : replicatedUnits) {
+            java.util.Arrays.fill(unitMean, u * inner, (u + 1) * inner, 0);
+        }
     }
 
     /**
      * Population standard deviation in double, in parallel over fixed chunks whose partial sums are
      * added in order: the same bits on any number of cores.
      */
-    static double std(float[] v) {
+    static double std(FloatBuffer v) {
         int chunk = 1 << 16;
-        int chunks = (v.length + chunk - 1) / chunk;
+        int length = v.capacity();
+        int chunks = (length + chunk - 1) / chunk;
         double[] sums = new double[chunks];
-        java.util.stream.IntStream.range(0, chunks).parallel().forEach(c -> {
-            double sum = 0;
-            for (int i = c * chunk, end = Math.min(v.length, i + chunk); i < end; i++) {
-                sum += v[i];
-            }
-            sums[c] = sum;
-        });
-        double mean = java.util.Arrays.stream(sums).sum() / v.length;
-        java.util.stream.IntStream.range(0, chunks).parallel().forEach(c -> {
-            double sum = 0;
-            for (int i = c * chunk, end = Math.min(v.length, i + chunk); i < end; i++) {
-                sum += (v[i] - mean) * (v[i] - mean);
-            }
-            sums[c] = sum;
-        });
-        return Math.sqrt(java.util.Arrays.stream(sums).sum() / v.length);
+        java.util.stream.IntStream.range(0, chunks).parallel().forEach(c -> sums[c] = chunkSum(v, c, chunk, 0, false));
+        double mean = java.util.Arrays.stream(sums).sum() / length;
+        java.util.stream.IntStream.range(0, chunks).parallel().forEach(c -> sums[c] = chunkSum(v, c, chunk, mean, true));
+        return Math.sqrt(java.util.Arrays.stream(sums).sum() / length);
+    }
+
+    /** Sum over one chunk of x, or of (x - mean)^2. */
+    private static double chunkSum(FloatBuffer v, int c, int chunk, double mean, boolean squares) {
+        float[] part = new float[Math.min(chunk, v.capacity() - c * chunk)];
+        v.get(c * chunk, part);
+        double sum = 0;
+        for (float x : part) {
+            sum += squares ? (x - mean) * (x - mean) : x;
+        }
+        return sum;
     }
 }
