@@ -136,6 +136,7 @@ public final class Benchmark {
         o.addProperty("cores", Runtime.getRuntime().availableProcessors());
         o.addProperty("java", Runtime.version().toString());
         o.addProperty("load_avg_1m_at_end", Host.loadAverage());
+        o.addProperty("malloc_env", Host.mallocEnvironment());
         return o;
     }
 

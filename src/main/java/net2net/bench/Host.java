@@ -63,4 +63,14 @@ final class Host {
         }
         return "unknown CPU";
     }
+
+    /** The glibc malloc tunables set in this process's environment (./net2net sets some), or "none". */
+    static String mallocEnvironment() {
+        String set = System.getenv().entrySet().stream()
+                .filter(e -> e.getKey().startsWith("MALLOC_") || e.getKey().startsWith("GLIBC_TUNABLES"))
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .sorted()
+                .collect(java.util.stream.Collectors.joining(" "));
+        return set.isEmpty() ? "none" : set;
+    }
 }

@@ -47,7 +47,8 @@ public final class Net2WiderNet {
     }
 
     /**
-     * Widens each named layer to its width, in the order given, with one seeded mapping RNG. A
+     * Widens each named layer to its width, in the network's execution order whatever the map's
+     * iteration order (so the student depends on the seed only), with one seeded mapping RNG. A
      * layer that writes a residual stream widens the whole stream (see {@link WideningPath}).
      */
     public static Network widen(Network teacher, Map<String, Integer> widths, Options options) {
@@ -61,7 +62,10 @@ public final class Net2WiderNet {
             Map<String, NDArray> weights = new LinkedHashMap<>(teacher.weights());
             Map<String, String> widenedBy = new LinkedHashMap<>();
             JsonObject streams = new JsonObject();
-            for (Map.Entry<String, Integer> e : widths.entrySet()) {
+            List<String> executionOrder = arch.names();
+            List<Map.Entry<String, Integer>> requests = new java.util.ArrayList<>(widths.entrySet());
+            requests.sort(java.util.Comparator.comparingInt(e -> executionOrder.indexOf(e.getKey()))); // unknown first: refused below
+            for (Map.Entry<String, Integer> e : requests) {
                 WideningPath path = WideningPath.find(arch, e.getKey());
                 for (String w : path.writerNames()) {
                     String earlier = widenedBy.putIfAbsent(w, e.getKey());

@@ -201,6 +201,27 @@ class KnownMistakesTest {
         }
     }
 
+    /** A Map.of's iteration order changes from one JVM to the next: the student must not follow it. */
+    @Test
+    void theStudentDependsOnTheSeedNotOnTheOrderOfTheRequest() {
+        Map<String, Integer> inOrder = new java.util.LinkedHashMap<>();
+        inOrder.put("conv1", 24);
+        inOrder.put("conv2", 48);
+        inOrder.put("fc1", 100);
+        Map<String, Integer> reversed = new java.util.LinkedHashMap<>();
+        reversed.put("fc1", 100);
+        reversed.put("conv2", 48);
+        reversed.put("conv1", 24);
+        try (Network t = fashionTeacher();
+             Network a = Net2WiderNet.widen(t, inOrder, Net2WiderNet.Options.defaults(11));
+             Network b = Net2WiderNet.widen(t, reversed, Net2WiderNet.Options.defaults(11))) {
+            assertEquals(a.weights().keySet(), b.weights().keySet());
+            for (String key : a.weights().keySet()) {
+                assertArrayEquals(a.weight(key).toFloatArray(), b.weight(key).toFloatArray(), key);
+            }
+        }
+    }
+
     static float sum(float[] v) {
         float s = 0;
         for (float x : v) {
