@@ -59,8 +59,13 @@ public final class Replication {
 
     public record Config(Profile profile, int seeds, Path out, boolean resume, Path dataDir, Consumer<String> log) {}
 
-    /** All curves of all runs, in CurvePoint long format. */
-    public record Result(List<CurvePoint> points, Map<String, Double> teacherFinalAccuracy, double seconds) {}
+    /**
+     * All curves of all runs, in CurvePoint long format.
+     *
+     * @param seconds     wall time of this invocation
+     * @param resumedRuns runs that an earlier, interrupted invocation had finished or begun ({@code --resume})
+     */
+    public record Result(List<CurvePoint> points, Map<String, Double> teacherFinalAccuracy, double seconds, int resumedRuns) {}
 
     static final String WIDER = "wider";
     static final String DEEPER = "deeper";
@@ -77,7 +82,7 @@ public final class Replication {
             runSeed(plan, seed, points, teacherFinal);
             runResidual(plan, seed, points, teacherFinal);
         }
-        return new Result(points, teacherFinal, (System.nanoTime() - start) / 1e9);
+        return new Result(points, teacherFinal, (System.nanoTime() - start) / 1e9, plan.resumedRuns);
     }
 
     /** Loads Fashion-MNIST and takes the profile's class-balanced subsets. */
@@ -276,8 +281,9 @@ public final class Replication {
         final NDManager manager = NDManager.newBaseManager();
         final int totalRuns;
         int done;
-        long examplesDone;
-        final long examplesTotal;
+        int resumedRuns;
+        long examplesDone; // trained by this invocation: the ETA's rate
+        long examplesTotal; // still to train when this invocation started, then as it goes
         final long startNanos = System.nanoTime();
 
         Plan(Config config, Splits data) {
@@ -312,20 +318,25 @@ public final class Replication {
                     .withOut(dir, true)
                     .withData("fashion-mnist (" + data.train().size() + " train, " + data.test().size() + " test)",
                             FashionMnist.rawPreprocessing().toJson())
-                    .withProgress(new Labelled(label, cfg.epochs()));
+                    .withProgress(new Labelled(label, data.train().size()));
+            long runExamples = (long) cfg.epochs() * data.train().size();
             Trainer.Result r;
             if (config.resume() && Trainer.isFinished(dir)) {
                 config.log().accept(label + ": finished earlier, reading " + dir);
                 r = Trainer.load(dir);
+                resumedRuns++;
+                examplesTotal -= runExamples;
+                return new Trained(r.network(), r.metrics());
             } else if (config.resume() && Files.isRegularFile(dir.resolve(Checkpoint.STATE))) {
                 config.log().accept(label + ": resuming from " + dir);
                 r = Trainer.resume(data, null, options);
+                resumedRuns++;
             } else {
                 try (Network fresh = make.get()) {
                     r = Trainer.train(fresh, data, cfg, options);
                 }
             }
-            examplesDone += (long) cfg.epochs() * data.train().size();
+            examplesDone += runExamples;
             return new Trained(r.network(), r.metrics());
         }
 
@@ -333,15 +344,18 @@ public final class Replication {
         final class Labelled implements Progress {
             final String label;
             final Progress inner = Progress.console(System.err);
+            final long epochExamples;
 
-            Labelled(String label, int epochs) {
+            Labelled(String label, long epochExamples) {
                 this.label = label;
+                this.epochExamples = epochExamples;
             }
 
             @Override
             public void startEpoch(int epoch, int epochs, int batches) {
                 double elapsed = (System.nanoTime() - startNanos) / 1e9;
-                String eta = examplesDone == 0 ? "" : String.format(", ETA %s", duration(elapsed / examplesDone * (examplesTotal - examplesDone)));
+                long trained = examplesDone + epoch * epochExamples;
+                String eta = trained == 0 ? "" : String.format(", ETA %s", duration(elapsed / trained * Math.max(0, examplesTotal - trained)));
                 config.log().accept(String.format("%s: epoch %d/%d (elapsed %s%s)", label, epoch + 1, epochs, duration(elapsed), eta));
                 inner.startEpoch(epoch, epochs, batches);
             }

@@ -52,6 +52,7 @@ public final class ReplicationReport {
         meta.addProperty("command", command);
         meta.addProperty("machine", machine);
         meta.addProperty("seconds", fashion.seconds());
+        meta.addProperty("resumed_runs", fashion.resumedRuns());
         summary.add("run", meta);
         Summary.write(out.resolve("summary.json"), summary);
 
@@ -76,7 +77,10 @@ public final class ReplicationReport {
         sections.add(new Section("The seed notebook", "```\n" + SeedExperiment.table(seed.json()) + "```",
                 List.of(), List.of(seedPng)));
         String intro = "Profile " + profile.describe() + ". Seeds: " + seeds + ". Machine: " + machine
-                + ". Run time: " + Replication.duration(fashion.seconds()) + " for the Fashion-MNIST experiments.\n\n"
+                + ". Run time: " + Replication.duration(fashion.seconds()) + " for the Fashion-MNIST experiments"
+                + (fashion.resumedRuns() == 0 ? "" : " in this invocation, which resumed an earlier one (" + fashion.resumedRuns()
+                        + " runs were finished or under way before it)")
+                + ".\n\n"
                 + "Command: `" + command + "`\n\n"
                 + "Net2Net students use `--noise exact` (zero-sum noise on the replicas' outgoing weights: the function is "
                 + "unchanged, the symmetry is broken). Net2Net and random pad train at a tenth of the teacher's initial learning "
