@@ -107,8 +107,14 @@ public final class ReplicationReport {
         JsonObject r = e.getAsJsonObject("random_init");
         sb.append(String.format(Locale.ROOT, "- Net2Net starts at %s test accuracy; its teacher ended at %s (difference %+.4f).%n",
                 pct(n.get("start_accuracy")), pct(n.get("teacher_final_accuracy")), n.get("start_minus_teacher_accuracy").getAsDouble()));
-        sb.append(String.format(Locale.ROOT, "- Random init ends at %s after %s examples%s.%n", pct(r.get("final_accuracy")),
-                count(r.get("examples_to_reach_random_init_final")), exp.equals(Replication.DESIGN) ? "" : ""));
+        sb.append(String.format(Locale.ROOT, "- Random init ends at %s after %s examples.%n", pct(r.get("final_accuracy")),
+                count(r.get("examples_to_reach_random_init_final"))));
+        JsonElement catchUp = r.get("examples_to_reach_net2net_start");
+        sb.append(catchUp.isJsonNull()
+                ? String.format(Locale.ROOT, "- Random init never reaches Net2Net's starting accuracy (%s) within its budget.%n",
+                        pct(n.get("start_accuracy")))
+                : String.format(Locale.ROOT, "- Random init first reaches Net2Net's starting accuracy (%s) after %s examples.%n",
+                        pct(n.get("start_accuracy")), count(catchUp)));
         for (String m : List.of("net2net", "random_pad")) {
             if (!e.has(m)) {
                 continue;
@@ -116,16 +122,18 @@ public final class ReplicationReport {
             JsonObject s = e.getAsJsonObject(m);
             String name = m.equals("net2net") ? "Net2Net" : "Random pad";
             JsonElement reach = s.get("examples_to_reach_random_init_final");
+            String end = String.format(Locale.ROOT, "it ends at %s, its best is %s after %s examples", pct(s.get("final_accuracy")),
+                    pct(s.get("best_accuracy")), count(s.get("examples_to_best")));
             if (reach.isJsonNull()) {
-                sb.append(String.format(Locale.ROOT, "- %s does not reach random init's final accuracy within its budget (it ends at %s).%n",
-                        name, pct(s.get("final_accuracy"))));
+                sb.append(String.format(Locale.ROOT, "- %s does not reach random init's final accuracy within its budget (%s).%n",
+                        name, end));
             } else {
                 JsonElement speed = s.get("speedup_vs_random_init");
-                sb.append(String.format(Locale.ROOT, "- %s reaches it after %s examples%s; it ends at %s.%n", name, count(reach),
+                sb.append(String.format(Locale.ROOT, "- %s reaches it after %s examples%s; %s.%n", name, count(reach),
                         speed.isJsonNull() ? " (before any training)" : speed.getAsDouble() >= 1
                                 ? String.format(Locale.ROOT, ": %.2fx faster than random init", speed.getAsDouble())
                                 : String.format(Locale.ROOT, ": slower than random init (speed-up %.2fx)", speed.getAsDouble()),
-                        pct(s.get("final_accuracy"))));
+                        end));
             }
         }
         if (exp.equals(Replication.DESIGN)) {
@@ -142,9 +150,9 @@ public final class ReplicationReport {
             }
             JsonObject s = e.getAsJsonObject(m);
             rows.add(List.of(m, pct(s.get("start_accuracy")), pct(s.get("accuracy_after_1_epoch")), pct(s.get("final_accuracy")),
-                    count(s.get("examples_to_reach_random_init_final")), speed(s.get("speedup_vs_random_init"))));
+                    pct(s.get("best_accuracy")), count(s.get("examples_to_reach_random_init_final")), speed(s.get("speedup_vs_random_init"))));
         }
-        return new Table(List.of("method", "start", "after 1 epoch", "final", "examples to reach random init's final", "speed-up"), rows);
+        return new Table(List.of("method", "start", "after 1 epoch", "final", "best", "examples to reach random init's final", "speed-up"), rows);
     }
 
     static String pct(JsonElement v) {

@@ -18,10 +18,16 @@ import com.google.gson.JsonPrimitive;
  * @param examplesToReachRandomInitFinal examples at which the mean curve first reaches random_init's
  *     final accuracy, or null (never reached, or no random_init in the experiment)
  * @param speedupVsRandomInit random_init's examples-to-reach divided by this method's, or null
+ * @param bestAccuracy highest mean test accuracy of the curve
+ * @param examplesToBest examples at the first point with the highest accuracy
+ * @param examplesToReachNet2netStart examples at which the mean curve first reaches Net2Net's
+ *     starting accuracy (its teacher's final one: the training a Net2Net student starts with), or
+ *     null (never reached, or no net2net in the experiment)
  */
 public record MethodSummary(String method, int seeds, double startAccuracy, Double accuracyAfter1Epoch,
                             double finalAccuracy, double finalAccuracyStd, double finalEpoch,
-                            Long examplesToReachRandomInitFinal, Double speedupVsRandomInit) {
+                            Long examplesToReachRandomInitFinal, Double speedupVsRandomInit,
+                            double bestAccuracy, long examplesToBest, Long examplesToReachNet2netStart) {
 
     /** The JSON object written to summary.json (snake_case keys, nulls kept, non-finite numbers as null). */
     public JsonObject toJson() {
@@ -35,6 +41,10 @@ public record MethodSummary(String method, int seeds, double startAccuracy, Doub
         o.add("examples_to_reach_random_init_final", examplesToReachRandomInitFinal == null
                 ? JsonNull.INSTANCE : new JsonPrimitive(examplesToReachRandomInitFinal));
         o.add("speedup_vs_random_init", number(speedupVsRandomInit));
+        o.add("best_accuracy", number(bestAccuracy));
+        o.addProperty("examples_to_best", examplesToBest);
+        o.add("examples_to_reach_net2net_start", examplesToReachNet2netStart == null
+                ? JsonNull.INSTANCE : new JsonPrimitive(examplesToReachNet2netStart));
         return o;
     }
 

@@ -27,6 +27,10 @@ import com.google.gson.JsonObject;
  *   <li>{@code speedup_vs_random_init}: random_init's examples-to-reach divided by this method's; null
  *       when either is null, and also when this method's is 0 (reached before any training, an
  *       unbounded speed-up) — then {@code examples_to_reach_random_init_final} = 0 tells the story.
+ *   <li>{@code best_accuracy}, {@code examples_to_best}: the highest point of the mean curve, and the
+ *       examples at its first occurrence.
+ *   <li>{@code examples_to_reach_net2net_start}: as examples-to-reach, with net2net's start accuracy as
+ *       the target: how much training a method needs to get where a Net2Net student begins.
  * </ul>
  * The teacher, when its curve is given, gets the same fields (its examples count from its own start).
  */
@@ -44,6 +48,8 @@ public final class Summary {
         }
         Double target = randomInit == null ? null : randomInit.last().mean();
         Long randomInitReach = randomInit == null ? null : examplesToReach(randomInit, target);
+        Double net2netStart = curves.stream().filter(c -> c.method().equals(Methods.NET2NET))
+                .map(c -> c.first().mean()).findFirst().orElse(null);
 
         Map<String, MethodSummary> out = new LinkedHashMap<>();
         for (MeanCurve c : curves) {
@@ -56,8 +62,15 @@ public final class Summary {
             Long reach = target == null ? null : examplesToReach(c, target);
             Double speedup = reach == null || randomInitReach == null || reach == 0
                     ? null : (double) randomInitReach / reach;
+            MeanCurve.Row best = c.first();
+            for (MeanCurve.Row r : c.rows()) {
+                if (r.mean() > best.mean()) {
+                    best = r;
+                }
+            }
             out.put(c.method(), new MethodSummary(c.method(), c.seeds(), c.first().mean(), afterOneEpoch,
-                    c.last().mean(), c.last().std(), c.last().epoch(), reach, speedup));
+                    c.last().mean(), c.last().std(), c.last().epoch(), reach, speedup, best.mean(), Math.round(best.examples()),
+                    net2netStart == null ? null : examplesToReach(c, net2netStart)));
         }
         return out;
     }

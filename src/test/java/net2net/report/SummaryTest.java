@@ -78,6 +78,14 @@ class SummaryTest {
         assertNull(pad.examplesToReachRandomInitFinal());
         assertNull(pad.speedupVsRandomInit());
 
+        // best point, and the examples each method needs to get where net2net starts (0.50)
+        assertEquals(0.80, n2n.bestAccuracy(), EPS);
+        assertEquals(300L, n2n.examplesToBest()); // first point at 0.80 (mean of 0.80 and 0.76 is 0.78 at 200)
+        assertEquals(0L, n2n.examplesToReachNet2netStart());
+        assertEquals(200L, ri.examplesToReachNet2netStart()); // 0.45 at 100, 0.60 at 200
+        assertEquals(50L, pad.examplesToReachNet2netStart());
+        assertEquals(0.74, pad.bestAccuracy(), EPS);
+
         MethodSummary teacher = s.get("teacher");
         assertEquals(0.10, teacher.startAccuracy(), EPS);
         assertEquals(0.70, teacher.finalAccuracy(), EPS);
