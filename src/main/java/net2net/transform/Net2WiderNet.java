@@ -232,9 +232,8 @@ public final class Net2WiderNet {
         boolean exact = options.noise() == Noise.EXACT;
         int rowIn = n * inner;
         int rowOut = q * inner;
-        // Per-thread row buffers, reused across rows (allocating them per row costs more in zeroing
-        // than the whole copy); small methods with branch-free loops, as which columns are
-        // replicated is random.
+        // Per-thread row buffers, reused across rows; small methods with branch-free loops, as which
+        // columns are replicated is random.
         ThreadLocal<float[][]> rows = ThreadLocal.withInitial(() -> new float[][] {
                 new float[rowIn], new float[rowOut], new float[replicated.length * inner]});
         ThreadLocal<double[]> means = ThreadLocal.withInitial(() -> new double[rowIn]);
