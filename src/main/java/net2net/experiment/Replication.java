@@ -320,14 +320,15 @@ public final class Replication {
                             FashionMnist.rawPreprocessing().toJson())
                     .withProgress(new Labelled(label, data.train().size()));
             long runExamples = (long) cfg.epochs() * data.train().size();
-            Trainer.Result r;
             if (config.resume() && Trainer.isFinished(dir)) {
                 config.log().accept(label + ": finished earlier, reading " + dir);
-                r = Trainer.load(dir);
+                Trainer.Result r = Trainer.load(dir);
                 resumedRuns++;
-                examplesTotal -= runExamples;
+                examplesTotal -= runExamples; // not work left for this invocation
                 return new Trained(r.network(), r.metrics());
-            } else if (config.resume() && Files.isRegularFile(dir.resolve(Checkpoint.STATE))) {
+            }
+            Trainer.Result r;
+            if (config.resume() && Files.isRegularFile(dir.resolve(Checkpoint.STATE))) {
                 config.log().accept(label + ": resuming from " + dir);
                 r = Trainer.resume(data, null, options);
                 resumedRuns++;
