@@ -36,9 +36,11 @@ public final class Verification {
     }
 
     /**
-     * Compares copies of both networks in {@code precision}. In float64 the comparison tests the
-     * transformation's algebra itself: rounding (amplified by batchnorm on near-constant channels
-     * in training mode) can neither hide nor fake a difference there.
+     * Compares copies of both networks in {@code precision}. A student grown from a float64 copy of
+     * the teacher, compared in float64, tests the transformation's algebra itself: rounding
+     * (amplified by batchnorm on near-constant channels in training mode) can neither hide nor
+     * fake a difference there. A float32 student compared in float64 still carries the float32
+     * rounding of its weights (w/c for c replicas).
      */
     public static Result compare(Network teacher, Network student, NDArray inputs, DataType precision) {
         if (!teacher.architecture().input().equals(student.architecture().input())

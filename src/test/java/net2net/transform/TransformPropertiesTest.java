@@ -53,14 +53,19 @@ class TransformPropertiesTest {
         Noise noise = rng.nextBoolean() ? Noise.EXACT : Noise.NONE;
         try (Network teacher = RandomNetworks.network(arch, rng); NDManager m = NDManager.newBaseManager()) {
             Map<String, float[]> before = RandomNetworks.snapshot(teacher);
-            try (Network student = Net2WiderNet.widen(teacher, widths, new Net2WiderNet.Options(noise, 0.1, rng.nextLong()))) {
+            Net2WiderNet.Options options = new Net2WiderNet.Options(noise, 0.1, rng.nextLong());
+            // float64 checks widen a float64 copy of the teacher: the algebra itself, free of float32 rounding of w/c.
+            try (Network student = Net2WiderNet.widen(teacher, widths, options);
+                 Network teacher64 = teacher.copy(DataType.FLOAT64);
+                 Network student64 = Net2WiderNet.widen(teacher64, widths, options)) {
                 NDArray x = Verification.randomInputs(m, arch.input(), 64, rng.nextLong());
                 // float32, as users run it: eval mode within the tolerance.
                 Verification.Result r = Verification.compare(teacher, student, x);
                 assertTrue(r.maxRelDiff() <= Verification.TOLERANCE, () -> "eval " + r + " for " + widths + " of " + arch);
                 worstWiden = Math.max(worstWiden, r.maxRelDiff());
-                // float64: the algebra itself, in eval and in train mode (batch statistics).
-                Verification.Result r64 = Verification.compare(teacher, student, x, DataType.FLOAT64);
+                // float64, grown in float64: the algebra itself, in eval and in train mode (batch statistics).
+                Verification.Result r64 = Verification.compare(teacher64, student64, x, DataType.FLOAT64);
+                student64.weights().values().forEach(a -> assertEquals(DataType.FLOAT64, a.getDataType()));
                 assertTrue(r64.maxRelDiff() <= Verification.TOLERANCE, () -> "eval64 " + r64 + " for " + widths + " of " + arch);
                 if (!Double.isNaN(r64.trainMaxRelDiff())) {
                     assertTrue(r64.trainMaxRelDiff() <= Verification.TOLERANCE, () -> "train64 " + r64 + " for " + widths + " of " + arch);
