@@ -137,6 +137,7 @@ public final class Benchmark {
         o.addProperty("java", Runtime.version().toString());
         o.addProperty("load_avg_1m_at_end", Host.loadAverage());
         o.addProperty("malloc_env", Host.mallocEnvironment());
+        o.addProperty("gc", Host.garbageCollectors());
         return o;
     }
 

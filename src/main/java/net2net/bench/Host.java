@@ -73,4 +73,11 @@ final class Host {
                 .collect(java.util.stream.Collectors.joining(" "));
         return set.isEmpty() ? "none" : set;
     }
+
+    /** The JVM's collectors, e.g. "Copy, MarkSweepCompact" for the serial one that ./net2net selects. */
+    static String garbageCollectors() {
+        return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .map(java.lang.management.GarbageCollectorMXBean::getName)
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
 }

@@ -224,6 +224,19 @@ public final class Net2WiderNet {
         int[] count = counts(g, n);
         int[] replicated = java.util.stream.IntStream.range(0, q).filter(j -> count[g[j]] > 1).toArray();
         int[] replicatedUnits = java.util.stream.IntStream.range(0, n).filter(u -> count[u] > 1).toArray();
+        // The replicated units numbered 0..U-1 in unit order, so each row's means fit a short array.
+        int[] slotOfUnit = new int[n];
+        for (int s = 0; s < replicatedUnits.length; s++) {
+            slotOfUnit[replicatedUnits[s]] = s;
+        }
+        int[] slot = new int[replicated.length];
+        for (int i = 0; i < replicated.length; i++) {
+            slot[i] = slotOfUnit[g[replicated[i]]];
+        }
+        double[] replicas = new double[replicatedUnits.length];
+        for (int s = 0; s < replicas.length; s++) {
+            replicas[s] = count[replicatedUnits[s]];
+        }
         float[] divisor = new float[q];
         for (int j = 0; j < q; j++) {
             divisor[j] = count[g[j]];
@@ -236,7 +249,7 @@ public final class Net2WiderNet {
         // columns are replicated is random.
         ThreadLocal<float[][]> rows = ThreadLocal.withInitial(() -> new float[][] {
                 new float[rowIn], new float[rowOut], new float[replicated.length * inner]});
-        ThreadLocal<double[]> means = ThreadLocal.withInitial(() -> new double[rowIn]);
+        ThreadLocal<double[]> means = ThreadLocal.withInitial(() -> new double[replicatedUnits.length * inner]);
         java.util.stream.IntStream.range(0, out).parallel().forEach(o -> {
             float[][] buffers = rows.get();
             float[] from = buffers[0];
@@ -244,9 +257,50 @@ public final class Net2WiderNet {
             teacher.get(o * rowIn, from);
             divideColumns(to, from, g, divisor, inner);
             SplittableRandom random = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (o + 1)));
-            addNoise(to, buffers[2], means.get(), replicated, g, count, replicatedUnits, inner, sigma, exact, random);
+            if (exact) {
+                addExactNoise(to, buffers[2], means.get(), random, sigma, replicated, slot, replicas, inner);
+            } else {
+                addNoise(to, random, sigma, replicated, inner);
+            }
             student.put(o * rowOut, to);
         });
+    }
+
+    /**
+     * EXACT noise on one student row: draws the noise of each replicated column in column order,
+     * then subtracts, at each inner position, the mean of the noise over its unit's replicas, so the
+     * replicas' noise sums to zero. {@code slot} numbers each replicated column's unit,
+     * {@code replicas} is each slot's replica count; {@code mean} is all zeros on entry and on return.
+     */
+    private static void addExactNoise(float[] to, float[] noise, double[] mean, SplittableRandom random, float sigma,
+                                      int[] replicated, int[] slot, double[] replicas, int inner) {
+        for (int i = 0, k = 0; i < slot.length; i++) {
+            for (int m = slot[i] * inner, end = m + inner; m < end; m++, k++) {
+                float x = (float) random.nextGaussian() * sigma;
+                noise[k] = x;
+                mean[m] += x;
+            }
+        }
+        for (int s = 0, m = 0; s < replicas.length; s++) {
+            for (int r = 0; r < inner; r++, m++) {
+                mean[m] /= replicas[s];
+            }
+        }
+        for (int i = 0, k = 0; i < slot.length; i++) {
+            for (int m = slot[i] * inner, c = replicated[i] * inner, end = m + inner; m < end; m++, c++, k++) {
+                to[c] += (float) (noise[k] - mean[m]);
+            }
+        }
+        java.util.Arrays.fill(mean, 0);
+    }
+
+    /** PAPER noise on one student row: each replicated column's noise, drawn in column order, added as drawn. */
+    private static void addNoise(float[] to, SplittableRandom random, float sigma, int[] replicated, int inner) {
+        for (int c : replicated) {
+            for (int r = c * inner, end = r + inner; r < end; r++) {
+                to[r] += (float) random.nextGaussian() * sigma;
+            }
+        }
     }
 
     /** One student row without noise: the teacher's columns g(j), each divided by its unit's replica count. */
@@ -268,46 +322,6 @@ public final class Net2WiderNet {
     }
 
     /**
-     * Adds to one student row the noise of its replicated columns, drawn in their order; EXACT
-     * first subtracts, at each inner position, the mean of the noise over the unit's replicas.
-     * {@code unitMean} is all zeros on entry and on return.
-     */
-    private static void addNoise(float[] to, float[] noise, double[] unitMean, int[] replicated, int[] g, int[] count,
-                                 int[] replicatedUnits, int inner, float sigma, boolean exact, SplittableRandom random) {
-        for (int k = 0; k < noise.length; k++) {
-            noise[k] = (float) random.nextGaussian() * sigma;
-        }
-        if (!exact) {
-            for (int i = 0, k = 0; i < replicated.length; i++) {
-                for (int c = replicated[i] * inner, end = c + inner; c < end; c++, k++) {
-                    to[c] += noise[k];
-                }
-            }
-            return;
-        }
-        for (int i = 0, k = 0; i < replicated.length; i++) {
-            for (int r = g[replicated[i]] * inner, end = r + inner; r < end; r++, k++) {
-                unitMean[r] += noise[k];
-            }
-        }
-        for (int u : replicatedUnits) {
-            for (int r = u * inner, end = r + inner; r < end; r++) {
-                unitMean[r] /= count[u];
-            }
-        }
-        for (int i = 0, k = 0; i < replicated.length; i++) {
-            int unit = g[replicated[i]] * inner;
-            int column = replicated[i] * inner;
-            for (int r = 0; r < inner; r++, k++) {
-                to[column + r] += (float) (noise[k] - unitMean[unit + r]);
-            }
-        }
-        for (int u : replicatedUnits) {
-            java.util.Arrays.fill(unitMean, u * inner, (u + 1) * inner, 0);
-        }
-    }
-
-    /**
      * Population standard deviation in double, in parallel over fixed chunks whose partial sums are
      * added in order: the same bits on any number of cores.
      */
@@ -324,10 +338,9 @@ public final class Net2WiderNet {
 
     /** Sum over one chunk of x, or of (x - mean)^2. */
     private static double chunkSum(FloatBuffer v, int c, int chunk, double mean, boolean squares) {
-        float[] part = new float[Math.min(chunk, v.capacity() - c * chunk)];
-        v.get(c * chunk, part);
         double sum = 0;
-        for (float x : part) {
+        for (int i = c * chunk, end = Math.min(i + chunk, v.capacity()); i < end; i++) {
+            float x = v.get(i);
             sum += squares ? (x - mean) * (x - mean) : x;
         }
         return sum;
