@@ -69,6 +69,14 @@ public final class Benchmark {
     public static final int MEMORY_EPOCHS = 5;
 
     public static JsonObject run(Settings s, Path dataDir, Consumer<String> log) {
+        return run(s, dataDir, false, null, log);
+    }
+
+    /**
+     * @param profileStep also record a few steps of the raw loop with libtorch's profiler ("step_profile")
+     * @param trace       where to keep that Chrome trace, or null
+     */
+    public static JsonObject run(Settings s, Path dataDir, boolean profileStep, Path trace, Consumer<String> log) {
         JsonObject o = new JsonObject();
         o.addProperty("mode", s.equals(Settings.quick()) ? "quick" : "full");
         o.addProperty("load_avg_1m_at_start", Host.loadAverage());
@@ -126,6 +134,15 @@ public final class Benchmark {
         log.accept("bench: transforms");
         transforms(o, s, fashionnet);
 
+        if (profileStep || trace != null) {
+            // Last, so that the profiler's own allocations cannot change the figures above.
+            log.accept("bench: step profile (libtorch's profiler over " + s.roundBatches() + " steps of the raw DJL loop)");
+            try (Network net = Initialization.random(fashionnet, 0, initStep());
+                 RawDjlLoop raw = new RawDjlLoop(net, throughputSet, BATCH, LR)) {
+                raw.train(s.warmupBatches());
+                o.add("step_profile", StepProfile.record(raw, s.roundBatches(), trace));
+            }
+        }
         o.addProperty("batch", BATCH);
         o.addProperty("threads", JniUtils.getNumThreads());
         o.addProperty("interop_threads", JniUtils.getNumInteropThreads());

@@ -2,9 +2,11 @@ package net2net.cli;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import net2net.Net2NetException;
 import net2net.bench.Benchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -24,20 +26,42 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
+    @Option(names = "--profile-step", description = "Also record a few training steps of the raw DJL loop with libtorch's profiler"
+            + " and report the self time per operator (step_profile).")
+    boolean profileStep;
+
+    @Option(names = "--trace", paramLabel = "FILE", description = "Keep that profile as a Chrome trace (chrome://tracing, Perfetto); implies --profile-step.")
+    Path trace;
+
     @Override
     public Integer call() {
-        JsonObject o = Benchmark.run(quick ? Benchmark.Settings.quick() : Benchmark.Settings.full(), dataDir, Output::log);
+        if (trace != null && Files.isDirectory(trace)) {
+            throw new Net2NetException("--trace " + trace + " is a directory; give a file name such as " + trace.resolve("step-trace.json"));
+        }
+        JsonObject o = Benchmark.run(quick ? Benchmark.Settings.quick() : Benchmark.Settings.full(), dataDir, profileStep, trace, Output::log);
         if (json) {
             Output.json(o);
         } else {
-            for (Map.Entry<String, JsonElement> e : o.entrySet()) {
-                JsonElement v = e.getValue();
-                String text = v.isJsonPrimitive() && v.getAsJsonPrimitive().isNumber()
-                        ? String.format(java.util.Locale.ROOT, "%.4g", v.getAsDouble()) : v.getAsString();
-                Output.OUT.printf("%-30s %s%n", e.getKey(), text);
-            }
+            print(o, "");
             Output.OUT.flush();
         }
         return 0;
+    }
+
+    /** One "key value" line per figure; a nested object's figures indented under its key. */
+    private static void print(JsonObject o, String indent) {
+        for (Map.Entry<String, JsonElement> e : o.entrySet()) {
+            if (e.getValue().isJsonObject()) {
+                Output.OUT.printf("%s%s:%n", indent, e.getKey());
+                print(e.getValue().getAsJsonObject(), indent + "  ");
+            } else {
+                Output.OUT.printf("%s%-" + Math.max(1, 30 - indent.length()) + "s %s%n", indent, e.getKey(), text(e.getValue()));
+            }
+        }
+    }
+
+    private static String text(JsonElement v) {
+        return v.isJsonPrimitive() && v.getAsJsonPrimitive().isNumber()
+                ? String.format(java.util.Locale.ROOT, "%.4g", v.getAsDouble()) : v.getAsString();
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import net2net.bench.Benchmark;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** `bench --quick --json` runs end to end and reports every figure with a sane value; timings are never asserted. */
@@ -30,5 +31,33 @@ class BenchCliTest {
         assertTrue(o.get("threads").getAsInt() >= 1);
         assertEquals("quick", o.get("mode").getAsString());
         assertTrue(o.get("data").getAsString().startsWith("fashion-mnist") || o.get("data").getAsString().startsWith("random"));
+    }
+
+    @Test
+    void stepProfileReportsOperatorsAndKeepsTheTrace(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path trace = dir.resolve("traces/step.json");
+        CliRun run = CliRun.of("bench", "--quick", "--json", "--trace", trace.toString());
+        assertEquals(0, run.code(), run.err());
+        JsonObject profile = JsonParser.parseString(run.out()).getAsJsonObject().getAsJsonObject("step_profile");
+        JsonObject ops = profile.getAsJsonObject("self_ms_per_step");
+        assertTrue(ops.keySet().stream().anyMatch(k -> k.contains("convolution")), "no convolution in " + ops);
+        double sum = ops.entrySet().stream().mapToDouble(e -> e.getValue().getAsDouble()).sum();
+        assertEquals(profile.get("op_ms_per_step").getAsDouble(), sum, 1e-9);
+        assertTrue(sum > 0 && sum <= profile.get("wall_ms_per_step").getAsDouble() * 1.05, profile.toString());
+        String text = java.nio.file.Files.readString(trace);
+        var root = JsonParser.parseString(text); // libtorch writes a bare array of events; Chrome also takes {"traceEvents": [...]}
+        var events = root.isJsonArray() ? root.getAsJsonArray() : root.getAsJsonObject().getAsJsonArray("traceEvents");
+        assertTrue(events.size() > 0 && text.contains("aten::"), "no libtorch operators in the trace");
+        try (var files = java.nio.file.Files.list(trace.getParent())) {
+            assertEquals(List.of(trace), files.toList(), "a temporary file was left beside the trace");
+        }
+    }
+
+    @Test
+    void traceIntoADirectoryIsRefusedUpFront(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        CliRun run = CliRun.of("bench", "--quick", "--trace", dir.toString());
+        assertEquals(2, run.code());
+        assertTrue(run.err().contains("is a directory; give a file name"), run.err());
+        assertEquals(1, run.err().strip().lines().count(), run.err());
     }
 }
