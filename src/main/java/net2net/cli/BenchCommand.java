@@ -35,8 +35,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (trace != null && Files.isDirectory(trace)) {
-            throw new Net2NetException("--trace " + trace + " is a directory; give a file name such as " + trace.resolve("step-trace.json"));
+        if (trace != null) {
+            refuseUnwritable(trace);
         }
         JsonObject o = Benchmark.run(quick ? Benchmark.Settings.quick() : Benchmark.Settings.full(), dataDir, profileStep, trace, Output::log);
         if (json) {
@@ -46,6 +46,20 @@ final class BenchCommand implements Callable<Integer> {
             Output.OUT.flush();
         }
         return 0;
+    }
+
+    /** Checked before the bench's minutes of work, not after. */
+    private static void refuseUnwritable(Path trace) {
+        if (Files.isDirectory(trace)) {
+            throw new Net2NetException("--trace " + trace + " is a directory; give a file name such as " + trace.resolve("step-trace.json"));
+        }
+        Path existing = trace.toAbsolutePath().getParent();
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null || !Files.isDirectory(existing) || !Files.isWritable(existing)) {
+            throw new Net2NetException("cannot write --trace " + trace + ": " + existing + " is not a writable directory; choose another path");
+        }
     }
 
     /** One "key value" line per figure; a nested object's figures indented under its key. */

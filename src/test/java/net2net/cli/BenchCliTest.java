@@ -54,10 +54,15 @@ class BenchCliTest {
     }
 
     @Test
-    void traceIntoADirectoryIsRefusedUpFront(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    void unwritableTracesAreRefusedUpFront(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         CliRun run = CliRun.of("bench", "--quick", "--trace", dir.toString());
         assertEquals(2, run.code());
         assertTrue(run.err().contains("is a directory; give a file name"), run.err());
-        assertEquals(1, run.err().strip().lines().count(), run.err());
+        assertEquals(1, run.err().strip().lines().count(), run.err()); // nothing ran: no progress lines
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("a-file"), "x");
+        CliRun under = CliRun.of("bench", "--quick", "--trace", file.resolve("trace.json").toString());
+        assertEquals(2, under.code());
+        assertTrue(under.err().contains("is not a writable directory"), under.err());
+        assertEquals(1, under.err().strip().lines().count(), under.err());
     }
 }
