@@ -90,16 +90,17 @@ public final class Net2DeeperNet {
                     + "), or use --residual to insert an identity residual block after any layer");
         }
         Shape shape = activation.outputShape(at.input());
-        String base = freeName(arch, options.name() != null ? options.name() : after + "_id");
+        List<String> taken = new ArrayList<>(arch.names());
+        String base = fresh(taken, options.name() != null ? options.name() : after + "_id");
         Layer identity = shape.dimension() == 3
                 ? new Layer.Conv2d(base, Math.toIntExact(shape.get(0)), options.kernel(), true)
                 : new Layer.Dense(base, Math.toIntExact(shape.get(0)), true);
         List<Layer> inserted = new ArrayList<>();
         inserted.add(identity);
         if (options.batchnorm()) {
-            inserted.add(new Layer.BatchNorm(freeName(arch, base + "_bn")));
+            inserted.add(new Layer.BatchNorm(fresh(taken, base + "_bn")));
         }
-        inserted.add(new Layer.Relu(freeName(arch, base + "_relu")));
+        inserted.add(new Layer.Relu(fresh(taken, base + "_relu")));
         Architecture deeper = arch.insertAfter(after, inserted);
 
         NDManager manager = NDManager.newBaseManager();
@@ -145,9 +146,8 @@ public final class Net2DeeperNet {
         Shape shape = at.layer().outputShape(at.input());
         int channels = Math.toIntExact(shape.get(0));
         boolean image = shape.dimension() == 3;
-        String base = freeName(arch, options.name() != null ? options.name() : at.name() + "_res");
         List<String> taken = new ArrayList<>(arch.names());
-        taken.add(base);
+        String base = fresh(taken, options.name() != null ? options.name() : at.name() + "_res");
         List<Layer> body = new ArrayList<>();
         body.add(mixing(image, fresh(taken, base + (image ? "_conv1" : "_fc1")), channels, options.kernel()));
         if (options.batchnorm()) {
@@ -190,6 +190,7 @@ public final class Net2DeeperNet {
         return image ? new Layer.Conv2d(name, channels, kernel, true) : new Layer.Dense(name, channels, true);
     }
 
+    /** {@code name}, or {@code name2}, {@code name3}, ... : the first not in {@code taken}, which it joins. */
     private static String fresh(List<String> taken, String name) {
         String candidate = name;
         for (int i = 2; taken.contains(candidate); i++) {
@@ -246,14 +247,6 @@ public final class Net2DeeperNet {
             mean = mean.reshape(channels);
             return new float[][] {mean.toFloatArray(), var.toFloatArray()};
         }
-    }
-
-    private static String freeName(Architecture arch, String name) {
-        String candidate = name;
-        for (int i = 2; arch.names().contains(candidate); i++) {
-            candidate = name + i;
-        }
-        return candidate;
     }
 
     private static String relus(Architecture arch) {
