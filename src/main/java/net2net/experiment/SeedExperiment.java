@@ -243,8 +243,7 @@ public final class SeedExperiment {
     /** Hidden units of relu1 that are positive for at least one test input. */
     static int liveUnits(Network n, Dataset test) {
         try (NDManager m = NDManager.newBaseManager()) {
-            int upTo = n.architecture().indexOf("relu1") + 1;
-            NDArray h = DjlNetwork.prefix(n, upTo).forward(Evaluation.Inputs.firstFeatures(m, test, test.size()), false);
+            NDArray h = DjlNetwork.upTo(n, "relu1").forward(Evaluation.Inputs.firstFeatures(m, test, test.size()), false);
             h.attach(m);
             float[] max = h.max(new int[] {0}).toFloatArray();
             int live = 0;

@@ -116,11 +116,6 @@ public final class DjlNetwork {
         return new DjlNetwork(network.architecture(), network.weights(), network.manager(), true);
     }
 
-    /** Runs the first {@code layerCount} layers of a network, in eval mode. */
-    public static DjlNetwork prefix(Network network, int layerCount) {
-        return new DjlNetwork(network.architecture().prefix(layerCount), network.weights(), network.manager(), false);
-    }
-
     /** Runs a network up to and including the named layer, which may sit inside a residual body. */
     public static DjlNetwork upTo(Network network, String layer) {
         network.architecture().locate(layer);

@@ -201,18 +201,6 @@ public record Architecture(Shape input, List<Layer> layers) {
         return shapes.get(shapes.size() - 1);
     }
 
-    /** Index of the named top-level layer, or a Net2NetException listing the names there are. */
-    public int indexOf(String name) {
-        for (int i = 0; i < layers.size(); i++) {
-            if (layers.get(i).name().equals(name)) {
-                return i;
-            }
-        }
-        Located nested = locate(name);
-        throw new Net2NetException("layer '" + name + "' is inside residual '" + at(nested.path().subList(0, 1)).name()
-                + "'; name a top-level layer: " + String.join(", ", layers.stream().map(Layer::name).toList()));
-    }
-
     /** The named layer, anywhere in the tree. */
     public Layer layer(String name) {
         return locate(name).layer();
@@ -244,20 +232,9 @@ public record Architecture(Shape input, List<Layer> layers) {
                 .sum();
     }
 
-    public Architecture withLayer(int i, Layer layer) {
-        List<Layer> copy = new ArrayList<>(layers);
-        copy.set(i, layer);
-        return new Architecture(input, copy);
-    }
-
     public Architecture withInserted(int position, List<Layer> inserted) {
         List<Layer> copy = new ArrayList<>(layers);
         copy.addAll(position, inserted);
         return new Architecture(input, copy);
-    }
-
-    /** The first {@code count} layers, for running a network up to a point. */
-    public Architecture prefix(int count) {
-        return new Architecture(input, layers.subList(0, count));
     }
 }

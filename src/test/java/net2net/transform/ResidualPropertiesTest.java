@@ -17,7 +17,6 @@ import net.jqwik.api.Property;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net2net.nn.Network;
 import net2net.spec.Architecture;
-import net2net.spec.Layer;
 import net2net.testing.RandomNetworks;
 
 /**
@@ -48,7 +47,7 @@ class ResidualPropertiesTest {
             String layer = candidates.get(rng.nextInt(candidates.size()));
             WideningPath path = WideningPath.find(arch, layer);
             int block = path.writers().stream().filter(w -> w.name().equals(layer)).findFirst().orElseThrow().block();
-            widths.put(layer, width(arch, layer) + block * rng.nextInt(10));
+            widths.put(layer, WideningPath.width(arch.layer(layer)) + block * rng.nextInt(10));
             stream |= !path.residuals().isEmpty();
             // one width per stream: drop the other writers of this one
             candidates.removeAll(path.writerNames());
@@ -74,7 +73,7 @@ class ResidualPropertiesTest {
                 }
                 worstWiden = Math.max(worstWiden, r.maxRelDiff());
                 worstWiden64 = Math.max(worstWiden64, r64.maxRelDiff());
-                widths.forEach((layer, w) -> assertEquals(w, width(student.architecture(), layer), layer));
+                widths.forEach((layer, w) -> assertEquals(w, WideningPath.width(student.architecture().layer(layer)), layer));
             }
             TransformPropertiesTest.assertUnchanged(before, teacher);
             widenCases.incrementAndGet();
@@ -127,10 +126,5 @@ class ResidualPropertiesTest {
                         + "deepening: %d, worst max_rel_diff float32 eval %.3g, residual float64 train %.3g%n",
                 widenCases.get(), streamCases.get(), worstWiden, worstWiden64, worstWidenTrain64,
                 deepenCases.get(), worstDeepen, worstDeepenTrain64);
-    }
-
-    static int width(Architecture arch, String layer) {
-        Layer l = arch.layer(layer);
-        return l instanceof Layer.Dense d ? d.units() : ((Layer.Conv2d) l).filters();
     }
 }

@@ -48,7 +48,7 @@ class TransformPropertiesTest {
         int layers = 1 + rng.nextInt(Math.min(2, candidates.size()));
         for (int i = 0; i < layers; i++) {
             String layer = candidates.get(rng.nextInt(candidates.size()));
-            widths.put(layer, currentWidth(arch, layer) + rng.nextInt(12));
+            widths.put(layer, WideningPath.width(arch.layer(layer)) + rng.nextInt(12));
         }
         Noise noise = rng.nextBoolean() ? Noise.EXACT : Noise.NONE;
         try (Network teacher = RandomNetworks.network(arch, rng); NDManager m = NDManager.newBaseManager()) {
@@ -73,7 +73,7 @@ class TransformPropertiesTest {
                     worstWidenTrain = Math.max(worstWidenTrain, r.trainMaxRelDiff());
                 }
                 worstWiden64 = Math.max(worstWiden64, r64.maxRelDiff());
-                widths.forEach((layer, w) -> assertEquals(w, currentWidth(student.architecture(), layer)));
+                widths.forEach((layer, w) -> assertEquals(w, WideningPath.width(student.architecture().layer(layer))));
             }
             assertUnchanged(before, teacher);
             widenCases.incrementAndGet();
@@ -113,10 +113,6 @@ class TransformPropertiesTest {
                         + "(train %.3g, reported only), float64 eval %.3g, float64 train %.3g; "
                         + "deepening: %d, worst max_rel_diff float32 eval %.3g%n",
                 widenCases.get(), worstWiden, worstWidenTrain, worstWiden64, worstWidenTrain64, deepenCases.get(), worstDeepen);
-    }
-
-    static int currentWidth(Architecture arch, String layer) {
-        return Math.toIntExact(arch.outputShapes().get(arch.indexOf(layer)).get(0));
     }
 
     static void assertUnchanged(Map<String, float[]> before, Network teacher) {
