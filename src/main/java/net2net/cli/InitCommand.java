@@ -36,7 +36,7 @@ final class InitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        OutputDirs.refuseExisting(out.toAbsolutePath().normalize(), force);
+        OutputDirs.refuseExisting(out, force);
         JsonObject step = new JsonObject();
         step.addProperty("op", "init");
         Architecture architecture;

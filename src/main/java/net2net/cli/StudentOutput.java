@@ -20,7 +20,7 @@ final class StudentOutput {
 
     /** Refuses an existing --out before any work is done (the final write checks again). */
     void refuseExisting() {
-        OutputDirs.refuseExisting(out.toAbsolutePath().normalize(), force);
+        OutputDirs.refuseExisting(out, force);
     }
 
     /**

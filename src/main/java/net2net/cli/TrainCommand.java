@@ -90,7 +90,7 @@ final class TrainCommand implements Callable<Integer> {
             if (model == null) {
                 throw new Net2NetException("give --model DIR (the model to train), or --resume to continue --out");
             }
-            OutputDirs.refuseExisting(out.toAbsolutePath().normalize(), force);
+            OutputDirs.refuseExisting(out, force);
             TrainConfig config = new TrainConfig(or(epochs, DEFAULT_EPOCHS), or(lr, DEFAULT_LR), or(momentum, TrainConfig.DEFAULT_MOMENTUM),
                     or(weightDecay, TrainConfig.DEFAULT_WEIGHT_DECAY), or(batch, TrainConfig.DEFAULT_BATCH),
                     schedule == null ? Schedule.NONE : Schedule.parse(schedule), or(seed, 0L), or(evalEvery, 0));

@@ -53,7 +53,9 @@ public final class OutputDirs {
         }
     }
 
-    public static void refuseExisting(Path dir, boolean force) {
+    /** Refuses an existing {@code dir} (named in the message as an absolute path) unless {@code force}; a file always. */
+    public static void refuseExisting(Path out, boolean force) {
+        Path dir = out.toAbsolutePath().normalize();
         if (Files.exists(dir) && !force) {
             throw new Net2NetException("output " + dir + " already exists; choose another --out or add --force to replace it");
         }

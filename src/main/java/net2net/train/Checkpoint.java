@@ -30,10 +30,6 @@ public final class Checkpoint {
     static final String FORMAT = "net2net-train-state";
     static final int VERSION = 1;
 
-    static void refuseExisting(Path out, boolean force) {
-        OutputDirs.refuseExisting(out.toAbsolutePath().normalize(), force);
-    }
-
     static void write(Path out, Network annotated, MomentumSgd sgd, Trainer.Run run, Splits data) {
         // Our own directory from the previous epoch (or one --force allowed replacing): always replace.
         OutputDirs.writeAtomically(out, true, tmp -> {

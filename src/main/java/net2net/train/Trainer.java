@@ -21,6 +21,7 @@ import net2net.data.Seeds;
 import net2net.data.Splits;
 import net2net.nn.DjlNetwork;
 import net2net.nn.Network;
+import net2net.nn.OutputDirs;
 
 /**
  * Mini-batch SGD on a {@link Network}'s own arrays: after {@link #train} the network holds the
@@ -79,7 +80,7 @@ public final class Trainer {
     /** Trains {@code network} in place from scratch (epoch 0). */
     public static Result train(Network network, Splits data, TrainConfig config, Options options) {
         if (options.out() != null) {
-            Checkpoint.refuseExisting(options.out(), options.force());
+            OutputDirs.refuseExisting(options.out(), options.force());
         }
         JsonObject pre = options.preprocessing() != null ? options.preprocessing() : network.preprocessing();
         Run run = new Run(network, network.history(), pre, config, options.dataName(), 0, 0, 0, 0, new ArrayList<>());
