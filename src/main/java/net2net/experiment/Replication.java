@@ -93,11 +93,26 @@ public final class Replication {
         return new Splits(train, test);
     }
 
+    /** A teacher: the profile's teacher epochs, rate and schedule, no extra evaluations. */
+    private static TrainConfig teacherConfig(Profile p, int seed) {
+        return new TrainConfig(p.teacherEpochs(), p.teacherLr(), 0.9, 5e-4, p.batch(), p.teacherSchedule(), seed, 0);
+    }
+
+    /** Random init: the student budget at the teacher's rate and schedule. */
+    private static TrainConfig scratchConfig(Profile p, int seed) {
+        return new TrainConfig(p.studentEpochs(), p.teacherLr(), 0.9, 5e-4, p.batch(), p.teacherSchedule(), seed, p.evalEvery());
+    }
+
+    /** Net2Net and random pad: the student budget at the student rate, constant. */
+    private static TrainConfig studentConfig(Profile p, int seed) {
+        return new TrainConfig(p.studentEpochs(), p.studentLr(), 0.9, 5e-4, p.batch(), Schedule.NONE, seed, p.evalEvery());
+    }
+
     private static void runSeed(Plan plan, int seed, List<CurvePoint> points, Map<String, Double> teacherFinal) {
         Profile p = plan.config.profile();
-        TrainConfig teacherCfg = new TrainConfig(p.teacherEpochs(), p.teacherLr(), 0.9, 5e-4, p.batch(), p.teacherSchedule(), seed, 0);
-        TrainConfig scratchCfg = new TrainConfig(p.studentEpochs(), p.teacherLr(), 0.9, 5e-4, p.batch(), p.teacherSchedule(), seed, p.evalEvery());
-        TrainConfig studentCfg = new TrainConfig(p.studentEpochs(), p.studentLr(), 0.9, 5e-4, p.batch(), Schedule.NONE, seed, p.evalEvery());
+        TrainConfig teacherCfg = teacherConfig(p, seed);
+        TrainConfig scratchCfg = scratchConfig(p, seed);
+        TrainConfig studentCfg = studentConfig(p, seed);
         Architecture small = Presets.get("fashionnet", Presets.PAPER_TEACHER_WIDTH);
         Architecture full = Presets.get("fashionnet", 1);
         Map<String, Integer> widths = Map.of("conv1", 32, "conv2", 64, "fc1", 128);
@@ -148,9 +163,9 @@ public final class Replication {
     private static void runResidual(Plan plan, int seed, List<CurvePoint> points, Map<String, Double> teacherFinal) {
         Profile p = plan.config.profile();
         Splits data = plan.residualData;
-        TrainConfig teacherCfg = new TrainConfig(p.teacherEpochs(), p.teacherLr(), 0.9, 5e-4, p.batch(), p.teacherSchedule(), seed, 0);
-        TrainConfig scratchCfg = new TrainConfig(p.studentEpochs(), p.teacherLr(), 0.9, 5e-4, p.batch(), p.teacherSchedule(), seed, p.evalEvery());
-        TrainConfig studentCfg = new TrainConfig(p.studentEpochs(), p.studentLr(), 0.9, 5e-4, p.batch(), Schedule.NONE, seed, p.evalEvery());
+        TrainConfig teacherCfg = teacherConfig(p, seed);
+        TrainConfig scratchCfg = scratchConfig(p, seed);
+        TrainConfig studentCfg = studentConfig(p, seed);
         Architecture small = Presets.get("fashionresnet", Presets.PAPER_TEACHER_WIDTH);
         Architecture full = Presets.get("fashionresnet", 1);
         try (Trained teacher = plan.train("residual_wider/teacher", seed, () -> init(small, seed), teacherCfg, data)) {
