@@ -36,14 +36,6 @@ final class Arrays2 {
         return owned;
     }
 
-    static long[] toLong(int[] v) {
-        long[] out = new long[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = v[i];
-        }
-        return out;
-    }
-
     static List<JsonObject> append(List<JsonObject> history, JsonObject step) {
         List<JsonObject> h = new ArrayList<>(history);
         h.add(step);

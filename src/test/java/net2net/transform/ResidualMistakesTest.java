@@ -65,7 +65,7 @@ class ResidualMistakesTest {
     }
 
     static NDArray rows(NDArray a, int[] g, NDManager m) {
-        NDArray out = a.get(m.create(Arrays2.toLong(g)));
+        NDArray out = a.get(m.create(Net2WiderNet.expand(g, 1)));
         out.attach(m);
         return out;
     }
@@ -76,7 +76,7 @@ class ResidualMistakesTest {
         for (int j = 0; j < g.length; j++) {
             scale[j] = (float) Math.pow(count[g[j]], divisions);
         }
-        NDArray out = a.get(new NDIndex(":, {}", m.create(Arrays2.toLong(g)))).div(m.create(scale, new Shape(1, g.length, 1, 1)));
+        NDArray out = a.get(new NDIndex(":, {}", m.create(Net2WiderNet.expand(g, 1)))).div(m.create(scale, new Shape(1, g.length, 1, 1)));
         out.attach(m);
         return out;
     }

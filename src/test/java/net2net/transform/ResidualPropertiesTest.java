@@ -57,24 +57,15 @@ class ResidualPropertiesTest {
         try (Network teacher = RandomNetworks.network(arch, rng); NDManager m = NDManager.newBaseManager()) {
             Map<String, float[]> before = RandomNetworks.snapshot(teacher);
             Net2WiderNet.Options options = new Net2WiderNet.Options(noise, 0.1, rng.nextLong());
-            // float64 checks widen a float64 copy of the teacher: the algebra itself, free of float32 rounding of w/c.
-            try (Network student = Net2WiderNet.widen(teacher, widths, options);
-                 Network teacher64 = teacher.copy(DataType.FLOAT64);
-                 Network student64 = Net2WiderNet.widen(teacher64, widths, options)) {
-                NDArray x = Verification.randomInputs(m, arch.input(), 48, rng.nextLong());
-                Verification.Result r = Verification.compare(teacher, student, x);
-                assertTrue(r.maxRelDiff() <= Verification.TOLERANCE, () -> "eval " + r + " for " + widths + " of " + arch);
-                Verification.Result r64 = Verification.compare(teacher64, student64, x, DataType.FLOAT64);
-                student64.weights().values().forEach(a -> assertEquals(DataType.FLOAT64, a.getDataType()));
-                assertTrue(r64.maxRelDiff() <= Verification.TOLERANCE, () -> "eval64 " + r64 + " for " + widths + " of " + arch);
-                if (!Double.isNaN(r64.trainMaxRelDiff())) {
-                    assertTrue(r64.trainMaxRelDiff() <= Verification.TOLERANCE, () -> "train64 " + r64 + " for " + widths + " of " + arch);
-                    worstWidenTrain64 = Math.max(worstWidenTrain64, r64.trainMaxRelDiff());
-                }
-                worstWiden = Math.max(worstWiden, r.maxRelDiff());
-                worstWiden64 = Math.max(worstWiden64, r64.maxRelDiff());
-                widths.forEach((layer, w) -> assertEquals(w, WideningPath.width(student.architecture().layer(layer)), layer));
+            NDArray x = Verification.randomInputs(m, arch.input(), 48, rng.nextLong());
+            TransformPropertiesTest.WidenCheck c = TransformPropertiesTest.widenAndCheck(teacher, widths, options, x,
+                    () -> " for " + widths + " of " + arch);
+            if (!Double.isNaN(c.float64().trainMaxRelDiff())) {
+                worstWidenTrain64 = Math.max(worstWidenTrain64, c.float64().trainMaxRelDiff());
             }
+            worstWiden = Math.max(worstWiden, c.float32().maxRelDiff());
+            worstWiden64 = Math.max(worstWiden64, c.float64().maxRelDiff());
+            widths.forEach((layer, w) -> assertEquals(w, WideningPath.width(c.student().layer(layer)), layer));
             TransformPropertiesTest.assertUnchanged(before, teacher);
             widenCases.incrementAndGet();
             if (stream) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.lifecycle.AfterContainer;
@@ -54,27 +55,15 @@ class TransformPropertiesTest {
         try (Network teacher = RandomNetworks.network(arch, rng); NDManager m = NDManager.newBaseManager()) {
             Map<String, float[]> before = RandomNetworks.snapshot(teacher);
             Net2WiderNet.Options options = new Net2WiderNet.Options(noise, 0.1, rng.nextLong());
-            // float64 checks widen a float64 copy of the teacher: the algebra itself, free of float32 rounding of w/c.
-            try (Network student = Net2WiderNet.widen(teacher, widths, options);
-                 Network teacher64 = teacher.copy(DataType.FLOAT64);
-                 Network student64 = Net2WiderNet.widen(teacher64, widths, options)) {
-                NDArray x = Verification.randomInputs(m, arch.input(), 64, rng.nextLong());
-                // float32, as users run it: eval mode within the tolerance.
-                Verification.Result r = Verification.compare(teacher, student, x);
-                assertTrue(r.maxRelDiff() <= Verification.TOLERANCE, () -> "eval " + r + " for " + widths + " of " + arch);
-                worstWiden = Math.max(worstWiden, r.maxRelDiff());
-                // float64, grown in float64: the algebra itself, in eval and in train mode (batch statistics).
-                Verification.Result r64 = Verification.compare(teacher64, student64, x, DataType.FLOAT64);
-                student64.weights().values().forEach(a -> assertEquals(DataType.FLOAT64, a.getDataType()));
-                assertTrue(r64.maxRelDiff() <= Verification.TOLERANCE, () -> "eval64 " + r64 + " for " + widths + " of " + arch);
-                if (!Double.isNaN(r64.trainMaxRelDiff())) {
-                    assertTrue(r64.trainMaxRelDiff() <= Verification.TOLERANCE, () -> "train64 " + r64 + " for " + widths + " of " + arch);
-                    worstWidenTrain64 = Math.max(worstWidenTrain64, r64.trainMaxRelDiff());
-                    worstWidenTrain = Math.max(worstWidenTrain, r.trainMaxRelDiff());
-                }
-                worstWiden64 = Math.max(worstWiden64, r64.maxRelDiff());
-                widths.forEach((layer, w) -> assertEquals(w, WideningPath.width(student.architecture().layer(layer))));
+            NDArray x = Verification.randomInputs(m, arch.input(), 64, rng.nextLong());
+            WidenCheck c = widenAndCheck(teacher, widths, options, x, () -> " for " + widths + " of " + arch);
+            worstWiden = Math.max(worstWiden, c.float32().maxRelDiff());
+            if (!Double.isNaN(c.float64().trainMaxRelDiff())) {
+                worstWidenTrain64 = Math.max(worstWidenTrain64, c.float64().trainMaxRelDiff());
+                worstWidenTrain = Math.max(worstWidenTrain, c.float32().trainMaxRelDiff());
             }
+            worstWiden64 = Math.max(worstWiden64, c.float64().maxRelDiff());
+            widths.forEach((layer, w) -> assertEquals(w, WideningPath.width(c.student().layer(layer))));
             assertUnchanged(before, teacher);
             widenCases.incrementAndGet();
         }
@@ -113,6 +102,32 @@ class TransformPropertiesTest {
                         + "(train %.3g, reported only), float64 eval %.3g, float64 train %.3g; "
                         + "deepening: %d, worst max_rel_diff float32 eval %.3g%n",
                 widenCases.get(), worstWiden, worstWidenTrain, worstWiden64, worstWidenTrain64, deepenCases.get(), worstDeepen);
+    }
+
+    /** One widening checked in both precisions; {@code student} is the float32 student's architecture. */
+    record WidenCheck(Verification.Result float32, Verification.Result float64, Architecture student) {}
+
+    /**
+     * Widens {@code teacher} as users run it (float32) and, from a float64 copy of it, in float64,
+     * where the algebra itself is checked free of float32 rounding of w/c. Asserts both students
+     * compute the teacher's function on {@code x}: eval mode, and in float64 train mode too (batch
+     * statistics) when there is a batchnorm.
+     */
+    static WidenCheck widenAndCheck(Network teacher, Map<String, Integer> widths, Net2WiderNet.Options options, NDArray x,
+                                    Supplier<String> context) {
+        try (Network student = Net2WiderNet.widen(teacher, widths, options);
+             Network teacher64 = teacher.copy(DataType.FLOAT64);
+             Network student64 = Net2WiderNet.widen(teacher64, widths, options)) {
+            Verification.Result r = Verification.compare(teacher, student, x);
+            assertTrue(r.maxRelDiff() <= Verification.TOLERANCE, () -> "eval " + r + context.get());
+            Verification.Result r64 = Verification.compare(teacher64, student64, x, DataType.FLOAT64);
+            student64.weights().values().forEach(a -> assertEquals(DataType.FLOAT64, a.getDataType()));
+            assertTrue(r64.maxRelDiff() <= Verification.TOLERANCE, () -> "eval64 " + r64 + context.get());
+            if (!Double.isNaN(r64.trainMaxRelDiff())) {
+                assertTrue(r64.trainMaxRelDiff() <= Verification.TOLERANCE, () -> "train64 " + r64 + context.get());
+            }
+            return new WidenCheck(r, r64, student.architecture());
+        }
     }
 
     static void assertUnchanged(Map<String, float[]> before, Network teacher) {
