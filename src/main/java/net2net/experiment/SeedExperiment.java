@@ -280,10 +280,10 @@ public final class SeedExperiment {
         row(sb, "the notebook's widening: max |student - teacher|", pr, "notebook_wider_max_abs_diff");
         row(sb, "Net2DeeperNet after relu1: max |student - teacher|", pr, "deeper_max_abs_diff");
         sb.append(String.format("  %-52s %12s %12s %12s%n", "test MSE", "at start", "1 epoch", "trained"));
-        pair(sb, "wider student (Net2WiderNet)", pr, "wider");
-        pair(sb, "wider, random initialisation", pr, "random_init_wider");
-        pair(sb, "deeper student (Net2DeeperNet)", pr, "deeper");
-        pair(sb, "deeper, random initialisation", pr, "random_init_deeper");
+        lossRow(sb, "wider student (Net2WiderNet)", pr, "wider");
+        lossRow(sb, "wider, random initialisation", pr, "random_init_wider");
+        lossRow(sb, "deeper student (Net2DeeperNet)", pr, "deeper");
+        lossRow(sb, "deeper, random initialisation", pr, "random_init_deeper");
         return sb.toString();
     }
 
@@ -292,7 +292,7 @@ public final class SeedExperiment {
     }
 
     /** Start, after-one-epoch and final test MSE of one method (keys {@code <method>_start_loss}, ...). */
-    private static void pair(StringBuilder sb, String label, JsonObject o, String method) {
+    private static void lossRow(StringBuilder sb, String label, JsonObject o, String method) {
         String end = method.startsWith("random_init") ? method + "_loss" : method + "_trained_loss";
         sb.append(String.format("  %-52s %12.4g %12.4g %12.4g%n", label, o.get(method + "_start_loss").getAsDouble(),
                 o.get(method + "_loss_after_1_epoch").getAsDouble(), o.get(end).getAsDouble()));
