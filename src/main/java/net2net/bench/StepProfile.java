@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import net2net.Net2NetException;
-import net2net.nn.OutputDirs;
+import net2net.io.OutputDirs;
 
 /**
  * Where a training step goes: a few steps of the raw DJL loop recorded by libtorch's own profiler

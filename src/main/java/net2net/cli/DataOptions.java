@@ -6,7 +6,7 @@ import net2net.Net2NetException;
 import net2net.data.Dataset;
 import net2net.data.FashionMnist;
 import net2net.data.Preprocessing;
-import net2net.data.SeedData;
+import net2net.data.NotebookData;
 import net2net.data.Splits;
 import net2net.data.Subsets;
 import picocli.CommandLine.Option;
@@ -57,8 +57,8 @@ public final class DataOptions {
             if (dataDir != null) {
                 throw new Net2NetException("--data-dir applies to fashion-mnist only; the seed data is generated");
             }
-            raw = SeedData.make(dataSeed);
-            loaderScaling = SeedData.rawPreprocessing();
+            raw = NotebookData.make(dataSeed);
+            loaderScaling = NotebookData.rawPreprocessing();
         } else if (FASHION_MNIST.equals(data)) {
             raw = FashionMnist.load(dataDir);
             loaderScaling = FashionMnist.rawPreprocessing();

@@ -8,7 +8,7 @@ import net2net.Net2NetException;
 import net2net.nn.Initialization;
 import net2net.nn.ModelFiles;
 import net2net.nn.Network;
-import net2net.nn.OutputDirs;
+import net2net.io.OutputDirs;
 import net2net.spec.Architecture;
 import net2net.spec.ArchitectureJson;
 import net2net.spec.Presets;

@@ -11,7 +11,7 @@ import net2net.data.Splits;
 import net2net.experiment.Profile;
 import net2net.experiment.Replication;
 import net2net.experiment.ReplicationReport;
-import net2net.experiment.SeedExperiment;
+import net2net.experiment.NotebookExperiment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -63,7 +63,7 @@ final class ReplicateCommand implements Callable<Integer> {
         Output.log("replicate: " + p.describe() + "; seeds " + seeds + "; writing to " + out);
         Replication.Result fashion = Replication.run(new Replication.Config(p, seeds, out, resume, dataDir, Output::log), data);
         Output.log("replicate: the seed notebook experiment");
-        SeedExperiment.Outcome seed = SeedExperiment.run(new SeedExperiment.Config(0, 10, p.seedEpochs(), Output::log));
+        NotebookExperiment.Outcome seed = NotebookExperiment.run(new NotebookExperiment.Config(0, 10, p.seedEpochs(), Output::log));
         String command = "./net2net replicate --profile " + p.name() + " --seeds " + seeds;
         JsonObject summary = ReplicationReport.write(out, p, seeds, fashion, seed, command, Machine.describe());
         if (json) {

@@ -1,7 +1,7 @@
 package net2net.cli;
 
 import java.util.concurrent.Callable;
-import net2net.experiment.SeedExperiment;
+import net2net.experiment.NotebookExperiment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -20,11 +20,11 @@ final class SeedCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        SeedExperiment.Outcome o = SeedExperiment.run(new SeedExperiment.Config(seed, 10, epochs, Output::log));
+        NotebookExperiment.Outcome o = NotebookExperiment.run(new NotebookExperiment.Config(seed, 10, epochs, Output::log));
         if (json) {
             Output.json(o.json());
         } else {
-            Output.OUT.print(SeedExperiment.table(o.json()));
+            Output.OUT.print(NotebookExperiment.table(o.json()));
         }
         return 0;
     }

@@ -4,7 +4,7 @@ import com.google.gson.JsonObject;
 import java.nio.file.Path;
 import net2net.nn.ModelFiles;
 import net2net.nn.Network;
-import net2net.nn.OutputDirs;
+import net2net.io.OutputDirs;
 import picocli.CommandLine.Option;
 
 /** Where a transform command writes its student, and how it reports it ({@code @Mixin}). */

@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import net2net.Net2NetException;
 import net2net.nn.ModelFiles;
-import net2net.nn.OutputDirs;
+import net2net.io.OutputDirs;
 import net2net.nn.Network;
 import net2net.train.Checkpoint;
 import net2net.train.EpochMetrics;

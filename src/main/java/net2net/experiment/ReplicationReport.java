@@ -32,7 +32,7 @@ public final class ReplicationReport {
 
     /** Writes every file and returns summary.json's content. */
     public static JsonObject write(Path out, Profile profile, int seeds, Replication.Result fashion,
-                                   SeedExperiment.Outcome seed, String command, String machine) {
+                                   NotebookExperiment.Outcome seed, String command, String machine) {
         List<CurvePoint> points = new ArrayList<>(fashion.points());
         points.addAll(seedPoints(seed));
         MetricsCsv.write(out.resolve("metrics.csv"), points);
@@ -74,7 +74,7 @@ public final class ReplicationReport {
         List<CurvePoint> sp = seedPoints(seed);
         Path seedPng = out.resolve("seed.png");
         Figures.lossFigure("Seed notebook, done properly: test MSE", sp, Figures.X_EXAMPLES, seedPng, out.resolve("seed.svg"));
-        sections.add(new Section("The seed notebook", "```\n" + SeedExperiment.table(seed.json()) + "```",
+        sections.add(new Section("The seed notebook", "```\n" + NotebookExperiment.table(seed.json()) + "```",
                 List.of(), List.of(seedPng)));
         String intro = "Profile " + profile.describe() + ". Seeds: " + seeds + ". Machine: " + machine
                 + ". Run time: " + Replication.duration(fashion.seconds()) + " for the Fashion-MNIST experiments"
@@ -168,9 +168,9 @@ public final class ReplicationReport {
     }
 
     /** The seed experiment as curves: the proper teacher, the wider Net2Net student and its random init. */
-    static List<CurvePoint> seedPoints(SeedExperiment.Outcome seed) {
+    static List<CurvePoint> seedPoints(NotebookExperiment.Outcome seed) {
         List<CurvePoint> points = new ArrayList<>();
-        for (SeedExperiment.Curve c : seed.curves()) {
+        for (NotebookExperiment.Curve c : seed.curves()) {
             String method = switch (c.method()) {
                 case "wider" -> "net2net";
                 case "random_init_wider" -> "random_init";

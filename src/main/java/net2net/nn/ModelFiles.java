@@ -1,5 +1,6 @@
 package net2net.nn;
 
+import net2net.io.OutputDirs;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;

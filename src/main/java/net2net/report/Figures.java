@@ -1,5 +1,6 @@
 package net2net.report;
 
+import net2net.io.AtomicFiles;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;

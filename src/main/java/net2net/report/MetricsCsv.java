@@ -1,5 +1,6 @@
 package net2net.report;
 
+import net2net.io.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package net2net.report;
 
+import net2net.io.AtomicFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -13,7 +13,7 @@ import net2net.Net2NetException;
 import net2net.data.Splits;
 import net2net.nn.ModelFiles;
 import net2net.nn.Network;
-import net2net.nn.OutputDirs;
+import net2net.io.OutputDirs;
 
 /**
  * A training output directory: the model (model.json, model.safetensors), the momentum buffers

@@ -21,7 +21,7 @@ import net2net.data.Seeds;
 import net2net.data.Splits;
 import net2net.nn.DjlNetwork;
 import net2net.nn.Network;
-import net2net.nn.OutputDirs;
+import net2net.io.OutputDirs;
 
 /**
  * Mini-batch SGD on a {@link Network}'s own arrays: after {@link #train} the network holds the

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 import net2net.Net2NetException;
 import net2net.data.FashionMnist;
-import net2net.data.SeedData;
+import net2net.data.NotebookData;
 import net2net.data.Splits;
 import net2net.data.Subsets;
 import net2net.nn.Initialization;
@@ -47,7 +47,7 @@ class TrainerTest {
     }
 
     static Splits seedData() {
-        return SeedData.standardize(SeedData.make(0)).splits();
+        return NotebookData.standardize(NotebookData.make(0)).splits();
     }
 
     /** The metrics without the wall-clock time, which legitimately differs between runs. */
@@ -127,7 +127,7 @@ class TrainerTest {
 
     @Test
     void aHugeLearningRateStopsWithAnErrorAndWritesNothing() {
-        Splits raw = SeedData.make(0); // unstandardised features up to 2000: lr 10 blows up at once
+        Splits raw = NotebookData.make(0); // unstandardised features up to 2000: lr 10 blows up at once
         Path out = tmp.resolve("out");
         try (Network net = Initialization.random(Presets.get("mlp-seed", 1), 0, init())) {
             Net2NetException e = assertThrows(Net2NetException.class, () -> Trainer.train(net, raw,

@@ -1,4 +1,4 @@
-package net2net.report;
+package net2net.io;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,14 +17,14 @@ import net2net.Net2NetException;
  * half-written file: the bytes go to a temporary file in the same directory, which is then renamed
  * over the target with {@code ATOMIC_MOVE}.
  */
-final class AtomicFiles {
+public final class AtomicFiles {
     private AtomicFiles() {}
 
-    static void writeString(Path target, String text) {
+    public static void writeString(Path target, String text) {
         writeBytes(target, text.getBytes(StandardCharsets.UTF_8));
     }
 
-    static void writeBytes(Path target, byte[] bytes) {
+    public static void writeBytes(Path target, byte[] bytes) {
         Path absolute = target.toAbsolutePath();
         Path dir = absolute.getParent();
         Path tmp = null;

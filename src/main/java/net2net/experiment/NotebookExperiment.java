@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import net2net.Net2NetException;
 import net2net.data.Dataset;
-import net2net.data.SeedData;
+import net2net.data.NotebookData;
 import net2net.data.Splits;
 import net2net.data.Standardized;
 import net2net.nn.DjlNetwork;
@@ -42,8 +42,8 @@ import net2net.transform.Verification;
  * the same teacher, which is not; and each student against the same architecture from random
  * initialisation, trained alike.
  */
-public final class SeedExperiment {
-    private SeedExperiment() {}
+public final class NotebookExperiment {
+    private NotebookExperiment() {}
 
     /** @param log receives one line per step, for progress */
     public record Config(long seed, int teacherEpochs, int studentEpochs, Consumer<String> log) {
@@ -76,7 +76,7 @@ public final class SeedExperiment {
      * end with every hidden unit dead, and the details of the first that does not diverge.
      */
     private static JsonObject notebook(Config c) {
-        Splits data = SeedData.make(c.seed());
+        Splits data = NotebookData.make(c.seed());
         int diverged = 0;
         int allDead = 0;
         JsonObject first = null;
@@ -135,7 +135,7 @@ public final class SeedExperiment {
     }
 
     private static JsonObject proper(Config c, List<Curve> curves) {
-        Standardized std = SeedData.standardize(SeedData.make(c.seed()));
+        Standardized std = NotebookData.standardize(NotebookData.make(c.seed()));
         Splits data = std.splits();
         TrainConfig sgd = new TrainConfig(c.studentEpochs(), NOTEBOOK_LR, 0.9, 0, NOTEBOOK_BATCH, Schedule.NONE, c.seed(), 0);
         Architecture arch = mlp(10, false);
@@ -182,7 +182,7 @@ public final class SeedExperiment {
             layers.addAll(List.of(new Layer.Dense("relu1_id", hidden, true), new Layer.Relu("relu1_id_relu")));
         }
         layers.add(new Layer.Dense("fc2", 1, true));
-        return new Architecture(new Shape(SeedData.FEATURES), layers);
+        return new Architecture(new Shape(NotebookData.FEATURES), layers);
     }
 
     private static Network init(Architecture arch, long seed) {

@@ -7,8 +7,8 @@ import java.util.SplittableRandom;
 import ai.djl.ndarray.NDManager;
 import org.junit.jupiter.api.Test;
 
-/** SeedData.linspace against torch.linspace of the PyTorch engine DJL runs (libtorch 2.7.1). */
-class SeedDataTorchTest {
+/** NotebookData.linspace against torch.linspace of the PyTorch engine DJL runs (libtorch 2.7.1). */
+class NotebookDataTorchTest {
 
     @Test
     void linspaceMatchesLibtorchBitForBit() {
@@ -18,17 +18,17 @@ class SeedDataTorchTest {
                 float start;
                 float end;
                 int steps;
-                if (c < SeedData.COLUMN_DOMAINS.length) {
-                    start = SeedData.COLUMN_DOMAINS[c][0];
-                    end = SeedData.COLUMN_DOMAINS[c][1];
-                    steps = SeedData.SAMPLES;
+                if (c < NotebookData.COLUMN_DOMAINS.length) {
+                    start = NotebookData.COLUMN_DOMAINS[c][0];
+                    end = NotebookData.COLUMN_DOMAINS[c][1];
+                    steps = NotebookData.SAMPLES;
                 } else {
                     start = (float) (random.nextDouble() * 200 - 100);
                     end = (float) (random.nextDouble() * 2000 - 1000);
                     steps = 2 + random.nextInt(3000);
                 }
                 float[] torch = manager.linspace(start, end, steps).toFloatArray();
-                float[] ours = SeedData.linspace(start, end, steps);
+                float[] ours = NotebookData.linspace(start, end, steps);
                 for (int i = 0; i < steps; i++) {
                     assertEquals(Float.floatToRawIntBits(torch[i]), Float.floatToRawIntBits(ours[i]),
                             () -> "linspace(" + start + ", " + end + ", " + steps + ") differs");

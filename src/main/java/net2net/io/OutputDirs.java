@@ -1,4 +1,4 @@
-package net2net.nn;
+package net2net.io;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;

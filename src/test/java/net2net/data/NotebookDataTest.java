@@ -17,32 +17,32 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
-class SeedDataTest {
+class NotebookDataTest {
 
     @Test
     void linspaceSmallCasesByHand() {
-        assertArrayEquals(new float[] {0f, 0.25f, 0.5f, 0.75f, 1f}, SeedData.linspace(0, 1, 5));
-        assertArrayEquals(new float[] {-1f, 0f, 1f}, SeedData.linspace(-1, 1, 3));
-        assertArrayEquals(new float[] {2f, 2f, 2f, 2f}, SeedData.linspace(2, 2, 4));
-        assertArrayEquals(new float[] {7f}, SeedData.linspace(7, 9, 1));
-        assertEquals(0, SeedData.linspace(0, 1, 0).length);
+        assertArrayEquals(new float[] {0f, 0.25f, 0.5f, 0.75f, 1f}, NotebookData.linspace(0, 1, 5));
+        assertArrayEquals(new float[] {-1f, 0f, 1f}, NotebookData.linspace(-1, 1, 3));
+        assertArrayEquals(new float[] {2f, 2f, 2f, 2f}, NotebookData.linspace(2, 2, 4));
+        assertArrayEquals(new float[] {7f}, NotebookData.linspace(7, 9, 1));
+        assertEquals(0, NotebookData.linspace(0, 1, 0).length);
         // The two halves are computed from opposite ends, so a symmetric range gives exactly mirrored values.
-        float[] x = SeedData.linspace(-10, 10, 1000);
+        float[] x = NotebookData.linspace(-10, 10, 1000);
         for (int i = 0; i < 1000; i++) {
             assertEquals(-x[999 - i], x[i], "index " + i);
         }
         // 1 + 2 * 13 with step 2 rounded from 1999 / 999 = 2.001001..: fused, start + step * 13 rounds once.
         float step = 1999f / 999;
-        assertEquals((float) (1 + 13 * (double) step), SeedData.linspace(1, 2000, 1000)[13]);
+        assertEquals((float) (1 + 13 * (double) step), NotebookData.linspace(1, 2000, 1000)[13]);
     }
 
     @Test
     void columnsAreTorchLinspaceBitForBit() throws Exception {
         float[][] columns = new float[4][];
         for (int j = 0; j < 4; j++) {
-            columns[j] = SeedData.linspace(SeedData.COLUMN_DOMAINS[j][0], SeedData.COLUMN_DOMAINS[j][1], 1000);
-            assertEquals(SeedData.COLUMN_DOMAINS[j][0], columns[j][0]);
-            assertEquals(SeedData.COLUMN_DOMAINS[j][1], columns[j][999]);
+            columns[j] = NotebookData.linspace(NotebookData.COLUMN_DOMAINS[j][0], NotebookData.COLUMN_DOMAINS[j][1], 1000);
+            assertEquals(NotebookData.COLUMN_DOMAINS[j][0], columns[j][0]);
+            assertEquals(NotebookData.COLUMN_DOMAINS[j][1], columns[j][999]);
         }
         // Values computed by libtorch 2.7.1 (DJL's engine) for torch.linspace(a, b, 1000), as float32 bits.
         assertBits(0xc11fadff, columns[0][1]);   // -9.9799795
@@ -70,8 +70,8 @@ class SeedDataTest {
 
     @Test
     void linspaceIsCloseToTheExactValueAndIncreasing() {
-        for (float[] d : SeedData.COLUMN_DOMAINS) {
-            float[] x = SeedData.linspace(d[0], d[1], 1000);
+        for (float[] d : NotebookData.COLUMN_DOMAINS) {
+            float[] x = NotebookData.linspace(d[0], d[1], 1000);
             double exactStep = ((double) d[1] - d[0]) / 999;
             float step = (d[1] - d[0]) / 999;
             for (int i = 0; i < 1000; i++) {
@@ -89,7 +89,7 @@ class SeedDataTest {
 
     @Test
     void shapesAndTargets() {
-        Splits s = SeedData.make(42);
+        Splits s = NotebookData.make(42);
         assertEquals(800, s.train().size());
         assertEquals(200, s.test().size());
         for (Dataset d : new Dataset[] {s.train(), s.test()}) {
@@ -119,9 +119,9 @@ class SeedDataTest {
 
     @Test
     void sameSeedSameDataOtherSeedOtherNoiseAndSplit() {
-        Splits a = SeedData.make(7);
-        Splits b = SeedData.make(7);
-        Splits c = SeedData.make(8);
+        Splits a = NotebookData.make(7);
+        Splits b = NotebookData.make(7);
+        Splits c = NotebookData.make(8);
         assertArrayEquals(a.train().features(), b.train().features());
         assertArrayEquals(a.train().targets(), b.train().targets());
         assertArrayEquals(a.test().targets(), b.test().targets());
@@ -132,7 +132,7 @@ class SeedDataTest {
 
     @Test
     void splitIsADisjointCoverOfAllSamples() {
-        Splits s = SeedData.make(3);
+        Splits s = NotebookData.make(3);
         Set<Float> seen = new HashSet<>();
         for (Dataset d : new Dataset[] {s.train(), s.test()}) {
             for (int i = 0; i < d.size(); i++) {
@@ -140,7 +140,7 @@ class SeedDataTest {
             }
         }
         assertEquals(1000, seen.size());
-        float[] column0 = SeedData.linspace(-10, 10, 1000);
+        float[] column0 = NotebookData.linspace(-10, 10, 1000);
         for (float v : column0) {
             assertTrue(seen.contains(v));
         }
@@ -148,8 +148,8 @@ class SeedDataTest {
 
     @Test
     void standardisationUsesTrainStatistics() {
-        Splits raw = SeedData.make(11);
-        Standardized st = SeedData.standardize(raw);
+        Splits raw = NotebookData.make(11);
+        Standardized st = NotebookData.standardize(raw);
         Preprocessing p = st.preprocessing();
         assertEquals(1.0, p.scale());
         assertEquals(4, p.mean().length);

@@ -7,10 +7,10 @@ import com.google.gson.JsonObject;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class SeedExperimentTest {
+class NotebookExperimentTest {
     @Test
     void notebookAndProperFigures() {
-        JsonObject o = SeedExperiment.run(new SeedExperiment.Config(0, 10, 5, s -> {})).json();
+        JsonObject o = NotebookExperiment.run(new NotebookExperiment.Config(0, 10, 5, s -> {})).json();
         JsonObject nb = o.getAsJsonObject("notebook");
         JsonObject pr = o.getAsJsonObject("proper");
         for (String k : List.of("teacher_loss", "student_widened_loss", "teacher_live_units")) {

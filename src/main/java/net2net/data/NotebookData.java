@@ -16,14 +16,14 @@ import java.util.SplittableRandom;
  * {@link SplittableRandom} seeded from {@code seed}, so y and the split match the notebook in
  * distribution, not sample by sample.
  */
-public final class SeedData {
+public final class NotebookData {
     public static final int SAMPLES = 1000;
     public static final int TRAIN_SIZE = 800;
     /** (start, end) of each column's linspace. */
     public static final float[][] COLUMN_DOMAINS = {{-10, 10}, {21, 78}, {1, 2000}, {-1000, 12}};
     public static final int FEATURES = COLUMN_DOMAINS.length;
 
-    private SeedData() {
+    private NotebookData() {
     }
 
     /** The 1000 samples split 800/200 by a seeded random permutation, raw (unstandardised) features. */
