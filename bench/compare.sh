@@ -4,7 +4,7 @@
 # and a short summary on stderr. Extra arguments go to `net2net bench` (e.g. --quick).
 #
 # The PyTorch peer runs twice: as the system runs it, and with the malloc settings that ./net2net
-# exports (MALLOC_*: glibc keeps freed buffers instead of returning them), so that the allocator's
+# exports from native-env.sh (MALLOC_*: glibc keeps freed buffers instead of returning them), so that the allocator's
 # share of the difference shows ("pytorch_same_malloc").
 #
 # OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE (set on some machines for old OpenBLAS bugs) are unset for the
@@ -33,7 +33,7 @@ fi
 echo "compare.sh: running the PyTorch peer with $threads threads (OpenBLAS variables: $unset_note)" >&2
 for v in MALLOC_MMAP_THRESHOLD_ MALLOC_TRIM_THRESHOLD_ MALLOC_TOP_PAD_ MALLOC_ARENA_MAX; do env_cmd+=(-u "$v"); done
 peer="$("${env_cmd[@]}" "$py" "$here/torch_bench.py" --threads "$threads")"
-malloc_env=($(grep -o '^export MALLOC_[A-Z_]*="${MALLOC_[A-Z_]*:-[0-9]*}"' "$here/../net2net" | sed 's/^export \(MALLOC_[A-Z_]*\)="${[A-Z_]*:-\([0-9]*\)}"/\1=\2/'))
+malloc_env=($(grep -o '^export MALLOC_[A-Z_]*="${MALLOC_[A-Z_]*:-[0-9]*}"' "$here/../native-env.sh" | sed 's/^export \(MALLOC_[A-Z_]*\)="${[A-Z_]*:-\([0-9]*\)}"/\1=\2/'))
 echo "compare.sh: again with the launcher's malloc settings: ${malloc_env[*]}" >&2
 peer_malloc="$("${env_cmd[@]}" "${malloc_env[@]}" "$py" "$here/torch_bench.py" --threads "$threads")"
 "$py" - "$ours" "$peer" "$unset_note" "$peer_malloc" "${malloc_env[*]}" <<'PY'
