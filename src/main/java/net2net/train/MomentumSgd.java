@@ -27,7 +27,7 @@ import net2net.Net2NetException;
  * could not restore it. The velocities live in this optimizer's own manager, keyed by state_dict
  * name; gradients are zeroed after each step (DJL's PyTorch engine accumulates them).
  */
-public final class MomentumSgd implements AutoCloseable {
+public final class MomentumSgd implements Optimizer {
     private final double momentum;
     private final double weightDecay;
     private final NDManager manager = NDManager.newBaseManager();
@@ -42,6 +42,7 @@ public final class MomentumSgd implements AutoCloseable {
      * One update of every parameter (by state_dict name) from its gradient, then zeroes the gradients. Temporaries go
      * to {@code scratch} (the batch's manager), never to the network's or this optimizer's.
      */
+    @Override
     public void step(Map<String, Parameter> parameters, double lr, NDManager scratch) {
         float wd = (float) weightDecay;
         float rate = (float) lr;
@@ -77,7 +78,33 @@ public final class MomentumSgd implements AutoCloseable {
         return velocity.get(name);
     }
 
+    @Override
+    public Map<String, State> state() {
+        Map<String, State> state = new LinkedHashMap<>();
+        velocity.forEach((k, v) -> state.put(k, new Momentum(v)));
+        return state;
+    }
+
+    @Override
+    public void setState(Map<String, ? extends State> state) {
+        Map<String, NDArray> copies = new LinkedHashMap<>();
+        state.forEach((k, s) -> {
+            if (!(s instanceof Momentum mo)) {
+                copies.values().forEach(NDArray::close);
+                throw new IllegalArgumentException("SGD with momentum keeps a velocity per parameter, not " + s.getClass().getSimpleName()
+                        + " (parameter " + k + ")");
+            }
+            NDArray copy = mo.velocity().duplicate();
+            copy.attach(manager);
+            copies.put(k, copy);
+        });
+        velocity.values().forEach(NDArray::close);
+        velocity.clear();
+        velocity.putAll(copies);
+    }
+
     /** Writes the velocities as safetensors, under the parameters' state_dict names. */
+    @Override
     public void save(Path file) throws IOException {
         NDList list = new NDList();
         velocity.forEach((k, v) -> {
@@ -93,6 +120,7 @@ public final class MomentumSgd implements AutoCloseable {
     }
 
     /** Replaces the velocities with those saved by {@link #save}. */
+    @Override
     public void load(Path file) {
         velocity.values().forEach(NDArray::close);
         velocity.clear();
