@@ -350,16 +350,29 @@ class GradientMapTest {
      */
     @Test
     void copiesIncomingRowsLearnCTimesSlowerUnderSgd() {
+        checkDynamics(() -> new MomentumSgd(0, 0), 0.1, false);
+    }
+
+    /**
+     * Under Adam the first step is lr * sign(g) whatever the gradient's scale, so a copy's incoming row
+     * moves as far as the teacher's (the 1/c cancels in m / sqrt(v)), while every copy's outgoing column
+     * still makes the teacher's full step: c times the widened teacher's move.
+     */
+    @Test
+    void underAdamCopiesRowsKeepTheTeachersStepAndColumnsMoveCTimesFurther() {
+        checkDynamics(() -> new AdamW(0.9, 0.999, 1e-12, 0), 0.01, true);
+    }
+
+    static void checkDynamics(Supplier<Optimizer> optimizer, double lr, boolean adam) {
         SplittableRandom rng = new SplittableRandom(31);
         Architecture arch = new Architecture(new Shape(5), List.of(
                 new Layer.Dense("fc1", 3, true), new Layer.Relu("relu1"), new Layer.Dense("out", 2, true)));
-        double lr = 0.1;
         try (NDManager m = NDManager.newBaseManager();
              Network random = RandomNetworks.network(arch, rng);
              Network teacher = random.copy(DataType.FLOAT64);
              Network before = teacher.copy(DataType.FLOAT64);
-             Optimizer sgdT = new MomentumSgd(0, 0);
-             Optimizer sgdS = new MomentumSgd(0, 0)) {
+             Optimizer sgdT = optimizer.get();
+             Optimizer sgdS = optimizer.get()) {
             Grown grown = grow(teacher, Map.of("fc1", 8), 5);
             int[] g = grown.widenings().get(0).g();
             int[] count = Net2WiderNet.counts(g, 3);
@@ -379,11 +392,13 @@ class GradientMapTest {
                     int k = g[j];
                     double rowRatio = ratio(s1[j], t0[k], t1[k], 1);       // (row'_j - w_k) / (row_k(t1) - w_k)
                     double colRatio = ratio(sc[j], c0[k], c1[k], count[k]); // vs the widened teacher's column (w - lr g) / c
-                    assertEquals(1.0 / count[k], rowRatio, 1e-9, "unit " + j + " (copy of " + k + ", c = " + count[k] + "): incoming row");
+                    assertEquals(adam ? 1.0 : 1.0 / count[k], rowRatio, adam ? 1e-6 : 1e-9,
+                            "unit " + j + " (copy of " + k + ", c = " + count[k] + "): incoming row");
                     assertEquals(count[k], colRatio, 1e-9, "unit " + j + ": outgoing column");
                     measured.append(String.format(Locale.ROOT, " c=%d: row %.4f, column %.4f;", count[k], rowRatio, colRatio));
                 }
-                System.out.println("[optimizer-growth] one SGD step, the student's move / the widened teacher's move:" + measured);
+                System.out.println("[optimizer-growth] one " + sgdT.getClass().getSimpleName()
+                        + " step, the student's move / the widened teacher's move:" + measured);
             }
         }
     }
