@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BiPredicate;
 import net2net.Net2NetException;
 
 /**
@@ -34,12 +36,21 @@ public final class AdamW implements Optimizer {
     /** PyTorch's defaults. */
     public static final double DEFAULT_BETA1 = 0.9, DEFAULT_BETA2 = 0.999, DEFAULT_EPS = 1e-8, DEFAULT_WEIGHT_DECAY = 0.01;
 
+    /** Every parameter decays: PyTorch's AdamW with one parameter group. */
+    public static final BiPredicate<String, Shape> ALL = (name, shape) -> true;
+    /**
+     * Only matrices and kernels (two or more dimensions) decay; biases and norm weights do not: the
+     * two parameter groups of nanoGPT and most transformer recipes (weight_decay 0 in the second).
+     */
+    public static final BiPredicate<String, Shape> MATRICES = (name, shape) -> shape.dimension() >= 2;
+
     private static final String FIRST = ".exp_avg", SECOND = ".exp_avg_sq", STEPS = ".step";
 
     private final double beta1;
     private final double beta2;
     private final double eps;
     private final double weightDecay;
+    private final BiPredicate<String, Shape> decays;
     private final NDManager manager = NDManager.newBaseManager();
     private final Map<String, Moments> moments = new LinkedHashMap<>();
 
@@ -57,6 +68,11 @@ public final class AdamW implements Optimizer {
     }
 
     public AdamW(double beta1, double beta2, double eps, double weightDecay) {
+        this(beta1, beta2, eps, weightDecay, ALL);
+    }
+
+    /** @param decays which parameters (by state_dict name and shape) get the weight decay; the others get none */
+    public AdamW(double beta1, double beta2, double eps, double weightDecay, BiPredicate<String, Shape> decays) {
         if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
             throw new Net2NetException("AdamW betas must be in [0, 1), got " + beta1 + " and " + beta2);
         }
@@ -67,6 +83,7 @@ public final class AdamW implements Optimizer {
         this.beta2 = beta2;
         this.eps = eps;
         this.weightDecay = weightDecay;
+        this.decays = decays;
     }
 
     /** PyTorch's defaults: betas (0.9, 0.999), eps 1e-8, with the given weight decay. */
@@ -82,7 +99,7 @@ public final class AdamW implements Optimizer {
             NDArray g = scratch(w.getGradient(), scratch);
             Moments s = moments.computeIfAbsent(e.getKey(), k -> new Moments(own(w.zerosLike()), own(w.zerosLike()), 0));
             s.steps++;
-            if (weightDecay != 0) {
+            if (weightDecay != 0 && decays.test(e.getKey(), w.getShape())) {
                 w.muli(1 - lr * weightDecay);
             }
             // Scalars go in as doubles: a float64 parameter then gets them unrounded, a float32 one rounds them as torch does.

@@ -128,6 +128,35 @@ class AdamWTest {
     }
 
     @Test
+    void onlyTheChosenParametersDecay() {
+        // a [2, 2] matrix decays under MATRICES, a vector does not: each matches the formulas with its own decay
+        Quadratic q = new Quadratic(new double[] {1, 2, 0.5, 3}, new double[] {0.5, -1, 2, 0.1});
+        double[] w0 = {1, 0.5, -0.25, 2};
+        double[] lrs = {0.1, 0.05, 0.1};
+        double[] decayed = reference(q, w0, lrs, 0.9, 0.99, 1e-8, 0.5);
+        double[] plain = reference(q, w0, lrs, 0.9, 0.99, 1e-8, 0);
+        try (NDManager m = NDManager.newBaseManager(); AdamW adam = new AdamW(0.9, 0.99, 1e-8, 0.5, AdamW.MATRICES)) {
+            NDArray matrix = m.create(w0, new ai.djl.ndarray.types.Shape(2, 2));
+            NDArray vector = m.create(w0);
+            Map<String, Parameter> parameters = Map.of("fc.weight", parameter(matrix), "fc.bias", parameter(vector));
+            NDArray a = m.create(q.a());
+            NDArray b = m.create(q.b());
+            for (double lr : lrs) {
+                try (NDManager scratch = m.newSubManager()) {
+                    try (GradientCollector c = Engine.getInstance().newGradientCollector()) {
+                        NDArray flat = matrix.reshape(4);
+                        c.backward(flat.square().mul(a).mul(0.5).add(flat.mul(b)).sum()
+                                .add(vector.square().mul(a).mul(0.5).add(vector.mul(b)).sum()));
+                    }
+                    adam.step(parameters, lr, scratch);
+                }
+            }
+            assertArrayEquals(decayed, matrix.toDoubleArray(), 1e-13);
+            assertArrayEquals(plain, vector.toDoubleArray(), 1e-13);
+        }
+    }
+
+    @Test
     void stateIsExposedPerParameterAndCanBeReplaced() {
         try (NDManager m = NDManager.newBaseManager(); AdamW adam = AdamW.withWeightDecay(0)) {
             NDArray w = m.create(new double[] {1, -2});
