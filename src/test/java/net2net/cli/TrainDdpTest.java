@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -24,6 +23,7 @@ import net2net.data.FashionMnist;
 import net2net.data.Subsets;
 import net2net.nn.ModelFiles;
 import net2net.nn.Network;
+import net2net.train.Schedule;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,28 +89,39 @@ class TrainDdpTest {
         assertEquals(0, CliRun.of("widen", "--model", teacher.toString(), "--layer", "conv1", "--width", "12",
                 "--out", model.toString()).code());
         // 500 samples in global batches of 63: shards of 32 and 31, a last batch of 59 (30 and 29),
-        // BatchNorm over the global batch, warmup then cosine, momentum and weight decay.
+        // BatchNorm over the global batch, a cosine schedule, momentum and weight decay.
         String[] options = {"--limit", "500", "--test-limit", "500", "--batch", "63", "--epochs", "2", "--lr", "0.05",
-                "--schedule", "warmup-cosine", "--seed", "5"};
+                "--schedule", "cosine", "--seed", "5"};
         Run two = train(tmp, 2, model, tmp.resolve("ddp2"), data, options);
         assertEquals(0, two.code(), two.output());
         Run one = train(tmp, 1, model, tmp.resolve("ddp1"), data, options);
         assertEquals(0, one.code(), one.output());
 
+        // net2net train (DJL) with the same options: the same subset, batch order and update.
+        List<String> javaTrain = new ArrayList<>(List.of("train", "--model", model.toString(), "--data", "fashion-mnist",
+                "--data-dir", data.toString(), "--out", tmp.resolve("java").toString(), "--json"));
+        javaTrain.addAll(List.of(options));
+        CliRun java = CliRun.of(javaTrain.toArray(String[]::new));
+        assertEquals(0, java.code(), java.err());
+
+        // Distances over every tensor of the model file: 2 ranks vs 1 rank vs net2net train, against how far training moved.
+        double[] sq = new double[3]; // |ddp2 - ddp1|^2, |java - ddp1|^2, |ddp1 - start|^2
         double maxAbs = 0;
-        double maxWeight = 0;
-        double maxChange = 0;
+        double maxJava = 0;
         try (Network a = ModelFiles.load(tmp.resolve("ddp2")); Network b = ModelFiles.load(tmp.resolve("ddp1"));
-             Network start = ModelFiles.load(model)) {
+             Network start = ModelFiles.load(model); Network j = ModelFiles.load(tmp.resolve("java"))) {
             assertEquals(a.weights().keySet(), b.weights().keySet());
-            for (Map.Entry<String, ai.djl.ndarray.NDArray> e : a.weights().entrySet()) {
-                float[] x = e.getValue().toFloatArray();
-                float[] y = b.weight(e.getKey()).toFloatArray();
-                float[] s = start.weight(e.getKey()).toFloatArray();
+            for (String name : a.weights().keySet()) {
+                float[] x = a.weight(name).toFloatArray();
+                float[] y = b.weight(name).toFloatArray();
+                float[] z = j.weight(name).toFloatArray();
+                float[] s = start.weight(name).toFloatArray();
                 for (int i = 0; i < x.length; i++) {
+                    sq[0] += (double) (x[i] - y[i]) * (x[i] - y[i]);
+                    sq[1] += (double) (z[i] - y[i]) * (z[i] - y[i]);
+                    sq[2] += (double) (y[i] - s[i]) * (y[i] - s[i]);
                     maxAbs = Math.max(maxAbs, Math.abs(x[i] - y[i]));
-                    maxWeight = Math.max(maxWeight, Math.abs(y[i]));
-                    maxChange = Math.max(maxChange, Math.abs(y[i] - s[i]));
+                    maxJava = Math.max(maxJava, Math.abs(z[i] - y[i]));
                 }
             }
             JsonObject step = a.history().get(a.history().size() - 1);
@@ -122,17 +133,29 @@ class TrainDdpTest {
             assertEquals(a.history().size() - 1, start.history().size(), "the input's history is kept, one step added");
             assertTrue(a.preprocessing() != null && a.preprocessing().has("scale"), "the preprocessing is recorded");
         }
-        // Training moved the weights far more than the two runs differ (float rounding of the sums only).
-        assertTrue(maxChange > 1e-2, "training changed the weights by at most " + maxChange);
-        assertTrue(maxAbs <= 1e-5 * Math.max(1, maxWeight), "2 ranks vs 1: max abs weight diff " + maxAbs);
+        double change = Math.sqrt(sq[2]);
+        double ranks = Math.sqrt(sq[0]) / change;
+        double engines = Math.sqrt(sq[1]) / change;
         JsonObject r2 = two.json();
         JsonObject r1 = one.json();
-        System.out.printf("TrainDdpTest: 2 ranks vs 1: max abs weight diff %.3g (largest weight %.3g, largest change by training %.3g);"
-                + " test accuracy %s vs %s, test loss %s vs %s%n", maxAbs, maxWeight, maxChange,
-                r2.get("test_accuracy"), r1.get("test_accuracy"), r2.get("test_loss"), r1.get("test_loss"));
+        JsonObject rj = JsonParser.parseString(java.out()).getAsJsonObject();
+        System.out.printf("TrainDdpTest: |2 ranks - 1 rank| / |training change| = %.3g (max abs diff %.3g), test accuracy %s vs %s,"
+                + " test loss %s vs %s%n", ranks, maxAbs, r2.get("test_accuracy"), r1.get("test_accuracy"), r2.get("test_loss"), r1.get("test_loss"));
+        System.out.printf("TrainDdpTest: |net2net train (DJL) - torch 1 rank| / |training change| = %.3g (max abs diff %.3g),"
+                + " test accuracy %s vs %s, train loss %s vs %s%n", engines, maxJava, rj.get("test_accuracy"), r1.get("test_accuracy"),
+                rj.get("train_loss"), r1.get("train_loss"));
+        // Each step agrees up to float rounding, but rounding can flip a ReLU or max-pool decision for one value
+        // that sits on its threshold, and training carries that on: measured here 0.24% of the change after 2
+        // epochs (one ReLU and one max-pool flip, in step 4). Real differences are far larger: BatchNorm statistics
+        // per rank instead of over the global batch 6.4%, half the learning rate 21%, another seed 22%.
+        assertTrue(change > 0.1, "training moved the weights by only " + change);
+        assertTrue(ranks < 0.02, "2 ranks vs 1 rank: " + ranks + " of the change");
+        assertTrue(engines < 0.02, "torch vs net2net train: " + engines + " of the change");
         assertEquals(2, r2.get("world_size").getAsInt());
-        assertEquals(r1.get("test_accuracy").getAsDouble(), r2.get("test_accuracy").getAsDouble(), 1.0 / 500 + 1e-12);
-        assertEquals(r1.get("test_loss").getAsDouble(), r2.get("test_loss").getAsDouble(), 1e-4);
+        assertEquals(r1.get("test_accuracy").getAsDouble(), r2.get("test_accuracy").getAsDouble(), 0.01);
+        assertEquals(r1.get("test_loss").getAsDouble(), r2.get("test_loss").getAsDouble(), 0.01 * r1.get("test_loss").getAsDouble());
+        assertEquals(rj.get("test_accuracy").getAsDouble(), r1.get("test_accuracy").getAsDouble(), 0.01);
+        assertEquals(rj.get("train_loss").getAsDouble(), r1.get("train_loss").getAsDouble(), 0.01 * r1.get("train_loss").getAsDouble());
 
         // The CLI reads the result: verify against itself, evaluate (DJL agrees with PyTorch), grow it again.
         CliRun verify = CliRun.of("verify", "--teacher", tmp.resolve("ddp2").toString(), "--student", tmp.resolve("ddp2").toString());
@@ -156,9 +179,9 @@ class TrainDdpTest {
         assertTrue(again.output().contains("already exists") && again.output().contains("--force"), again.output());
     }
 
-    /** The subsets and batch order are Java's, bit for bit: python reproduces SplittableRandom and Seeds. */
+    /** The subsets, batch order and learning rates are Java's, bit for bit: python reproduces SplittableRandom, Seeds and Schedule. */
     @Test
-    void pythonDrawsJavasSubsetsAndBatchOrder(@TempDir Path tmp) throws Exception {
+    void pythonDrawsJavasSubsetsBatchOrderAndRates(@TempDir Path tmp) throws Exception {
         SplittableRandom rng = new SplittableRandom(11);
         int[] labels = IntStream.range(0, 300).map(i -> rng.nextInt(i < 150 ? 10 : 3)).toArray(); // classes 3..9 run short
         Dataset d = new Dataset("synthetic", new float[300], new int[] {1}, 300, labels, null, 10);
@@ -168,7 +191,9 @@ class TrainDdpTest {
                 "print(t.subset_indices(labels, 101, -7, True))",
                 "print(t.subset_indices(labels, 55, 2, False))",
                 "print(t.epoch_batches(1000, 128, 123456789, 3)[2])",
-                "print(t.permutation(17, t.derive(-1, 0)))");
+                "print(t.permutation(17, t.derive(-1, 0)))",
+                "print(repr([t.schedule_factor(s, e, b, 7, 4) for s in ('none', 'step', 'cosine') for e in range(4) for b in range(7)]))",
+                "print(repr([t.schedule_factor('warmup-cosine', 0, b, 50, 1) for b in (0, 1, 2, 26, 49)]))");
         Run r = run(tmp, List.of(PYTHON, "-c", script, PYTHON_DIR.toString(),
                 Arrays.stream(labels).mapToObj(Integer::toString).collect(Collectors.joining(","))));
         assertEquals(0, r.code(), r.output());
@@ -177,5 +202,26 @@ class TrainDdpTest {
         assertEquals(Arrays.toString(Subsets.indices(d, 55, 2, false)), lines.get(1));
         assertEquals(Arrays.toString(Batches.epochBatches(1000, 128, 123456789, 3)[2]), lines.get(2));
         assertEquals(Arrays.toString(Batches.permutation(17, net2net.data.Seeds.derive(-1, 0))), lines.get(3));
+        double[] rates = doubles(lines.get(4));
+        int k = 0;
+        for (Schedule schedule : List.of(Schedule.NONE, Schedule.STEP, Schedule.COSINE)) {
+            for (int e = 0; e < 4; e++) {
+                for (int b = 0; b < 7; b++) {
+                    assertEquals(schedule.factor(e, b, 7, 4), rates[k++], 0, schedule + " epoch " + e + " batch " + b);
+                }
+            }
+        }
+        assertEquals(k, rates.length);
+        // warmup-cosine over 50 steps: 3% is 1.5, so 2 warmup steps (1/2, 2/2), then cosine from 1 over the 48 left.
+        double[] expected = {0.5, 1.0, 1.0, 0.5 * (1 + Math.cos(Math.PI * 24 / 48)), 0.5 * (1 + Math.cos(Math.PI * 47 / 48))};
+        double[] got = doubles(lines.get(5));
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], got[i], 1e-15, "warmup-cosine step " + i);
+        }
+    }
+
+    /** A Python list of floats, e.g. "[1.0, 0.5]" (repr gives the exact double). */
+    static double[] doubles(String list) {
+        return Arrays.stream(list.replaceAll("[\\[\\] ]", "").split(",")).mapToDouble(Double::parseDouble).toArray();
     }
 }
