@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import net2net.Net2NetException;
 import net2net.bench.Benchmark;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
@@ -16,6 +17,9 @@ import picocli.CommandLine.Option;
                 "transform latency against a plain copy, resident memory over five epochs, and data loading.",
                 "Compare with PyTorch: bench/compare.sh (see the README)."})
 final class BenchCommand implements Callable<Integer> {
+    @Mixin
+    DeviceOption device;
+
     @Option(names = "--quick", description = "A few seconds with tiny sizes: checks that everything runs; the figures mean little.")
     boolean quick;
 
@@ -35,6 +39,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        device.apply();
         if (trace != null) {
             refuseUnwritable(trace);
         }

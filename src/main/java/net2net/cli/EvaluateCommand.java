@@ -14,6 +14,9 @@ import picocli.CommandLine.Option;
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = "Loss (and accuracy, for classification) of a model on the test split, with the model's recorded preprocessing.")
 final class EvaluateCommand implements Callable<Integer> {
+    @Mixin
+    DeviceOption device;
+
     @Option(names = "--model", required = true, paramLabel = "DIR")
     Path model;
 
@@ -28,6 +31,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        device.apply();
         try (Network network = ModelFiles.load(model)) {
             DataOptions.Loaded data = dataOptions.load(network.preprocessing());
             Evaluation.Result r = Evaluation.evaluate(network, data.splits().test(), batch);

@@ -13,12 +13,16 @@ import net2net.experiment.Replication;
 import net2net.experiment.ReplicationReport;
 import net2net.experiment.NotebookExperiment;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "replicate", mixinStandardHelpOptions = true,
         description = {"Replicate the Net2Net paper's experiments on Fashion-MNIST (wider, deeper, design space) and the seed notebook,",
                 "with figures, metrics.csv, summary.json and a self-contained report.html."})
 final class ReplicateCommand implements Callable<Integer> {
+    @Mixin
+    DeviceOption device;
+
     @Option(names = "--profile", defaultValue = "quick", paramLabel = "quick|full",
             description = "quick (default): a training subset and few epochs, a few minutes; full: all 60,000 images.")
     String profile;
@@ -46,6 +50,7 @@ final class ReplicateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        device.apply();
         if (seeds < 1) {
             throw new Net2NetException("--seeds must be at least 1, got " + seeds);
         }

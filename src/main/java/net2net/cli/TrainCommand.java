@@ -25,6 +25,9 @@ import picocli.CommandLine.Option;
         description = {"Train a model with SGD (momentum, weight decay; PyTorch's torch.optim.SGD update).",
                 "Writes the model, metrics.csv, metrics.jsonl and a checkpoint to --out after every epoch; --resume continues it."})
 final class TrainCommand implements Callable<Integer> {
+    @Mixin
+    DeviceOption device;
+
     static final int DEFAULT_EPOCHS = 1;
     static final double DEFAULT_LR = 0.05;
 
@@ -73,6 +76,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        device.apply();
         Trainer.Options options = new Trainer.Options(out, force, dataOptions.label(), null,
                 m -> Output.log(m.describe()), Progress.console(Output.ERR));
         Trainer.Result result;
