@@ -13,14 +13,48 @@ public final class StepTimes {
     private long backward;
     private long step;
 
-    /** One batch from its phase boundaries (System.nanoTime): start, data built, forward, loss read, backward, step done. */
-    void add(long start, long dataDone, long forwardDone, long lossRead, long backwardDone, long stepDone) {
-        batches++;
-        data += dataDone - start;
-        forward += forwardDone - dataDone;
-        this.lossRead += lossRead - forwardDone;
-        backward += backwardDone - lossRead;
-        step += stepDone - backwardDone;
+    /** Starts timing one batch; mark each phase's end on the timer as it happens. */
+    Timer start() {
+        return new Timer(System.nanoTime());
+    }
+
+    /** The phase boundaries of one batch (System.nanoTime), added to the totals by {@link #stepDone}. */
+    final class Timer {
+        private final long start;
+        private long dataDone;
+        private long forwardDone;
+        private long lossRead;
+        private long backwardDone;
+
+        private Timer(long start) {
+            this.start = start;
+        }
+
+        void dataBuilt() {
+            dataDone = System.nanoTime();
+        }
+
+        void forwardDone() {
+            forwardDone = System.nanoTime();
+        }
+
+        void lossRead() {
+            lossRead = System.nanoTime();
+        }
+
+        void backwardDone() {
+            backwardDone = System.nanoTime();
+        }
+
+        void stepDone() {
+            long stepDone = System.nanoTime();
+            batches++;
+            data += dataDone - start;
+            forward += forwardDone - dataDone;
+            StepTimes.this.lossRead += lossRead - forwardDone;
+            backward += backwardDone - lossRead;
+            step += stepDone - backwardDone;
+        }
     }
 
     public long batches() {

@@ -157,15 +157,15 @@ public final class Trainer {
             this.metrics = metrics;
         }
 
+        /** The epoch loop: batches, the learning-curve points and a checkpoint after every epoch. */
         Result execute(Splits data, MomentumSgd sgd, Options options) {
             Dataset train = data.train();
             Dataset test = data.test();
             Evaluation.requireCompatible(network, train);
             Evaluation.requireCompatible(network, test);
             DjlNetwork block = DjlNetwork.of(network);
-            Map<String, Parameter> parameters = named(block.trainableParameters());
-            Loss loss = Losses.of(train);
             float[] buffer = new float[Math.min(config.batch(), train.size()) * train.sampleLength()];
+            Model model = new Model(block, named(block.trainableParameters()), Losses.of(train), sgd, train, buffer);
             boolean fine = config.evalEveryBatches() > 0;
             if (fine && completedEpochs == 0) {
                 record(block, test, 0, Double.NaN, options); // where the curve starts: the untrained (or teacher's) accuracy
@@ -179,29 +179,7 @@ public final class Trainer {
                 long clock = System.nanoTime();
                 for (int b = 0; b < batches.length; b++) {
                     double lr = config.lrAt(epoch, b, batches.length);
-                    float batchLoss;
-                    long t0 = System.nanoTime();
-                    try (NDManager m = network.manager().newSubManager()) {
-                        NDArray x = Evaluation.Inputs.features(m, train, batches[b], buffer);
-                        NDArray y = Evaluation.Inputs.labels(m, train, batches[b]);
-                        long t1 = System.nanoTime();
-                        long t2;
-                        long t3;
-                        long t4;
-                        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                            NDArray l = loss.evaluate(new NDList(y), new NDList(block.forward(x, true)));
-                            t2 = System.nanoTime();
-                            batchLoss = l.getFloat();
-                            if (!Float.isFinite(batchLoss)) {
-                                throw diverged(epoch, b, batchLoss, options.out());
-                            }
-                            t3 = System.nanoTime();
-                            collector.backward(l);
-                            t4 = System.nanoTime();
-                        }
-                        sgd.step(parameters, lr, m);
-                        times.add(t0, t1, t2, t3, t4, System.nanoTime());
-                    }
+                    float batchLoss = trainBatch(model, batches[b], lr, epoch, b, options.out());
                     lossSum += batchLoss;
                     examples += batches[b].length;
                     options.progress().batch(b + 1, lossSum / (b + 1));
@@ -222,6 +200,44 @@ public final class Trainer {
                 }
             }
             return new Result(annotated(data), config, List.copyOf(metrics), examples, seconds, evalSeconds, times);
+        }
+
+        /**
+         * What every batch of a run shares: the block, its trainable parameters under their state_dict names, the
+         * loss, the optimizer, the training split and the float buffer each batch is gathered into.
+         */
+        private record Model(DjlNetwork block, Map<String, Parameter> parameters, Loss loss, MomentumSgd sgd,
+                             Dataset train, float[] buffer) {}
+
+        /**
+         * One SGD step on one batch (as DJL's EasyTrain.trainBatch is to its fit): gather the batch, forward and
+         * loss, backward, update, each phase timed into {@link #times}. The batch's arrays live in a sub-manager
+         * closed at the end. A non-finite loss stops the run before backward, so the weights stay finite.
+         *
+         * @return the batch's mean loss
+         */
+        private float trainBatch(Model model, int[] batch, double lr, int epoch, int b, Path out) {
+            StepTimes.Timer timer = times.start();
+            try (NDManager m = network.manager().newSubManager()) {
+                NDArray x = Evaluation.Inputs.features(m, model.train(), batch, model.buffer());
+                NDArray y = Evaluation.Inputs.labels(m, model.train(), batch);
+                timer.dataBuilt();
+                float batchLoss;
+                try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                    NDArray l = model.loss().evaluate(new NDList(y), new NDList(model.block().forward(x, true)));
+                    timer.forwardDone();
+                    batchLoss = l.getFloat();
+                    if (!Float.isFinite(batchLoss)) {
+                        throw diverged(epoch, b, batchLoss, out);
+                    }
+                    timer.lossRead();
+                    collector.backward(l);
+                    timer.backwardDone();
+                }
+                model.sgd().step(model.parameters(), lr, m);
+                timer.stepDone();
+                return batchLoss;
+            }
         }
 
         /** The trainable parameters under their state_dict names (the optimizer state is saved by name). */

@@ -6,8 +6,10 @@ import com.google.gson.JsonObject;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import net2net.testing.Fast;
 
 /** Self time from a hand-made trace whose answer is worked out by hand. */
+@Fast
 class StepProfileTest {
     // Thread 1: conv [0, 100) calls mkldnn [10, 70), which calls fill [20, 30); then relu [100, 110).
     // Thread 2: backward [5, 55) calls mm [10, 40). Events arrive out of order, as in a real trace.

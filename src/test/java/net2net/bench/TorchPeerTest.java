@@ -12,8 +12,10 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import net2net.testing.Torch;
 
 /** The PyTorch peer (bench/torch_bench.py) runs a handful of steps and prints the same figures as JSON. */
+@Torch
 class TorchPeerTest {
     static final String PYTHON = "/usr/bin/python3";
     static final Path SCRIPT = Path.of("bench", "torch_bench.py");

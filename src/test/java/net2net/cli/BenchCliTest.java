@@ -8,9 +8,12 @@ import com.google.gson.JsonParser;
 import net2net.bench.Benchmark;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import net2net.testing.Fast;
+import net2net.testing.Slow;
 
 /** `bench --quick --json` runs end to end and reports every figure with a sane value; timings are never asserted. */
 class BenchCliTest {
+    @Slow
     @Test
     void quickBenchReportsEveryFigure() {
         CliRun run = CliRun.of("bench", "--quick", "--json");
@@ -33,6 +36,7 @@ class BenchCliTest {
         assertTrue(o.get("data").getAsString().startsWith("fashion-mnist") || o.get("data").getAsString().startsWith("random"));
     }
 
+    @Slow
     @Test
     void stepProfileReportsOperatorsAndKeepsTheTrace(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         java.nio.file.Path trace = dir.resolve("traces/step.json");
@@ -53,6 +57,7 @@ class BenchCliTest {
         }
     }
 
+    @Fast
     @Test
     void unwritableTracesAreRefusedUpFront(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         CliRun run = CliRun.of("bench", "--quick", "--trace", dir.toString());

@@ -10,6 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import net2net.testing.Fast;
+import net2net.testing.RealData;
+import net2net.testing.Slow;
 
 /** The commands as a user calls them: exit codes, one-line errors, one JSON object with --json. */
 class CliTest {
@@ -24,6 +27,7 @@ class CliTest {
         return tmp.resolve(name).toString();
     }
 
+    @Slow
     @Test
     void theIssueChainVerifies() {
         assertEquals(0, run("init", "--arch", "fashionnet", "--width-mult", "0.5477", "--out", p("t")).code());
@@ -44,6 +48,8 @@ class CliTest {
         assertEquals(5, i.getAsJsonArray("history").size());
     }
 
+    @Slow
+    @RealData
     @Test
     void realDataForChecksAndBatchnormStatistics() {
         assertEquals(0, run("init", "--arch", "fashionnet", "--width-mult", "0.5477", "--out", p("t0")).code());
@@ -66,6 +72,7 @@ class CliTest {
         assertEquals(2, bad.code(), bad.err());
     }
 
+    @Slow
     @Test
     void theResidualChainVerifies() {
         assertEquals(0, run("init", "--arch", "fashionresnet", "--width-mult", "0.5477", "--out", p("t")).code());
@@ -102,6 +109,7 @@ class CliTest {
         assertTrue(tanh.err().contains("--residual"), tanh.err());
     }
 
+    @Fast
     @Test
     void residualArchitectureJson() throws Exception {
         Path f = tmp.resolve("r.json");
@@ -127,6 +135,7 @@ class CliTest {
         assertTrue(r.err().contains("\"relu\", \"tanh\" or null"), r.err());
     }
 
+    @Fast
     @Test
     void verifyExitsOneForADifferentFunction() {
         run("init", "--arch", "mlp-seed", "--out", p("a"));
@@ -136,6 +145,7 @@ class CliTest {
         assertTrue(verify.out().contains("DIFFERENT"));
     }
 
+    @Fast
     @Test
     void badInputIsOneLineExitTwoAndWritesNothing() {
         run("init", "--arch", "fashionnet", "--width-mult", "0.5", "--out", p("t"));
@@ -170,6 +180,7 @@ class CliTest {
         }
     }
 
+    @Fast
     @Test
     void badArchitectureJson() throws Exception {
         Path f = tmp.resolve("a.json");

@@ -11,8 +11,10 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import net2net.testing.Fast;
 
 /** `train` and `evaluate` as a user calls them, on the seed data (fast). */
+@Fast
 class TrainCliTest {
     @TempDir
     Path tmp;

@@ -9,7 +9,9 @@ import java.util.Arrays;
 
 import net2net.Net2NetException;
 import org.junit.jupiter.api.Test;
+import net2net.testing.Fast;
 
+@Fast
 class BatchesTest {
 
     @Test

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import net2net.Net2NetException;
 import org.junit.jupiter.api.Test;
+import net2net.testing.Fast;
 
+@Fast
 class DatasetTest {
 
     /** Three 1x2x2 "images" whose values are 10 * sample + position, labels 2, 0, 1. */

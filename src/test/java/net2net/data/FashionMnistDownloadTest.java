@@ -36,8 +36,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import net2net.testing.Fast;
 
 /** The automatic download against a local HTTP server on 127.0.0.1. */
+@Fast
 class FashionMnistDownloadTest {
     @TempDir
     Path tmp;

@@ -13,8 +13,10 @@ import java.util.Arrays;
 import net2net.Net2NetException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import net2net.testing.Fast;
 
 /** Reading and validating the IDX files, with files built in a temporary directory. */
+@Fast
 class FashionMnistFilesTest {
     @TempDir
     Path dir;

@@ -16,8 +16,10 @@ import java.util.stream.Stream;
 import net2net.Net2NetException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import net2net.testing.Fast;
 
 /** The lookup order and its error messages, with every location in a temporary directory. */
+@Fast
 class FashionMnistLocateTest {
     @TempDir
     Path tmp;

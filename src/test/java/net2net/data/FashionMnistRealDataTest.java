@@ -9,8 +9,10 @@ import java.util.Map;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import net2net.testing.RealData;
 
 /** The real files of the Debian package dataset-fashion-mnist; skipped where it is not installed. */
+@RealData
 class FashionMnistRealDataTest {
     static Splits data;
 

@@ -16,7 +16,9 @@ import java.util.HexFormat;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
+import net2net.testing.Fast;
 
+@Fast
 class NotebookDataTest {
 
     @Test

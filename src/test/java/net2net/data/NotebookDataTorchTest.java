@@ -6,8 +6,10 @@ import java.util.SplittableRandom;
 
 import ai.djl.ndarray.NDManager;
 import org.junit.jupiter.api.Test;
+import net2net.testing.Fast;
 
 /** NotebookData.linspace against torch.linspace of the PyTorch engine DJL runs (libtorch 2.7.1). */
+@Fast
 class NotebookDataTorchTest {
 
     @Test

@@ -11,7 +11,9 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import net2net.Net2NetException;
 import org.junit.jupiter.api.Test;
+import net2net.testing.Fast;
 
+@Fast
 class PreprocessingTest {
 
     /** Four samples of two features: (1, 10), (2, 20), (3, 30), (4, 40). */

@@ -11,7 +11,9 @@ import java.util.stream.IntStream;
 
 import net2net.Net2NetException;
 import org.junit.jupiter.api.Test;
+import net2net.testing.Fast;
 
+@Fast
 class SubsetsTest {
 
     /** {@code n} samples whose single feature is their index, labelled by {@code label[i]}. */

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import net2net.testing.Slow;
 
+@Slow
 class NotebookExperimentTest {
     @Test
     void notebookAndProperFigures() {

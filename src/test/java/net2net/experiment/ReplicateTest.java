@@ -14,8 +14,12 @@ import net2net.report.CurvePoint;
 import net2net.report.MetricsCsv;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import net2net.testing.RealData;
+import net2net.testing.Slow;
 
 /** The whole replication end to end on the tiny profile (seconds), then resumed. */
+@Slow
+@RealData
 class ReplicateTest {
     @TempDir
     Path tmp;

@@ -16,7 +16,9 @@ import net2net.transform.Net2DeeperNet;
 import net2net.transform.Verification;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import net2net.testing.Fast;
 
+@Fast
 class ModelFilesTest {
     @TempDir
     Path tmp;

@@ -36,11 +36,13 @@ import net2net.transform.Verification;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
+import net2net.testing.Torch;
 
 /**
  * Saves teachers and students, runs them in PyTorch through python/net2net_torch.py (one Python
  * process for all of them), and checks that PyTorch computes what DJL computes, in eval mode.
  */
+@Torch
 class PyTorchInteropTest {
     static final String PYTHON = "/usr/bin/python3";
     static final Path SCRIPT = Path.of("python", "net2net_torch.py").toAbsolutePath();

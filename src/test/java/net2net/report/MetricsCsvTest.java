@@ -20,7 +20,9 @@ import net.jqwik.api.constraints.Size;
 import net2net.Net2NetException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import net2net.testing.Fast;
 
+@Fast
 class MetricsCsvTest {
     @TempDir
     Path dir;

@@ -17,7 +17,9 @@ import net2net.report.ReportWriter.Section;
 import net2net.report.ReportWriter.Table;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import net2net.testing.Fast;
 
+@Fast
 class ReportWriterTest {
     @TempDir
     Path dir;

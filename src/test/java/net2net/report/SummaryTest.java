@@ -23,7 +23,9 @@ import net.jqwik.api.constraints.Size;
 import net2net.Net2NetException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import net2net.testing.Fast;
 
+@Fast
 class SummaryTest {
     private static final double EPS = 1e-12;
 

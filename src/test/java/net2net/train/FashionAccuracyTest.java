@@ -11,8 +11,12 @@ import net2net.nn.Initialization;
 import net2net.nn.Network;
 import net2net.spec.Presets;
 import org.junit.jupiter.api.Test;
+import net2net.testing.RealData;
+import net2net.testing.Slow;
 
 /** The trainer really learns: one epoch on 10,000 Fashion-MNIST images gives a usable classifier. */
+@Slow
+@RealData
 class FashionAccuracyTest {
     @Test
     void oneEpochOnTenThousandImagesReachesEightyPercent() {

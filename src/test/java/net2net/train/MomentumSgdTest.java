@@ -9,8 +9,10 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import net2net.testing.Fast;
 
 /** The update is PyTorch's: d = g + wd w; v = m v + d; w -= lr v (no dampening, v starts at 0). */
+@Fast
 class MomentumSgdTest {
     @Test
     void twoStepsMatchHandComputedPyTorchSgd() {

@@ -27,6 +27,8 @@ import net2net.spec.Layer;
 import net2net.spec.Presets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import net2net.testing.Fast;
+import net2net.testing.RealData;
 
 class TrainerTest {
     @TempDir
@@ -59,6 +61,7 @@ class TrainerTest {
         return out;
     }
 
+    @Fast
     @Test
     void mseIsTheTrueMeanSquaredError() {
         try (NDManager m = NDManager.newBaseManager()) {
@@ -68,6 +71,7 @@ class TrainerTest {
         }
     }
 
+    @RealData
     @Test
     void theSameSeedGivesTheSameMetrics() {
         Splits full = FashionMnist.load(null);
@@ -85,6 +89,7 @@ class TrainerTest {
         assertEquals(runs.get(0), runs.get(1));
     }
 
+    @Fast
     @Test
     void resumingGivesExactlyTheUninterruptedRun() throws Exception {
         Splits data = seedData();
@@ -125,6 +130,7 @@ class TrainerTest {
                 Files.readString(interrupted.resolve(Checkpoint.METRICS_JSONL)).lines().count());
     }
 
+    @Fast
     @Test
     void aHugeLearningRateStopsWithAnErrorAndWritesNothing() {
         Splits raw = NotebookData.make(0); // unstandardised features up to 2000: lr 10 blows up at once
@@ -139,6 +145,7 @@ class TrainerTest {
         assertTrue(!Files.exists(out));
     }
 
+    @Fast
     @Test
     void divergenceKeepsTheLastGoodCheckpoint() throws Exception {
         Splits data = seedData();
@@ -171,6 +178,7 @@ class TrainerTest {
         }
     }
 
+    @Fast
     @Test
     void evaluationMatchesAHandComputedLossAndAccuracy() {
         // One dense layer with known weights on four samples: logits are exactly predictable.

@@ -17,8 +17,10 @@ import net2net.spec.Layer;
 import net2net.spec.Presets;
 import net2net.testing.RandomNetworks;
 import org.junit.jupiter.api.Test;
+import net2net.testing.Fast;
 
 /** One test per mistake that public Net2Net implementations ship (the list at the end of the math note). */
+@Fast
 class KnownMistakesTest {
     static final SplittableRandom RNG = new SplittableRandom(7);
 

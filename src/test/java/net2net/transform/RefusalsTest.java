@@ -14,7 +14,9 @@ import net2net.spec.Presets;
 import net2net.testing.RandomNetworks;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
+import net2net.testing.Fast;
 
+@Fast
 class RefusalsTest {
     static void refused(Executable e, String... words) {
         Net2NetException ex = assertThrows(Net2NetException.class, e);

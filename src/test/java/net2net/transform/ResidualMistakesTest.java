@@ -19,6 +19,8 @@ import net2net.spec.Layer;
 import net2net.spec.Presets;
 import net2net.testing.RandomNetworks;
 import org.junit.jupiter.api.Test;
+import net2net.testing.Fast;
+import net2net.testing.Slow;
 
 /**
  * The mistakes public Net2Net implementations make on skip connections, each implemented (wrongly)
@@ -87,6 +89,7 @@ class ResidualMistakesTest {
         }
     }
 
+    @Slow
     @Test
     void perLayerMappingsAcrossASkipChangeTheFunction() {
         SplittableRandom rng = new SplittableRandom(1);
@@ -106,6 +109,7 @@ class ResidualMistakesTest {
         }
     }
 
+    @Slow
     @Test
     void namingAnyWriterWidensTheWholeStreamWithOneMapping() {
         try (Network t = teacher()) {
@@ -128,6 +132,7 @@ class ResidualMistakesTest {
         }
     }
 
+    @Fast
     @Test
     void randomPadOfAStreamPadsEveryWriterAndReader() {
         try (Network t = teacher(); Network s = RandomPad.pad(t, "res1_conv2", Q, 2)) {

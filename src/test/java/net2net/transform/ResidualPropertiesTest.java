@@ -18,6 +18,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
 import net2net.nn.Network;
 import net2net.spec.Architecture;
 import net2net.testing.RandomNetworks;
+import net2net.testing.Slow;
 
 /**
  * Random residual architectures (nested bodies, single-conv bodies, pre-activation, per-unit
@@ -25,6 +26,7 @@ import net2net.testing.RandomNetworks;
  * layer, stream writers included, and inserting identity residual blocks (or plain identity layers
  * after relus inside bodies) keep the teacher's function, and the teacher is never changed.
  */
+@Slow
 class ResidualPropertiesTest {
     static final AtomicInteger widenCases = new AtomicInteger();
     static final AtomicInteger streamCases = new AtomicInteger();

@@ -19,12 +19,14 @@ import net.jqwik.api.lifecycle.AfterContainer;
 import net2net.nn.Network;
 import net2net.spec.Architecture;
 import net2net.testing.RandomNetworks;
+import net2net.testing.Slow;
 
 /**
  * Random architectures (every layer kind), random layers to widen with random widths, random
  * insertion points to deepen: the student must compute the teacher's function, and the teacher
  * must come out unchanged.
  */
+@Slow
 class TransformPropertiesTest {
     static final AtomicInteger widenCases = new AtomicInteger();
     static final AtomicInteger deepenCases = new AtomicInteger();
