@@ -31,6 +31,7 @@ import net2net.spec.Layer;
  *       activation, tanh included. The other new weights get PyTorch's default initialisation, so
  *       the zeroed parameters receive non-zero gradients from the first step.</li>
  * </ul>
+ * The batchnorm cases are worked out in docs/math.md#batchnorm.
  */
 public final class Net2DeeperNet {
     private Net2DeeperNet() {}
