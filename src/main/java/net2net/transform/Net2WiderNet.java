@@ -5,17 +5,17 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import net2net.Net2NetException;
 import net2net.nn.Network;
+import net2net.nn.Step;
 import net2net.spec.Architecture;
 
 /**
@@ -81,15 +81,13 @@ public final class Net2WiderNet {
             throw new Net2NetException("nothing to widen: name at least one layer and its new width");
         }
         SplittableRandom rng = new SplittableRandom(options.seed());
-        Architecture arch = teacher.architecture();
-        NDManager manager = NDManager.newBaseManager();
-        try (NDManager scratch = manager.newSubManager()) {
-            Map<String, NDArray> weights = new LinkedHashMap<>(teacher.weights());
+        return Students.build(teacher, (weights, scratch) -> {
+            Architecture arch = teacher.architecture();
             Map<String, String> widenedBy = new LinkedHashMap<>();
-            JsonObject streams = new JsonObject();
+            Map<String, List<String>> streams = new LinkedHashMap<>();
             List<String> executionOrder = arch.names();
-            List<Map.Entry<String, Integer>> requests = new java.util.ArrayList<>(widths.entrySet());
-            requests.sort(java.util.Comparator.comparingInt(e -> executionOrder.indexOf(e.getKey()))); // unknown first: refused below
+            List<Map.Entry<String, Integer>> requests = new ArrayList<>(widths.entrySet());
+            requests.sort(Comparator.comparingInt(e -> executionOrder.indexOf(e.getKey()))); // unknown first: refused below
             for (Map.Entry<String, Integer> e : requests) {
                 WideningPath path = WideningPath.find(arch, e.getKey());
                 for (String w : path.writerNames()) {
@@ -104,27 +102,13 @@ public final class Net2WiderNet {
                 int[] g = mapping(path.units(), q, rng);
                 widenWeights(path, g, weights, options, rng, scratch, implementation);
                 if (path.writers().size() > 1) {
-                    JsonArray writers = new JsonArray();
-                    path.writerNames().forEach(writers::add);
-                    streams.add(e.getKey(), writers);
+                    streams.put(e.getKey(), path.writerNames());
                 }
                 arch = wider;
             }
-            Map<String, NDArray> owned = Arrays2.own(weights, teacher, manager);
-            JsonObject step = new JsonObject();
-            step.addProperty("op", "widen");
-            step.add("widths", new com.google.gson.Gson().toJsonTree(widths));
-            if (streams.size() > 0) {
-                step.add("streams", streams);
-            }
-            step.addProperty("noise", options.noise().key());
-            step.addProperty("noise_scale", options.noiseScale());
-            step.addProperty("seed", options.seed());
-            return new Network(arch, owned, Arrays2.append(teacher.history(), step), teacher.preprocessing(), manager);
-        } catch (RuntimeException e) {
-            manager.close();
-            throw e;
-        }
+            Step step = new Step.Widen(widths, streams, options.noise().key(), options.noiseScale(), options.seed(), null);
+            return new Students.Grown(arch, step);
+        });
     }
 
     /** g(j) = j for j &lt; n, uniform over {0..n-1} for n &lt;= j &lt; q. */
@@ -190,7 +174,7 @@ public final class Net2WiderNet {
     private static void gatherRows(Map<String, NDArray> weights, String key, NDArray rows, NDManager scratch) {
         NDArray a = weights.get(key);
         if (a != null) {
-            weights.put(key, Arrays2.own(a.get(rows), scratch));
+            weights.put(key, Students.inScratch(a.get(rows), scratch));
         }
     }
 
@@ -211,8 +195,8 @@ public final class Net2WiderNet {
         for (int j = 0; j < q; j++) {
             divisor[j] = count[g[j]];
         }
-        NDArray units = Arrays2.own(v.reshape(out, n, inner), scratch);
-        NDArray gathered = Arrays2.own(units.get(new NDIndex(":, {}", scratch.create(expand(g, 1)))), scratch);
+        NDArray units = Students.inScratch(v.reshape(out, n, inner), scratch);
+        NDArray gathered = Students.inScratch(units.get(new NDIndex(":, {}", scratch.create(expand(g, 1)))), scratch);
         NDArray student = gathered.div(scratch.create(divisor, new Shape(1, q, 1)).toType(v.getDataType(), false));
         if (noisy) {
             student = student.add(noise(v, g, count, inner, options, seed, scratch).toType(v.getDataType(), false));
@@ -235,7 +219,7 @@ public final class Net2WiderNet {
         int out = Math.toIntExact(v.getShape().get(0));
         int block = Math.toIntExact(inner);
         float[] values = v.getDataType() == DataType.FLOAT32 ? v.toFloatArray()
-                : Arrays2.own(v.toType(DataType.FLOAT32, false), scratch).toFloatArray();
+                : Students.inScratch(v.toType(DataType.FLOAT32, false), scratch).toFloatArray();
         float sigma = (float) (options.noiseScale() * WiderNetKernel.standardDeviation(FloatBuffer.wrap(values)));
         int[] replicated = WiderNetKernel.replicatedColumns(g, count);
         float[] e = new float[out * q * block];

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import com.google.gson.JsonObject;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -16,6 +15,7 @@ import java.util.Map;
 import java.nio.charset.StandardCharsets;
 import net2net.nn.Initialization;
 import net2net.nn.Network;
+import net2net.nn.Step;
 import net2net.spec.Presets;
 import org.junit.jupiter.api.Test;
 
@@ -74,7 +74,7 @@ class StudentHashesTest {
         Map<String, String> hashes = new LinkedHashMap<>();
         Net2WiderNet.Options exact = Net2WiderNet.Options.defaults(0);
         // The issue-2 chain of the README's tour.
-        try (Network teacher = Initialization.random(Presets.get("fashionnet", Presets.PAPER_TEACHER_WIDTH), 0, init());
+        try (Network teacher = Initialization.random(Presets.get("fashionnet", Presets.PAPER_TEACHER_WIDTH), 0, Step.Init.seeded(0));
              Network wide = Net2WiderNet.widen(teacher, ordered("conv1", 32, "conv2", 64), exact);
              Network wider = Net2WiderNet.widen(wide, "fc1", 128, exact);
              NDManager m = NDManager.newBaseManager()) {
@@ -101,7 +101,7 @@ class StudentHashesTest {
             }
         }
         // The residual chain of the README's tour.
-        try (Network teacher = Initialization.random(Presets.get("fashionresnet", Presets.PAPER_TEACHER_WIDTH), 0, init());
+        try (Network teacher = Initialization.random(Presets.get("fashionresnet", Presets.PAPER_TEACHER_WIDTH), 0, Step.Init.seeded(0));
              Network r1 = Net2WiderNet.widen(teacher, "conv1", 32, exact);
              Network r2 = Net2WiderNet.widen(r1, "res2_conv2", 64, exact);
              Network student = Net2DeeperNet.deepen(r2, "res1", Net2DeeperNet.Options.residual(3, true, null, 0))) {
@@ -124,12 +124,6 @@ class StudentHashesTest {
         m.put(a, wa);
         m.put(b, wb);
         return m;
-    }
-
-    private static JsonObject init() {
-        JsonObject step = new JsonObject();
-        step.addProperty("op", "init");
-        return step;
     }
 
     static String hash(Network n) {

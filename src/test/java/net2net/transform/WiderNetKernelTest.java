@@ -3,10 +3,10 @@ package net2net.transform;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-import com.google.gson.JsonObject;
 import java.util.Map;
 import net2net.nn.Initialization;
 import net2net.nn.Network;
+import net2net.nn.Step;
 import net2net.spec.Presets;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -37,10 +37,8 @@ class WiderNetKernelTest {
             "fashionresnet, conv1, 40, paper, residual",
     })
     void readablePathAndKernelGiveTheSameBits(String preset, String layer, int width, String noise, String reader) {
-        JsonObject init = new JsonObject();
-        init.addProperty("op", "init");
         Net2WiderNet.Options options = new Net2WiderNet.Options(Noise.parse(noise), Net2WiderNet.DEFAULT_NOISE_SCALE, 11);
-        try (Network teacher = Initialization.random(Presets.get(preset, Presets.PAPER_TEACHER_WIDTH), 3, init);
+        try (Network teacher = Initialization.random(Presets.get(preset, Presets.PAPER_TEACHER_WIDTH), 3, Step.Init.seeded(3));
              Network readable = Net2WiderNet.widen(teacher, Map.of(layer, width), options, Net2WiderNet.Implementation.READABLE);
              Network kernel = Net2WiderNet.widen(teacher, Map.of(layer, width), options, Net2WiderNet.Implementation.KERNEL)) {
             assertEquals(StudentHashesTest.hash(kernel), StudentHashesTest.hash(readable));
