@@ -124,15 +124,18 @@ public final class Network implements AutoCloseable {
         return copy(history, preprocessing, precision);
     }
 
+    /** A deep copy, each array in its own precision. */
     private Network copy(List<Step> h, JsonObject pre) {
-        return copy(h, pre, DataType.FLOAT32);
+        return copy(h, pre, null);
     }
 
+    /** A deep copy in {@code precision}, or each array in its own when null. */
     private Network copy(List<Step> h, JsonObject pre, DataType precision) {
         NDManager m = NDManager.newBaseManager();
         Map<String, NDArray> w = new LinkedHashMap<>();
         // (toType with copy=true returns the same array when the type already matches)
-        weights.forEach((k, v) -> w.put(k, v.getDataType() == precision ? v.duplicate() : v.toType(precision, false)));
+        weights.forEach((k, v) -> w.put(k, precision == null || v.getDataType() == precision
+                ? v.duplicate() : v.toType(precision, false)));
         w.values().forEach(a -> a.attach(m));
         return new Network(architecture, w, h, pre, m);
     }

@@ -136,7 +136,8 @@ public final class Net2WiderNet {
      */
     private static void widenWeights(WideningPath path, int[] g, Map<String, NDArray> weights, Options options,
                                      SplittableRandom rng, NDManager scratch, Implementation implementation) {
-        // Incoming side, paper: U'[j, :] = U[g(j), :], and b'_j = b_g(j); a batchnorm's four vectors alike.
+        // Incoming side, paper: U'[., j] = U[., g(j)], here row j of the [out, in] weight copies row g(j);
+        // b'_j = b_g(j); a batchnorm's four vectors alike.
         for (WideningPath.Site w : path.writers()) {
             NDArray rows = scratch.create(expand(g, w.block()));
             gatherRows(weights, w.key() + ".weight", rows, scratch);
@@ -148,7 +149,7 @@ public final class Net2WiderNet {
                 gatherRows(weights, bn.key() + "." + p, rows, scratch);
             }
         }
-        // Outgoing side, paper: V'[:, j] = V[:, g(j)] / count[g(j)], plus noise.
+        // Outgoing side, paper: V'[j, .] = V[g(j), .] / count[g(j)], here input column j of the reader, plus noise.
         boolean noisy = options.noise() != Noise.NONE && options.noiseScale() > 0;
         for (WideningPath.Site r : path.readers()) {
             String key = r.key() + ".weight";
