@@ -19,6 +19,7 @@ import net2net.data.Splits;
 import net2net.data.Subsets;
 import net2net.nn.Initialization;
 import net2net.nn.Network;
+import net2net.nn.Step;
 import net2net.spec.Architecture;
 import net2net.spec.Layer;
 import net2net.spec.Presets;
@@ -261,11 +262,8 @@ public final class Benchmark {
         return Math.max(0, Math.min(1, v));
     }
 
-    private static com.google.gson.JsonObject initStep() {
-        JsonObject step = new JsonObject();
-        step.addProperty("op", "init");
-        step.addProperty("preset", "bench");
-        return step;
+    private static Step initStep() {
+        return new Step.Init("bench", null, null, null, null);
     }
 
     /** Fashion-MNIST, or random images of its shape and random labels when it is not on this machine. */

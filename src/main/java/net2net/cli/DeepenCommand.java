@@ -54,7 +54,8 @@ final class DeepenCommand implements Callable<Integer> {
             NDArray stats = bn && !residual ? check.statsInputs(manager, teacher, check.seed() + 1) : null;
             Net2DeeperNet.Options options = residual ? Net2DeeperNet.Options.residual(kernel, bn, name, seed)
                     : new Net2DeeperNet.Options(kernel, bn, stats, name);
-            try (Network student = Net2DeeperNet.deepen(teacher, after, options).withSource(model.toString())) {
+            try (Network deepened = Net2DeeperNet.deepen(teacher, after, options);
+                 Network student = deepened.withSource(model.toString())) {
                 output.write(teacher, student, check, "deepened", new JsonObject());
             }
         }

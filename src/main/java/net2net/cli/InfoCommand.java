@@ -44,7 +44,7 @@ final class InfoCommand implements Callable<Integer> {
                 o.add("layers", layers);
                 o.addProperty("parameters", arch.parameterCount());
                 JsonArray history = new JsonArray();
-                network.history().forEach(history::add);
+                network.history().forEach(step -> history.add(step.toJson()));
                 o.add("history", history);
                 if (network.preprocessing() != null) {
                     o.add("preprocessing", network.preprocessing());
@@ -60,7 +60,7 @@ final class InfoCommand implements Callable<Integer> {
                             layerParameters(params, l.key()));
                 }
                 Output.OUT.printf("  total learnable parameters: %,d%n  history:%n", arch.parameterCount());
-                network.history().forEach(step -> Output.OUT.println("    " + step));
+                network.history().forEach(step -> Output.OUT.println("    " + step.toJson()));
                 if (network.preprocessing() != null) {
                     Output.OUT.println("  preprocessing: " + network.preprocessing());
                 }

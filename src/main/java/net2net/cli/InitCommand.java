@@ -1,6 +1,5 @@
 package net2net.cli;
 
-import com.google.gson.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -8,6 +7,7 @@ import net2net.Net2NetException;
 import net2net.nn.Initialization;
 import net2net.nn.ModelFiles;
 import net2net.nn.Network;
+import net2net.nn.Step;
 import net2net.io.OutputDirs;
 import net2net.spec.Architecture;
 import net2net.spec.ArchitectureJson;
@@ -37,25 +37,22 @@ final class InitCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         OutputDirs.refuseExisting(out, force);
-        JsonObject step = new JsonObject();
-        step.addProperty("op", "init");
         Architecture architecture;
+        Step step;
         if (Presets.exists(arch)) {
             double m = widthMult == null ? 1.0 : widthMult;
             architecture = Presets.get(arch, m);
-            step.addProperty("preset", arch);
-            step.addProperty("width_mult", m);
+            step = new Step.Init(arch, m, null, seed, null);
         } else if (arch.endsWith(".json") || Files.exists(Path.of(arch))) {
             if (widthMult != null) {
                 throw new Net2NetException("--width-mult applies to presets only; edit the widths in " + arch + " instead");
             }
             architecture = ArchitectureJson.read(Path.of(arch));
-            step.addProperty("architecture_file", arch);
+            step = new Step.Init(null, null, arch, seed, null);
         } else {
             throw new Net2NetException("'" + arch + "' is neither a preset (" + String.join(", ", Presets.names())
                     + ") nor an existing .json file");
         }
-        step.addProperty("seed", seed);
         try (Network network = Initialization.random(architecture, seed, step)) {
             ModelFiles.save(network, out, force);
             Output.log("created " + out + ": " + InfoCommand.summary(network));

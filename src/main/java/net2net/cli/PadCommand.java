@@ -35,7 +35,8 @@ final class PadCommand implements Callable<Integer> {
     public Integer call() {
         output.refuseExisting();
         try (Network teacher = ModelFiles.load(model);
-             Network student = RandomPad.pad(teacher, layer, width, seed).withSource(model.toString())) {
+             Network padded = RandomPad.pad(teacher, layer, width, seed);
+             Network student = padded.withSource(model.toString())) {
             output.write(teacher, student, check, "padded", new JsonObject());
         }
         return 0;

@@ -27,7 +27,7 @@ final class Transforms {
             }
         }
         o.add("changed_layers", changed);
-        o.add("step", student.history().get(student.history().size() - 1));
+        o.add("step", student.history().get(student.history().size() - 1).toJson());
         o.addProperty("parameters_before", teacher.architecture().parameterCount());
         o.addProperty("parameters_after", student.architecture().parameterCount());
         try (NDManager m = NDManager.newBaseManager()) {

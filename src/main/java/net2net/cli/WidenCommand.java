@@ -61,7 +61,8 @@ final class WidenCommand implements Callable<Integer> {
         }
         Net2WiderNet.Options options = new Net2WiderNet.Options(Noise.parse(noise), noiseScale, seed);
         try (Network teacher = ModelFiles.load(model);
-             Network student = Net2WiderNet.widen(teacher, request, options).withSource(model.toString())) {
+             Network widened = Net2WiderNet.widen(teacher, request, options);
+             Network student = widened.withSource(model.toString())) {
             JsonObject extra = new JsonObject();
             extra.addProperty("noise", options.noise().key());
             output.write(teacher, student, check, "widened", extra);

@@ -17,6 +17,7 @@ import net2net.data.Standardized;
 import net2net.nn.DjlNetwork;
 import net2net.nn.Initialization;
 import net2net.nn.Network;
+import net2net.nn.Step;
 import net2net.spec.Architecture;
 import net2net.spec.Layer;
 import net2net.spec.Presets;
@@ -186,10 +187,7 @@ public final class NotebookExperiment {
     }
 
     private static Network init(Architecture arch, long seed) {
-        JsonObject step = new JsonObject();
-        step.addProperty("op", "init");
-        step.addProperty("seed", seed);
-        return Initialization.random(arch, seed, step);
+        return Initialization.random(arch, seed, Step.Init.seeded(seed));
     }
 
     private static boolean train(Network n, Splits data, TrainConfig config, JsonObject o, String key) {

@@ -2,12 +2,12 @@ package net2net.experiment;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import com.google.gson.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import net2net.nn.Network;
+import net2net.nn.Step;
 
 /**
  * The seed notebook's own {@code net2widernet}, reproduced to show why it is wrong. For every
@@ -47,11 +47,6 @@ public final class NotebookWidening {
             weights.put(k, copy);
         });
         weights.put(hiddenLayer + ".weight", manager.create(rows, new ai.djl.ndarray.types.Shape(q, in)));
-        JsonObject step = new JsonObject();
-        step.addProperty("op", "notebook_widen");
-        step.addProperty("layer", hiddenLayer);
-        step.addProperty("width", q);
-        step.addProperty("seed", seed);
-        return new Network(student.architecture(), weights, List.of(step), null, manager);
+        return new Network(student.architecture(), weights, List.of(new Step.NotebookWiden(hiddenLayer, q, seed, null)), null, manager);
     }
 }

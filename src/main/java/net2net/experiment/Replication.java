@@ -2,7 +2,6 @@ package net2net.experiment;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import com.google.gson.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,6 +16,7 @@ import net2net.data.Splits;
 import net2net.data.Subsets;
 import net2net.nn.Initialization;
 import net2net.nn.Network;
+import net2net.nn.Step;
 import net2net.report.CurvePoint;
 import net2net.spec.Architecture;
 import net2net.spec.Presets;
@@ -238,10 +238,7 @@ public final class Replication {
     }
 
     static Network init(Architecture arch, long seed) {
-        JsonObject step = new JsonObject();
-        step.addProperty("op", "init");
-        step.addProperty("seed", seed);
-        return Initialization.random(arch, seed, step);
+        return Initialization.random(arch, seed, Step.Init.seeded(seed));
     }
 
     static void add(List<CurvePoint> points, String experiment, String method, int seed, List<EpochMetrics> metrics,

@@ -3,7 +3,6 @@ package net2net.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import com.google.gson.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +18,7 @@ import net2net.spec.Architecture;
 public final class Initialization {
     private Initialization() {}
 
-    public static Network random(Architecture arch, long seed, JsonObject step) {
+    public static Network random(Architecture arch, long seed, Step step) {
         NDManager manager = NDManager.newBaseManager();
         SplittableRandom rng = new SplittableRandom(seed);
         Map<String, NDArray> weights = new LinkedHashMap<>();

@@ -18,7 +18,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,9 +66,7 @@ public final class ModelFiles {
         root.addProperty("format", "net2net-model");
         root.addProperty("version", FORMAT_VERSION);
         root.add("architecture", ArchitectureJson.toJson(network.architecture()));
-        JsonArray history = new JsonArray();
-        network.history().forEach(history::add);
-        root.add("history", history);
+        root.add("history", Step.listToJson(network.history()));
         if (network.preprocessing() != null) {
             root.add("preprocessing", network.preprocessing());
         }
@@ -84,11 +81,7 @@ public final class ModelFiles {
         Path weightsFile = dir.resolve(WEIGHTS);
         JsonObject root = readJson(jsonFile);
         Architecture arch = ArchitectureJson.fromJson(root.get("architecture"), jsonFile.toString());
-        List<JsonObject> history = new ArrayList<>();
-        JsonElement h = root.get("history");
-        if (h != null && h.isJsonArray()) {
-            h.getAsJsonArray().forEach(e -> history.add(e.isJsonObject() ? e.getAsJsonObject() : new JsonObject()));
-        }
+        List<Step> history = Step.listFromJson(root.get("history"));
         JsonElement pre = root.get("preprocessing");
         Map<String, Shape> expected = arch.parameterShapes();
         byte[] bytes = readWeights(weightsFile, expected);

@@ -15,19 +15,21 @@ import net2net.spec.Architecture;
 
 /**
  * A network's architecture and its weights, keyed by PyTorch state_dict names
- * ({@code conv1.weight}, {@code bn1.running_var}, ...), with its history (how it was made) and,
- * once trained, the input preprocessing it expects. The network owns its NDManager: closing it
- * frees every array.
+ * ({@code conv1.weight}, {@code bn1.running_var}, ...), with its history (how it was made, one
+ * {@link Step} per transform or training run) and, once trained, the input preprocessing it
+ * expects. The network owns its NDManager: closing it frees every array. Its architecture,
+ * history and preprocessing never change: every {@code with...} returns a copy. The weights are
+ * the one live part: training updates them in place.
  */
 public final class Network implements AutoCloseable {
     private final Architecture architecture;
     private final Map<String, NDArray> weights;
-    private final List<JsonObject> history;
+    private final List<Step> history;
     private final JsonObject preprocessing;
     private final NDManager manager;
 
     /** Takes ownership of {@code manager}; every array of {@code weights} must belong to it. */
-    public Network(Architecture architecture, Map<String, NDArray> weights, List<JsonObject> history,
+    public Network(Architecture architecture, Map<String, NDArray> weights, List<Step> history,
                    JsonObject preprocessing, NDManager manager) {
         Map<String, Shape> expected = architecture.parameterShapes();
         if (!expected.keySet().equals(weights.keySet())) {
@@ -51,7 +53,7 @@ public final class Network implements AutoCloseable {
         }
         this.architecture = architecture;
         this.weights = Collections.unmodifiableMap(ordered);
-        this.history = history.stream().map(JsonObject::deepCopy).toList();
+        this.history = List.copyOf(history);
         this.preprocessing = preprocessing == null ? null : preprocessing.deepCopy();
         this.manager = manager;
     }
@@ -73,7 +75,8 @@ public final class Network implements AutoCloseable {
         return a;
     }
 
-    public List<JsonObject> history() {
+    /** The steps that made this network, oldest first; unmodifiable. */
+    public List<Step> history() {
         return history;
     }
 
@@ -86,27 +89,28 @@ public final class Network implements AutoCloseable {
         return manager;
     }
 
-    /** Records, in the last history step, where the network it was made from came from. */
+    /** A copy whose last history step records where the network it was made from came from. */
     public Network withSource(String source) {
-        if (!history.isEmpty()) {
-            history.get(history.size() - 1).addProperty("from", source);
+        List<Step> h = new ArrayList<>(history);
+        if (!h.isEmpty()) {
+            h.set(h.size() - 1, h.get(h.size() - 1).withFrom(source));
         }
-        return this;
+        return copy(h, preprocessing);
     }
 
-    /** The same network with one more history step. Shares nothing with this one. */
-    public Network copyWithStep(JsonObject step) {
-        List<JsonObject> h = new ArrayList<>(history);
+    /** A copy with one more history step. Shares nothing with this one. */
+    public Network withStep(Step step) {
+        List<Step> h = new ArrayList<>(history);
         h.add(step);
         return copy(h, preprocessing);
     }
 
-    public Network copyWithPreprocessing(JsonObject newPreprocessing) {
+    public Network withPreprocessing(JsonObject newPreprocessing) {
         return copy(history, newPreprocessing);
     }
 
-    /** The same weights (copied) with another history and preprocessing: a trainer's checkpoint. */
-    public Network copyWith(List<JsonObject> newHistory, JsonObject newPreprocessing) {
+    /** A copy of the weights with another history and preprocessing: a trainer's checkpoint. */
+    public Network withHistory(List<Step> newHistory, JsonObject newPreprocessing) {
         return copy(newHistory, newPreprocessing);
     }
 
@@ -120,15 +124,18 @@ public final class Network implements AutoCloseable {
         return copy(history, preprocessing, precision);
     }
 
-    private Network copy(List<JsonObject> h, JsonObject pre) {
-        return copy(h, pre, DataType.FLOAT32);
+    /** A deep copy, each array in its own precision. */
+    private Network copy(List<Step> h, JsonObject pre) {
+        return copy(h, pre, null);
     }
 
-    private Network copy(List<JsonObject> h, JsonObject pre, DataType precision) {
+    /** A deep copy in {@code precision}, or each array in its own when null. */
+    private Network copy(List<Step> h, JsonObject pre, DataType precision) {
         NDManager m = NDManager.newBaseManager();
         Map<String, NDArray> w = new LinkedHashMap<>();
         // (toType with copy=true returns the same array when the type already matches)
-        weights.forEach((k, v) -> w.put(k, v.getDataType() == precision ? v.duplicate() : v.toType(precision, false)));
+        weights.forEach((k, v) -> w.put(k, precision == null || v.getDataType() == precision
+                ? v.duplicate() : v.toType(precision, false)));
         w.values().forEach(a -> a.attach(m));
         return new Network(architecture, w, h, pre, m);
     }

@@ -13,6 +13,7 @@ import net2net.Net2NetException;
 import net2net.data.Splits;
 import net2net.nn.ModelFiles;
 import net2net.nn.Network;
+import net2net.nn.Step;
 import net2net.io.OutputDirs;
 
 /**
@@ -64,8 +65,8 @@ public final class Checkpoint {
                  Path dir) {
 
         /** The model's history before this run's "train" step (which the trainer rewrites). */
-        List<JsonObject> baseHistory() {
-            List<JsonObject> h = new ArrayList<>(network.history());
+        List<Step> baseHistory() {
+            List<Step> h = new ArrayList<>(network.history());
             h.remove(h.size() - 1);
             return h;
         }
@@ -132,8 +133,8 @@ public final class Checkpoint {
         }
         TrainConfig config = TrainConfig.fromJson(s.getAsJsonObject("config"), stateFile.toString());
         Network network = ModelFiles.load(dir);
-        List<JsonObject> h = network.history();
-        if (h.isEmpty() || !h.get(h.size() - 1).has("op") || !"train".equals(h.get(h.size() - 1).get("op").getAsString())) {
+        List<Step> h = network.history();
+        if (h.isEmpty() || !(h.get(h.size() - 1) instanceof Step.Train)) {
             network.close();
             throw new Net2NetException(dir.resolve(ModelFiles.JSON) + " does not end with a \"train\" step; the checkpoint is damaged, start again without --resume");
         }

@@ -21,6 +21,7 @@ import net2net.data.Seeds;
 import net2net.data.Splits;
 import net2net.nn.DjlNetwork;
 import net2net.nn.Network;
+import net2net.nn.Step;
 import net2net.io.OutputDirs;
 
 /**
@@ -131,7 +132,7 @@ public final class Trainer {
     /** The mutable state of one run. */
     static final class Run {
         final Network network;
-        final List<JsonObject> baseHistory;
+        final List<Step> baseHistory;
         final JsonObject preprocessing;
         final TrainConfig config;
         final String dataName;
@@ -142,7 +143,7 @@ public final class Trainer {
         final List<EpochMetrics> metrics;
         final StepTimes times = new StepTimes();
 
-        Run(Network network, List<JsonObject> baseHistory, JsonObject preprocessing, TrainConfig config, String dataName,
+        Run(Network network, List<Step> baseHistory, JsonObject preprocessing, TrainConfig config, String dataName,
             int completedEpochs,
             long examples, double seconds, double evalSeconds, List<EpochMetrics> metrics) {
             this.network = network;
@@ -267,30 +268,16 @@ public final class Trainer {
 
         /** A copy of the network with the "train" history step and the preprocessing. */
         Network annotated(Splits data) {
-            List<JsonObject> history = new ArrayList<>(baseHistory);
+            List<Step> history = new ArrayList<>(baseHistory);
             history.add(trainStep(data));
-            return network.copyWith(history, preprocessing);
+            return network.withHistory(history, preprocessing);
         }
 
-        JsonObject trainStep(Splits data) {
-            JsonObject step = new JsonObject();
-            step.addProperty("op", "train");
-            step.addProperty("data", dataName);
-            step.addProperty("train_samples", data.train().size());
-            step.addProperty("test_samples", data.test().size());
-            step.addProperty("loss", Losses.name(data.train()));
-            step.addProperty("epochs", completedEpochs);
-            JsonObject c = config.toJson();
-            c.remove("epochs");
-            c.entrySet().forEach(e -> step.add(e.getKey(), e.getValue()));
-            step.addProperty("examples", examples);
-            step.addProperty("seconds", seconds);
-            if (!metrics.isEmpty()) {
-                EpochMetrics last = metrics.get(metrics.size() - 1);
-                step.addProperty("test_loss", last.testLoss());
-                step.addProperty("test_accuracy", last.testAccuracy());
-            }
-            return step;
+        Step.Train trainStep(Splits data) {
+            EpochMetrics last = metrics.isEmpty() ? null : metrics.get(metrics.size() - 1);
+            return new Step.Train(dataName, data.train().size(), data.test().size(), Losses.name(data.train()),
+                    completedEpochs, config.toJson(), examples, seconds, last == null ? null : last.testLoss(),
+                    last == null ? null : last.testAccuracy(), null);
         }
 
         private Net2NetException diverged(int epoch, int batch, float value, Path out) {

@@ -3,15 +3,14 @@ package net2net.transform;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import com.google.gson.JsonObject;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import net2net.Net2NetException;
 import net2net.nn.DjlNetwork;
 import net2net.nn.Initialization;
 import net2net.nn.Network;
+import net2net.nn.Step;
 import net2net.spec.Architecture;
 import net2net.spec.Layer;
 
@@ -31,6 +30,7 @@ import net2net.spec.Layer;
  *       activation, tanh included. The other new weights get PyTorch's default initialisation, so
  *       the zeroed parameters receive non-zero gradients from the first step.</li>
  * </ul>
+ * The batchnorm cases are worked out in docs/math.md#batchnorm.
  */
 public final class Net2DeeperNet {
     private Net2DeeperNet() {}
@@ -103,9 +103,7 @@ public final class Net2DeeperNet {
         inserted.add(new Layer.Relu(fresh(taken, base + "_relu")));
         Architecture deeper = arch.insertAfter(after, inserted);
 
-        NDManager manager = NDManager.newBaseManager();
-        try {
-            Map<String, NDArray> weights = copyWeights(teacher, manager);
+        return Students.build(teacher, (weights, manager) -> {
             int channels = Math.toIntExact(shape.get(0));
             String key = deeper.key(base);
             weights.put(key + ".weight", manager.create(identityWeights(identity, channels), deeper.parameterShapes().get(key + ".weight")));
@@ -124,20 +122,10 @@ public final class Net2DeeperNet {
                 weights.put(bn + ".running_mean", manager.create(stats[0]));
                 weights.put(bn + ".running_var", manager.create(stats[1]));
             }
-            JsonObject step = new JsonObject();
-            step.addProperty("op", "deepen");
-            step.addProperty("after", after);
-            step.addProperty("layer", base);
-            step.addProperty("kernel", identity instanceof Layer.Conv2d ? options.kernel() : 1);
-            step.addProperty("batchnorm", options.batchnorm());
-            if (options.batchnorm()) {
-                step.addProperty("stats_samples", options.statsInput().getShape().get(0));
-            }
-            return new Network(deeper, weights, Arrays2.append(teacher.history(), step), teacher.preprocessing(), manager);
-        } catch (RuntimeException e) {
-            manager.close();
-            throw e;
-        }
+            Long statsSamples = options.batchnorm() ? options.statsInput().getShape().get(0) : null;
+            int kernel = identity instanceof Layer.Conv2d ? options.kernel() : 1;
+            return new Students.Grown(deeper, new Step.Deepen(after, base, false, kernel, options.batchnorm(), statsSamples, null, null));
+        });
     }
 
     /** Inserts act-free {@code x + body(x)} with body(x) = 0 exactly: the last batchnorm (or layer) starts at zero. */
@@ -161,9 +149,7 @@ public final class Net2DeeperNet {
         Layer.Residual block = new Layer.Residual(base, body, null);
         Architecture deeper = arch.insertAfter(at.name(), List.of(block));
 
-        NDManager manager = NDManager.newBaseManager();
-        try {
-            Map<String, NDArray> weights = copyWeights(teacher, manager);
+        return Students.build(teacher, (weights, manager) -> {
             List<String> added = deeper.parameterShapes().keySet().stream().filter(k -> !weights.containsKey(k)).toList();
             weights.putAll(Initialization.parameters(deeper, added, options.seed(), manager));
             // body(x) = gamma * xhat + beta = 0 with gamma = beta = 0, whatever xhat (batch or running
@@ -171,19 +157,9 @@ public final class Net2DeeperNet {
             String last = deeper.key(body.get(body.size() - 1).name());
             weights.put(last + ".weight", manager.zeros(weights.get(last + ".weight").getShape()));
             weights.put(last + ".bias", manager.zeros(weights.get(last + ".bias").getShape()));
-            JsonObject step = new JsonObject();
-            step.addProperty("op", "deepen");
-            step.addProperty("after", at.name());
-            step.addProperty("layer", base);
-            step.addProperty("residual", true);
-            step.addProperty("kernel", image ? options.kernel() : 1);
-            step.addProperty("batchnorm", options.batchnorm());
-            step.addProperty("seed", options.seed());
-            return new Network(deeper, weights, Arrays2.append(teacher.history(), step), teacher.preprocessing(), manager);
-        } catch (RuntimeException e) {
-            manager.close();
-            throw e;
-        }
+            int kernel = image ? options.kernel() : 1;
+            return new Students.Grown(deeper, new Step.Deepen(at.name(), base, true, kernel, options.batchnorm(), null, options.seed(), null));
+        });
     }
 
     private static Layer mixing(boolean image, String name, int channels, int kernel) {
@@ -198,16 +174,6 @@ public final class Net2DeeperNet {
         }
         taken.add(candidate);
         return candidate;
-    }
-
-    private static Map<String, NDArray> copyWeights(Network teacher, NDManager manager) {
-        Map<String, NDArray> weights = new LinkedHashMap<>();
-        for (Map.Entry<String, NDArray> e : teacher.weights().entrySet()) {
-            NDArray copy = e.getValue().duplicate();
-            copy.attach(manager);
-            weights.put(e.getKey(), copy);
-        }
-        return weights;
     }
 
     /** Dense: the identity matrix. Conv: 1 at [i, i, centre, centre], centre = (k - 1) / 2. */

@@ -5,24 +5,37 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import net2net.Net2NetException;
 import net2net.nn.Network;
+import net2net.nn.Step;
 import net2net.spec.Architecture;
 
 /**
- * Net2WiderNet: grows a dense or conv2d layer from n to q units without changing the function.
- * A mapping g sends each new unit j to a random existing unit (g(j) = j for j &lt; n). The producer's
- * rows and every batchnorm in between are gathered with g; the consumer's columns are gathered
- * with g and divided by count[g(j)], the number of replicas of that unit, so the replicas'
- * contributions sum to the original one. Across residual blocks the units are a stream with
- * several writers and readers, all widened with the one g (see {@link WideningPath} for why).
+ * Net2WiderNet (Chen, Goodfellow and Shlens, 2016, section 2.3): grows a dense or conv2d layer
+ * from n to q units without changing the function. In the paper's notation, with U the producer's
+ * weights (one column per unit) and V the consumer's (one row per unit):
+ *
+ * <pre>
+ *   g(j)     = j for j &lt; n, uniform over {0..n-1} for n &lt;= j &lt; q      {@link #mapping}
+ *   count[k] = |{x : g(x) = k}|, the number of replicas of unit k        {@link #counts}
+ *   U'[., j] = U[., g(j)]                 (and b'_j = b_g(j), batchnorm alike)   {@link #widenWeights}
+ *   V'[j, .] = V[g(j), .] / count[g(j)]   (+ noise)                       {@link #widenConsumer}
+ * </pre>
+ *
+ * PyTorch stores a weight as [out, in], so the paper's columns of U are the rows of the producer's
+ * weight here, and its rows of V are the input columns of the consumer's. Replica j computes
+ * h_g(j), and the count[k] replicas of unit k send V[k, .] h_k to the consumer between them.
+ * Across residual blocks the units are a stream with several writers and readers, all widened with
+ * the one g ({@link WideningPath}). The formulas, the flatten and batchnorm cases and the noise
+ * are worked out in docs/math.md#net2widernet.
  */
 public final class Net2WiderNet {
     private Net2WiderNet() {}
@@ -52,19 +65,29 @@ public final class Net2WiderNet {
      * layer that writes a residual stream widens the whole stream (see {@link WideningPath}).
      */
     public static Network widen(Network teacher, Map<String, Integer> widths, Options options) {
+        return widen(teacher, widths, options, Implementation.KERNEL);
+    }
+
+    /** Who computes the readers' new weights: the same bits either way (WiderNetKernelTest). */
+    enum Implementation {
+        /** {@link #widenConsumer}: NDArray operations, as written in the paper. */
+        READABLE,
+        /** {@link WiderNetKernel}: one parallel pass over direct buffers, for float32 weights (else READABLE). */
+        KERNEL
+    }
+
+    static Network widen(Network teacher, Map<String, Integer> widths, Options options, Implementation implementation) {
         if (widths.isEmpty()) {
             throw new Net2NetException("nothing to widen: name at least one layer and its new width");
         }
         SplittableRandom rng = new SplittableRandom(options.seed());
-        Architecture arch = teacher.architecture();
-        NDManager manager = NDManager.newBaseManager();
-        try (NDManager scratch = manager.newSubManager()) {
-            Map<String, NDArray> weights = new LinkedHashMap<>(teacher.weights());
+        return Students.build(teacher, (weights, scratch) -> {
+            Architecture arch = teacher.architecture();
             Map<String, String> widenedBy = new LinkedHashMap<>();
-            JsonObject streams = new JsonObject();
+            Map<String, List<String>> streams = new LinkedHashMap<>();
             List<String> executionOrder = arch.names();
-            List<Map.Entry<String, Integer>> requests = new java.util.ArrayList<>(widths.entrySet());
-            requests.sort(java.util.Comparator.comparingInt(e -> executionOrder.indexOf(e.getKey()))); // unknown first: refused below
+            List<Map.Entry<String, Integer>> requests = new ArrayList<>(widths.entrySet());
+            requests.sort(Comparator.comparingInt(e -> executionOrder.indexOf(e.getKey()))); // unknown first: refused below
             for (Map.Entry<String, Integer> e : requests) {
                 WideningPath path = WideningPath.find(arch, e.getKey());
                 for (String w : path.writerNames()) {
@@ -77,29 +100,15 @@ public final class Net2WiderNet {
                 int q = path.streamWidth(e.getKey(), e.getValue());
                 Architecture wider = path.widened(arch, q);
                 int[] g = mapping(path.units(), q, rng);
-                widenWeights(path, g, weights, options, rng, scratch);
+                widenWeights(path, g, weights, options, rng, scratch, implementation);
                 if (path.writers().size() > 1) {
-                    JsonArray writers = new JsonArray();
-                    path.writerNames().forEach(writers::add);
-                    streams.add(e.getKey(), writers);
+                    streams.put(e.getKey(), path.writerNames());
                 }
                 arch = wider;
             }
-            Map<String, NDArray> owned = Arrays2.own(weights, teacher, manager);
-            JsonObject step = new JsonObject();
-            step.addProperty("op", "widen");
-            step.add("widths", new com.google.gson.Gson().toJsonTree(widths));
-            if (streams.size() > 0) {
-                step.add("streams", streams);
-            }
-            step.addProperty("noise", options.noise().key());
-            step.addProperty("noise_scale", options.noiseScale());
-            step.addProperty("seed", options.seed());
-            return new Network(arch, owned, Arrays2.append(teacher.history(), step), teacher.preprocessing(), manager);
-        } catch (RuntimeException e) {
-            manager.close();
-            throw e;
-        }
+            Step step = new Step.Widen(widths, streams, options.noise().key(), options.noiseScale(), options.seed(), null);
+            return new Students.Grown(arch, step);
+        });
     }
 
     /** g(j) = j for j &lt; n, uniform over {0..n-1} for n &lt;= j &lt; q. */
@@ -111,6 +120,7 @@ public final class Net2WiderNet {
         return g;
     }
 
+    /** count[k]: how many units j of the student copy unit k (g(j) = k); at least 1. */
     static int[] counts(int[] g, int n) {
         int[] count = new int[n];
         for (int k : g) {
@@ -124,9 +134,10 @@ public final class Net2WiderNet {
      * all with the one mapping g. Writers and batchnorms are gathered (never divided); each reader
      * is gathered and divided by count once, whatever number of writers summed into what it reads.
      */
-    private static void widenWeights(WideningPath path, int[] g, Map<String, NDArray> weights,
-                                     Options options, SplittableRandom rng, NDManager scratch) {
-        // Incoming side: replicas copy their unit's weights and bias, and its batchnorm entries.
+    private static void widenWeights(WideningPath path, int[] g, Map<String, NDArray> weights, Options options,
+                                     SplittableRandom rng, NDManager scratch, Implementation implementation) {
+        // Incoming side, paper: U'[., j] = U[., g(j)], here row j of the [out, in] weight copies row g(j);
+        // b'_j = b_g(j); a batchnorm's four vectors alike.
         for (WideningPath.Site w : path.writers()) {
             NDArray rows = scratch.create(expand(g, w.block()));
             gatherRows(weights, w.key() + ".weight", rows, scratch);
@@ -138,8 +149,15 @@ public final class Net2WiderNet {
                 gatherRows(weights, bn.key() + "." + p, rows, scratch);
             }
         }
+        // Outgoing side, paper: V'[j, .] = V[g(j), .] / count[g(j)], here input column j of the reader, plus noise.
+        boolean noisy = options.noise() != Noise.NONE && options.noiseScale() > 0;
         for (WideningPath.Site r : path.readers()) {
-            divideColumns(weights, r, g, path.units(), options, rng, scratch);
+            String key = r.key() + ".weight";
+            NDArray v = weights.get(key);
+            long seed = noisy ? rng.nextLong() : 0;
+            weights.put(key, implementation == Implementation.KERNEL && v.getDataType() == DataType.FLOAT32
+                    ? WiderNetKernel.widenConsumer(v, g, path.units(), options, noisy, seed, scratch)
+                    : widenConsumer(v, g, path.units(), options, noisy, seed, scratch));
         }
     }
 
@@ -154,43 +172,98 @@ public final class Net2WiderNet {
         return out;
     }
 
-    /** Outgoing side: a reader's input columns (whole H*W blocks after a flatten), divided by count. */
-    private static void divideColumns(Map<String, NDArray> weights, WideningPath.Site reader, int[] g, int n,
-                                      Options options, SplittableRandom rng, NDManager scratch) {
-        String key = reader.key() + ".weight";
-        NDArray w = weights.get(key);
+    private static void gatherRows(Map<String, NDArray> weights, String key, NDArray rows, NDManager scratch) {
+        NDArray a = weights.get(key);
+        if (a != null) {
+            weights.put(key, Students.inScratch(a.get(rows), scratch));
+        }
+    }
+
+    /**
+     * The outgoing side: the reader's weight V seen as [out, n units, inner], inner being the
+     * kernel area (a conv reader), the H*W block a channel became (a dense reader after a flatten;
+     * docs/math.md#flatten), or 1. Column j of the student is V[:, g(j)] / count[g(j)], so the
+     * count[k] replicas of unit k give back V[:, k] h_k between them; then the noise. The default
+     * {@link WiderNetKernel} computes the same bits faster.
+     */
+    static NDArray widenConsumer(NDArray v, int[] g, int n, Options options, boolean noisy, long seed,
+                                 NDManager scratch) {
         int q = g.length;
-        int block = reader.block();
+        long out = v.getShape().get(0);
+        long inner = v.getShape().size() / out / n;
         int[] count = counts(g, n);
-        boolean noise = options.noise() != Noise.NONE && options.noiseScale() > 0;
-        Shape shape = studentConsumerShape(w.getShape(), n, q);
-        NDArray student;
-        if (noise && w.getDataType() == DataType.FLOAT32) {
-            // Gather, divide and add the noise in one pass, reading the teacher's storage and writing
-            // the student's through direct views: no copy to or from Java arrays.
-            FloatBuffer teacher = w.toByteBuffer(true).asFloatBuffer();
-            student = scratch.create(shape, DataType.FLOAT32);
-            FloatBuffer target = student.toByteBuffer(true).asFloatBuffer();
-            consumerWithNoise(teacher, target, shape, g, n, options, std(teacher), rng.nextLong());
-        } else {
-            float[] scale = new float[q * block];
-            for (int j = 0; j < q; j++) {
-                for (int s = 0; s < block; s++) {
-                    scale[j * block + s] = count[g[j]];
-                }
-            }
-            student = Arrays2.own(w.get(new NDIndex(":, {}", scratch.create(expand(g, block)))), scratch);
-            Shape scaleShape = w.getShape().dimension() == 4 ? new Shape(1, q, 1, 1) : new Shape(1, (long) q * block);
-            student.divi(scratch.create(scale, scaleShape).toType(w.getDataType(), false));
-            if (noise) {
-                // Another precision (float64 checks): the same noise as float32 gets, drawn on zeros and added.
-                FloatBuffer teacher = FloatBuffer.wrap(w.toType(DataType.FLOAT32, false).toFloatArray());
-                FloatBuffer alone = FloatBuffer.allocate(Math.toIntExact(shape.size()));
-                consumerWithNoise(FloatBuffer.allocate(teacher.capacity()), alone, shape, g, n, options, std(teacher), rng.nextLong());
-                student = student.add(scratch.create(alone.array(), shape).toType(w.getDataType(), false));
+        float[] divisor = new float[q];
+        for (int j = 0; j < q; j++) {
+            divisor[j] = count[g[j]];
+        }
+        NDArray units = Students.inScratch(v.reshape(out, n, inner), scratch);
+        NDArray gathered = Students.inScratch(units.get(new NDIndex(":, {}", scratch.create(expand(g, 1)))), scratch);
+        NDArray student = gathered.div(scratch.create(divisor, new Shape(1, q, 1)).toType(v.getDataType(), false));
+        if (noisy) {
+            student = student.add(noise(v, g, count, inner, options, seed, scratch).toType(v.getDataType(), false));
+        }
+        return student.reshape(studentConsumerShape(v.getShape(), n, q));
+    }
+
+    /**
+     * The noise e, [out, q, inner] in float32. Each replicated column j (count[g(j)] &gt; 1) gets
+     * draws of N(0, s^2), s = noiseScale * std(V); a unit's only copy gets none. PAPER keeps the
+     * draws: the replicas no longer sum to V[:, k]. EXACT subtracts from each e_j the mean of the
+     * draws over the replicas of g(j), so that sum_{j: g(j)=k} e_j = 0 and the function is unchanged
+     * (docs/math.md#zero-sum-noise). The draws come from {@link WiderNetKernel#drawReplicaNoise}
+     * and s from {@link WiderNetKernel#standardDeviation}, so this and the kernel add the same numbers.
+     */
+    private static NDArray noise(NDArray v, int[] g, int[] count, long inner, Options options, long seed,
+                                 NDManager scratch) {
+        int q = g.length;
+        int n = count.length;
+        int out = Math.toIntExact(v.getShape().get(0));
+        int block = Math.toIntExact(inner);
+        float[] values = v.getDataType() == DataType.FLOAT32 ? v.toFloatArray()
+                : Students.inScratch(v.toType(DataType.FLOAT32, false), scratch).toFloatArray();
+        float sigma = (float) (options.noiseScale() * WiderNetKernel.standardDeviation(FloatBuffer.wrap(values)));
+        int[] replicated = WiderNetKernel.replicatedColumns(g, count);
+        float[] e = new float[out * q * block];
+        float[] row = new float[replicated.length * block];
+        for (int o = 0; o < out; o++) {
+            WiderNetKernel.drawReplicaNoise(seed, o, sigma, row);
+            for (int i = 0; i < replicated.length; i++) {
+                System.arraycopy(row, i * block, e, (o * q + replicated[i]) * block, block);
             }
         }
-        weights.put(key, student);
+        NDArray drawn = scratch.create(e, new Shape(out, q, inner));
+        if (options.noise() == Noise.PAPER) {
+            return drawn;
+        }
+        // EXACT, in double: mean_k = (sum of the draws of k's replicas, in column order) / count[k].
+        NDArray d = drawn.toType(DataType.FLOAT64, false);
+        NDArray padded = d.concat(scratch.zeros(new Shape(out, 1, inner), DataType.FLOAT64), 1); // column q: no draw
+        NDArray sum = scratch.zeros(new Shape(out, n, inner), DataType.FLOAT64);
+        for (long[] replica : replicasByRank(g, count)) {
+            sum = sum.add(padded.get(new NDIndex(":, {}", scratch.create(replica))));
+        }
+        double[] c = Arrays.stream(count).asDoubleStream().toArray();
+        NDArray mean = sum.div(scratch.create(c, new Shape(1, n, 1)));
+        return d.sub(mean.get(new NDIndex(":, {}", scratch.create(expand(g, 1))))).toType(DataType.FLOAT32, false);
+    }
+
+    /**
+     * For r = 0, 1, ...: the r-th replica column of each unit, in column order, or q (a column of
+     * zeros) when the unit has fewer than r + 1 replicas.
+     */
+    private static List<long[]> replicasByRank(int[] g, int[] count) {
+        int max = Arrays.stream(count).max().orElse(0);
+        List<long[]> ranks = new ArrayList<>();
+        for (int r = 0; r < max; r++) {
+            long[] column = new long[count.length];
+            Arrays.fill(column, g.length);
+            ranks.add(column);
+        }
+        int[] seen = new int[count.length];
+        for (int j = 0; j < g.length; j++) {
+            ranks.get(seen[g[j]]++)[g[j]] = j;
+        }
+        return ranks;
     }
 
     /** The consumer weight's shape with its input dimension grown from n to q units. */
@@ -198,151 +271,5 @@ public final class Net2WiderNet {
         long[] dims = teacher.getShape().clone();
         dims[1] = dims[1] / n * q; // dense after flatten: n blocks of H*W columns become q blocks
         return new Shape(dims);
-    }
-
-    private static void gatherRows(Map<String, NDArray> weights, String key, NDArray rows, NDManager scratch) {
-        NDArray a = weights.get(key);
-        if (a != null) {
-            weights.put(key, Arrays2.own(a.get(rows), scratch));
-        }
-    }
-
-    /**
-     * Writes the student's consumer weight into {@code student}, viewed as [out, q units, inner] where inner is the kernel area
-     * (conv consumer) or the H*W block (flatten): column j is the teacher's column g(j) divided by
-     * its number of replicas, plus noise on replicated units only (count &gt; 1). EXACT subtracts, at
-     * every (out, inner) position, the mean of the noise over each unit's replicas, so the replicas'
-     * noise sums to zero; PAPER leaves it as drawn. Each output row draws from its own generator,
-     * seeded from {@code seed} and the row, so the rows run in parallel and the result depends on
-     * the seed only.
-     */
-    static void consumerWithNoise(FloatBuffer teacher, FloatBuffer student, Shape studentShape, int[] g, int n,
-                                  Options options, double std, long seed) {
-        int q = g.length;
-        int out = Math.toIntExact(studentShape.get(0));
-        int inner = Math.toIntExact(studentShape.size() / out / q);
-        int[] count = counts(g, n);
-        int[] replicated = java.util.stream.IntStream.range(0, q).filter(j -> count[g[j]] > 1).toArray();
-        int[] replicatedUnits = java.util.stream.IntStream.range(0, n).filter(u -> count[u] > 1).toArray();
-        // The replicated units numbered 0..U-1 in unit order, so each row's means fit a short array.
-        int[] slotOfUnit = new int[n];
-        for (int s = 0; s < replicatedUnits.length; s++) {
-            slotOfUnit[replicatedUnits[s]] = s;
-        }
-        int[] slot = new int[replicated.length];
-        for (int i = 0; i < replicated.length; i++) {
-            slot[i] = slotOfUnit[g[replicated[i]]];
-        }
-        double[] replicas = new double[replicatedUnits.length];
-        for (int s = 0; s < replicas.length; s++) {
-            replicas[s] = count[replicatedUnits[s]];
-        }
-        float[] divisor = new float[q];
-        for (int j = 0; j < q; j++) {
-            divisor[j] = count[g[j]];
-        }
-        float sigma = (float) (options.noiseScale() * std);
-        boolean exact = options.noise() == Noise.EXACT;
-        int rowIn = n * inner;
-        int rowOut = q * inner;
-        // Per-thread row buffers, reused across rows; small methods with branch-free loops, as which
-        // columns are replicated is random.
-        ThreadLocal<float[][]> rows = ThreadLocal.withInitial(() -> new float[][] {
-                new float[rowIn], new float[rowOut], new float[replicated.length * inner]});
-        ThreadLocal<double[]> means = ThreadLocal.withInitial(() -> new double[replicatedUnits.length * inner]);
-        java.util.stream.IntStream.range(0, out).parallel().forEach(o -> {
-            float[][] buffers = rows.get();
-            float[] from = buffers[0];
-            float[] to = buffers[1];
-            teacher.get(o * rowIn, from);
-            divideColumns(to, from, g, divisor, inner);
-            SplittableRandom random = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (o + 1)));
-            if (exact) {
-                addExactNoise(to, buffers[2], means.get(), random, sigma, replicated, slot, replicas, inner);
-            } else {
-                addNoise(to, random, sigma, replicated, inner);
-            }
-            student.put(o * rowOut, to);
-        });
-    }
-
-    /**
-     * EXACT noise on one student row: draws the noise of each replicated column in column order,
-     * then subtracts, at each inner position, the mean of the noise over its unit's replicas, so the
-     * replicas' noise sums to zero. {@code slot} numbers each replicated column's unit,
-     * {@code replicas} is each slot's replica count; {@code mean} is all zeros on entry and on return.
-     */
-    private static void addExactNoise(float[] to, float[] noise, double[] mean, SplittableRandom random, float sigma,
-                                      int[] replicated, int[] slot, double[] replicas, int inner) {
-        for (int i = 0, k = 0; i < slot.length; i++) {
-            for (int m = slot[i] * inner, end = m + inner; m < end; m++, k++) {
-                float x = (float) random.nextGaussian() * sigma;
-                noise[k] = x;
-                mean[m] += x;
-            }
-        }
-        for (int s = 0, m = 0; s < replicas.length; s++) {
-            for (int r = 0; r < inner; r++, m++) {
-                mean[m] /= replicas[s];
-            }
-        }
-        for (int i = 0, k = 0; i < slot.length; i++) {
-            for (int m = slot[i] * inner, c = replicated[i] * inner, end = m + inner; m < end; m++, c++, k++) {
-                to[c] += (float) (noise[k] - mean[m]);
-            }
-        }
-        java.util.Arrays.fill(mean, 0);
-    }
-
-    /** PAPER noise on one student row: each replicated column's noise, drawn in column order, added as drawn. */
-    private static void addNoise(float[] to, SplittableRandom random, float sigma, int[] replicated, int inner) {
-        for (int c : replicated) {
-            for (int r = c * inner, end = r + inner; r < end; r++) {
-                to[r] += (float) random.nextGaussian() * sigma;
-            }
-        }
-    }
-
-    /** One student row without noise: the teacher's columns g(j), each divided by its unit's replica count. */
-    private static void divideColumns(float[] to, float[] from, int[] g, float[] divisor, int inner) {
-        if (inner == 1) {
-            for (int j = 0; j < g.length; j++) {
-                to[j] = from[g[j]] / divisor[j];
-            }
-            return;
-        }
-        for (int j = 0; j < g.length; j++) {
-            int src = g[j] * inner;
-            int dst = j * inner;
-            float d = divisor[j];
-            for (int r = 0; r < inner; r++) {
-                to[dst + r] = from[src + r] / d;
-            }
-        }
-    }
-
-    /**
-     * Population standard deviation in double, in parallel over fixed chunks whose partial sums are
-     * added in order: the same bits on any number of cores.
-     */
-    static double std(FloatBuffer v) {
-        int chunk = 1 << 16;
-        int length = v.capacity();
-        int chunks = (length + chunk - 1) / chunk;
-        double[] sums = new double[chunks];
-        java.util.stream.IntStream.range(0, chunks).parallel().forEach(c -> sums[c] = chunkSum(v, c, chunk, 0, false));
-        double mean = java.util.Arrays.stream(sums).sum() / length;
-        java.util.stream.IntStream.range(0, chunks).parallel().forEach(c -> sums[c] = chunkSum(v, c, chunk, mean, true));
-        return Math.sqrt(java.util.Arrays.stream(sums).sum() / length);
-    }
-
-    /** Sum over one chunk of x, or of (x - mean)^2. */
-    private static double chunkSum(FloatBuffer v, int c, int chunk, double mean, boolean squares) {
-        double sum = 0;
-        for (int i = c * chunk, end = Math.min(i + chunk, v.capacity()); i < end; i++) {
-            float x = v.get(i);
-            sum += squares ? (x - mean) * (x - mean) : x;
-        }
-        return sum;
     }
 }

@@ -3,7 +3,7 @@ package net2net.transform;
 import java.util.Locale;
 import net2net.Net2NetException;
 
-/** How Net2WiderNet breaks the symmetry between a unit and its replicas. */
+/** How Net2WiderNet breaks the symmetry between a unit and its replicas (docs/math.md#zero-sum-noise). */
 public enum Noise {
     /** Exact replicas: they stay identical under gradient descent unless dropout separates them. */
     NONE,

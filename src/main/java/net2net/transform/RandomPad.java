@@ -3,12 +3,11 @@ package net2net.transform;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import com.google.gson.JsonObject;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import net2net.nn.Initialization;
 import net2net.nn.Network;
+import net2net.nn.Step;
 import net2net.spec.Architecture;
 
 /**
@@ -27,9 +26,7 @@ public final class RandomPad {
         Architecture wider = path.widened(arch, q);
         SplittableRandom rng = new SplittableRandom(seed);
         int added = q - path.units();
-        NDManager manager = NDManager.newBaseManager();
-        try (NDManager scratch = manager.newSubManager()) {
-            Map<String, NDArray> weights = new LinkedHashMap<>(teacher.weights());
+        return Students.build(teacher, (weights, scratch) -> {
             Map<String, Shape> newShapes = wider.parameterShapes();
             // Every writer of a residual stream gets fresh new units, so the shapes still add up.
             for (WideningPath.Site w : path.writers()) {
@@ -54,20 +51,11 @@ public final class RandomPad {
                         ? new Shape(w.getShape().get(0), added, w.getShape().get(2), w.getShape().get(3))
                         : new Shape(w.getShape().get(0), (long) added * r.block());
                 NDArray fresh = random(extra, 1 / Math.sqrt(fanIn(newShapes.get(consumer))), rng, scratch);
-                weights.put(consumer, Arrays2.own(w.concat(fresh, 1), scratch));
+                weights.put(consumer, Students.inScratch(w.concat(fresh, 1), scratch));
             }
 
-            JsonObject step = new JsonObject();
-            step.addProperty("op", "pad");
-            step.addProperty("layer", layer);
-            step.addProperty("width", width);
-            step.addProperty("seed", seed);
-            return new Network(wider, Arrays2.own(weights, teacher, manager),
-                    Arrays2.append(teacher.history(), step), teacher.preprocessing(), manager);
-        } catch (RuntimeException e) {
-            manager.close();
-            throw e;
-        }
+            return new Students.Grown(wider, new Step.Pad(layer, width, seed, null));
+        });
     }
 
     private static long fanIn(Shape weight) {
@@ -79,13 +67,13 @@ public final class RandomPad {
         NDArray a = weights.get(key);
         if (a != null) {
             Shape rows = new Shape(added).addAll(a.getShape().slice(1));
-            weights.put(key, Arrays2.own(a.concat(random(rows, bound, rng, scratch), 0), scratch));
+            weights.put(key, Students.inScratch(a.concat(random(rows, bound, rng, scratch), 0), scratch));
         }
     }
 
     private static void appendConstant(Map<String, NDArray> weights, String key, int added, float value, NDManager scratch) {
         NDArray a = weights.get(key);
-        weights.put(key, Arrays2.own(a.concat(scratch.full(new Shape(added), value), 0), scratch));
+        weights.put(key, Students.inScratch(a.concat(scratch.full(new Shape(added), value), 0), scratch));
     }
 
     private static NDArray random(Shape shape, double bound, SplittableRandom rng, NDManager manager) {

@@ -22,17 +22,8 @@ import net2net.spec.Layer;
  * dense/conv of each such body, and the first after the stream) are widened together, whichever
  * writer is named.
  *
- * <p>Why one shared g is exact, by induction along the stream: let s be the teacher's stream value
- * and s' the student's. (1) After the first writer and its batchnorms, s'_j = s_{g(j)}: rows are
- * copied, batchnorm is per channel. (2) A residual block: if s'_j = s_{g(j)} at its input, the
- * body's reader sums its replicas (columns divided by count), so its output and the whole body
- * interior equal the teacher's; the body's last writer and batchnorms are gathered, so
- * body'_j = body_{g(j)}; then s'_j + body'_j = s_{g(j)} + body_{g(j)}, and the activation is per
- * unit. (3) Maxpool, relu, tanh, dropout act per channel; a flatten turns channel j into the
- * block j of H*W entries. (4) The reader after the stream reads the sum once: its columns are
- * divided once by count, and the count[k] replicas of s_k give back W[:, k] s_k. A writer is never
- * divided: dividing its rows would scale s_k, while the skip still carries s_k undivided.
- * Batchnorm statistics are per channel, so the same holds in training mode.
+ * <p>One shared g is exact: the induction along the stream (each writer gathered, each reader
+ * divided once, never a writer) is in docs/math.md#residual-streams.
  *
  * @param writers    layers whose output units are widened: rows gathered with g
  * @param batchnorms batchnorms on the units: all four arrays gathered with g

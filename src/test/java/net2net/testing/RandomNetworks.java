@@ -2,13 +2,13 @@ package net2net.testing;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import com.google.gson.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import net2net.nn.Initialization;
 import net2net.nn.Network;
+import net2net.nn.Step;
 import net2net.spec.Architecture;
 import net2net.spec.Layer;
 
@@ -159,7 +159,8 @@ public final class RandomNetworks {
 
     /** A network with random weights and random batchnorm statistics (not the identity they start as). */
     public static Network network(Architecture arch, SplittableRandom rng) {
-        Network n = Initialization.random(arch, rng.nextLong(), new JsonObject());
+        long seed = rng.nextLong();
+        Network n = Initialization.random(arch, seed, Step.Init.seeded(seed));
         for (Map.Entry<String, NDArray> e : n.weights().entrySet()) {
             String key = e.getKey();
             String prefix = key.substring(0, key.lastIndexOf('.'));

@@ -2,13 +2,13 @@ package net2net.train;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonObject;
 import java.nio.file.Path;
 import net2net.data.FashionMnist;
 import net2net.data.Splits;
 import net2net.data.Subsets;
 import net2net.nn.Initialization;
 import net2net.nn.Network;
+import net2net.nn.Step;
 import net2net.spec.Presets;
 import org.junit.jupiter.api.Test;
 import net2net.testing.RealData;
@@ -22,10 +22,8 @@ class FashionAccuracyTest {
     void oneEpochOnTenThousandImagesReachesEightyPercent() {
         Splits full = FashionMnist.load(null);
         Splits data = new Splits(Subsets.limit(full.train(), 10_000, 0), full.test());
-        JsonObject init = new JsonObject();
-        init.addProperty("op", "init");
         TrainConfig config = new TrainConfig(1, 0.02, 0.9, 5e-4, 32, Schedule.COSINE, 0, 0);
-        try (Network net = Initialization.random(Presets.get("fashionnet", 1.0), 0, init)) {
+        try (Network net = Initialization.random(Presets.get("fashionnet", 1.0), 0, Step.Init.seeded(0))) {
             Trainer.Result r = Trainer.train(net, data, config, Trainer.Options.quiet());
             r.network().close();
             EpochMetrics m = r.last();

@@ -2,13 +2,13 @@ package net2net.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import com.google.gson.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,6 +22,7 @@ import net2net.data.Subsets;
 import net2net.nn.Initialization;
 import net2net.nn.ModelFiles;
 import net2net.nn.Network;
+import net2net.nn.Step;
 import net2net.spec.Architecture;
 import net2net.spec.Layer;
 import net2net.spec.Presets;
@@ -34,10 +35,8 @@ class TrainerTest {
     @TempDir
     Path tmp;
 
-    static JsonObject init() {
-        JsonObject step = new JsonObject();
-        step.addProperty("op", "init");
-        return step;
+    static Step init() {
+        return new Step.Init(null, null, null, null, null);
     }
 
     /** A regression MLP with batchnorm and dropout, so resuming must restore running stats and dropout masks too. */
@@ -121,9 +120,8 @@ class TrainerTest {
                 assertArrayEquals(e.getValue().toFloatArray(), b.weight(e.getKey()).toFloatArray(), e.getKey());
                 assertArrayEquals(e.getValue().toFloatArray(), onDisk.weight(e.getKey()).toFloatArray(), e.getKey());
             }
-            JsonObject step = onDisk.history().get(onDisk.history().size() - 1);
-            assertEquals("train", step.get("op").getAsString());
-            assertEquals(4, step.get("epochs").getAsInt());
+            Step.Train step = assertInstanceOf(Step.Train.class, onDisk.history().get(onDisk.history().size() - 1));
+            assertEquals(4, step.epochs());
             assertEquals(2, onDisk.history().size(), "the resumed run rewrites its train step instead of adding one");
         }
         assertEquals(Files.readString(whole.resolve(Checkpoint.METRICS_JSONL)).lines().count(),

@@ -19,7 +19,7 @@ import net2net.testing.RandomNetworks;
 import org.junit.jupiter.api.Test;
 import net2net.testing.Fast;
 
-/** One test per mistake that public Net2Net implementations ship (the list at the end of the math note). */
+/** One test per mistake that public Net2Net implementations ship (docs/math.md#mistakes-in-public-implementations). */
 @Fast
 class KnownMistakesTest {
     static final SplittableRandom RNG = new SplittableRandom(7);

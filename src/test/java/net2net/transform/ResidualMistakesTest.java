@@ -27,6 +27,7 @@ import net2net.testing.Slow;
  * only here, by hand, to show that it changes the function while the shared mapping does not.
  * The stream is fashionresnet's first: writers conv1 (+bn1) and res1_conv2 (+res1_bn2), readers
  * res1_conv1 (the body's first conv) and conv2 (which reads the sum, through the maxpool).
+ * Why one shared mapping is exact: docs/math.md#residual-streams.
  */
 class ResidualMistakesTest {
     static final int N = 18;
