@@ -8,6 +8,7 @@ import net2net.Net2NetException;
 import net2net.nn.Initialization;
 import net2net.nn.ModelFiles;
 import net2net.nn.Network;
+import net2net.nn.Sizes;
 import net2net.io.OutputDirs;
 import net2net.spec.Architecture;
 import net2net.spec.ArchitectureJson;
@@ -56,6 +57,7 @@ final class InitCommand implements Callable<Integer> {
                     + ") nor an existing .json file");
         }
         step.addProperty("seed", seed);
+        Sizes.requireFits(architecture, true, "the architecture");
         try (Network network = Initialization.random(architecture, seed, step)) {
             ModelFiles.save(network, out, force);
             Output.log("created " + out + ": " + InfoCommand.summary(network));

@@ -50,13 +50,24 @@ public final class Main implements Runnable {
                 err.println("net2net: error: " + cause.getMessage());
                 return EXIT_BAD_INPUT;
             }
+            String resources = TopLevel.outOfResources(ex);
+            if (resources != null) {
+                err.println("net2net: error: " + resources);
+                return EXIT_BAD_INPUT;
+            }
             if (System.getenv("NET2NET_DEBUG") != null) {
                 ex.printStackTrace(err);
             }
             err.println("net2net: internal error: " + ex + " (please report it; NET2NET_DEBUG=1 shows the trace)");
             return EXIT_INTERNAL;
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (OutOfMemoryError e) {
+            // picocli hands only Exceptions to the handler above; an Error ends up here
+            cli.getErr().println("net2net: error: " + TopLevel.outOfResources(e));
+            return EXIT_BAD_INPUT;
+        }
     }
 
     private static String commandPath(CommandLine cl) {

@@ -38,6 +38,7 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Ranges.require(samples, 1, Ranges.MAX_SAMPLES, "--samples");
         try (Network t = ModelFiles.load(teacher); Network s = ModelFiles.load(student); NDManager m = NDManager.newBaseManager()) {
             Verification.Result r = Verification.compare(t, s, CheckInputs.load(m, t, data, dataDir, samples, seed, false));
             JsonObject o = new JsonObject();

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import net2net.Net2NetException;
 import net2net.nn.Network;
+import net2net.nn.Sizes;
 import net2net.spec.Architecture;
 
 /**
@@ -76,6 +77,7 @@ public final class Net2WiderNet {
                 }
                 int q = path.streamWidth(e.getKey(), e.getValue());
                 Architecture wider = path.widened(arch, q);
+                Sizes.requireFits(wider, true, "the widened network");
                 int[] g = mapping(path.units(), q, rng);
                 widenWeights(path, g, weights, options, rng, scratch);
                 if (path.writers().size() > 1) {

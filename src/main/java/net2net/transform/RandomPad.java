@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import net2net.nn.Initialization;
 import net2net.nn.Network;
+import net2net.nn.Sizes;
 import net2net.spec.Architecture;
 
 /**
@@ -25,6 +26,7 @@ public final class RandomPad {
         WideningPath path = WideningPath.find(arch, layer);
         int q = path.streamWidth(layer, width);
         Architecture wider = path.widened(arch, q);
+        Sizes.requireFits(wider, true, "the padded network");
         SplittableRandom rng = new SplittableRandom(seed);
         int added = q - path.units();
         NDManager manager = NDManager.newBaseManager();
