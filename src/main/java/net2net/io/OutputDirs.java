@@ -62,6 +62,9 @@ public final class OutputDirs {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new Net2NetException("output " + dir + " is a file, not a directory; choose another --out");
         }
+        if (Files.exists(dir)) {
+            OutputGuard.requireReplaceable(dir);
+        }
     }
 
     /** Writes one file atomically: temporary sibling, then rename. */
