@@ -35,7 +35,7 @@ class OutputSafetyTest {
         // a model, a training run and an empty directory may be replaced
         assertEquals(0, CliRun.of("init", "--arch", "mlp-seed", "--out", p("m")).code());
         assertEquals(0, CliRun.of("init", "--arch", "mlp-seed", "--seed", "1", "--out", p("m"), "--force").code());
-        assertEquals(0, CliRun.of("train", "--model", p("m"), "--data", "seed", "--epochs", "1", "--out", p("run")).code());
+        assertEquals(0, CliRun.of("train", "--model", p("m"), "--data", "seed", "--standardize", "--lr", "0.01", "--epochs", "1", "--out", p("run")).code());
         assertEquals(0, CliRun.of("init", "--arch", "mlp-seed", "--out", p("run"), "--force").code());
         Files.createDirectories(tmp.resolve("empty"));
         assertEquals(0, CliRun.of("init", "--arch", "mlp-seed", "--out", p("empty"), "--force").code());
