@@ -83,6 +83,16 @@ class OutputSafetyTest {
         assertNoLeftovers();
     }
 
+    @Test
+    void modelDirectoriesFollowTheUmask() throws Exception {
+        assertEquals(0, CliRun.of("init", "--arch", "mlp-seed", "--out", p("m")).code());
+        Path plain = Files.createDirectory(tmp.resolve("plain")); // what mkdir gives under this process's umask
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(tmp.resolve("m")));
+        Path file = Files.createFile(tmp.resolve("plain/f"));
+        assertEquals(Files.getPosixFilePermissions(file), Files.getPosixFilePermissions(tmp.resolve("m/model.json")));
+        assertEquals(Files.getPosixFilePermissions(file), Files.getPosixFilePermissions(tmp.resolve("m/model.safetensors")));
+    }
+
     private void assertNoLeftovers() throws Exception {
         try (var s = Files.list(tmp)) {
             List<String> hidden = s.map(x -> x.getFileName().toString()).filter(n -> n.startsWith(".")).toList();
