@@ -57,7 +57,7 @@ final class InitCommand implements Callable<Integer> {
                     + ") nor an existing .json file");
         }
         step.addProperty("seed", seed);
-        Sizes.requireFits(architecture, true, "the architecture");
+        Sizes.requireFits(architecture, null, "the architecture");
         try (Network network = Initialization.random(architecture, seed, step)) {
             ModelFiles.save(network, out, force);
             Output.log("created " + out + ": " + InfoCommand.summary(network));

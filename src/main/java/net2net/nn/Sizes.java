@@ -1,6 +1,11 @@
 package net2net.nn;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.nio.FloatBuffer;
 import java.util.Locale;
 import java.util.Map;
 import net2net.Net2NetException;
@@ -64,16 +69,57 @@ public final class Sizes {
     }
 
     /**
-     * Refuses an architecture whose tensors cannot be made: too many elements for one array, or
-     * weights larger than the memory available ({@code javaArrays}: the values are first built as
-     * a Java array, so the largest tensor must also fit in the heap).
+     * The largest float32 tensor DJL makes from one Java array or buffer: its byte count is an int.
+     * Loading and initialisation copy in chunks and go beyond; a transform's new tensors do not.
      */
-    public static void requireFits(Architecture arch, boolean javaArrays, String what) {
+    public static final long MAX_BUFFER_ELEMENTS = Integer.MAX_VALUE / 4;
+
+    /**
+     * Refuses an architecture whose tensors cannot be made: too many elements for one array, or
+     * weights larger than the memory available. The values of every tensor new in {@code arch}
+     * (not in {@code before} with that shape; all of them when {@code before} is null) are first
+     * built as a Java array, so the largest must fit in the heap, and, unless {@code before} is
+     * null (initialisation, which copies in chunks), in one DJL buffer.
+     */
+    public static void requireFits(Architecture arch, Architecture before, String what) {
         long bytes = weightBytes(arch, what);
         Memory.requireNative(bytes, what + " (" + count(bytes / 4) + " weights)");
-        if (javaArrays) {
-            long largest = arch.parameterShapes().values().stream().mapToLong(Sizes::elements).max().orElse(0);
-            Memory.requireHeap(4 * largest, what);
+        Map<String, Shape> old = before == null ? Map.of() : before.parameterShapes();
+        long largest = 0;
+        for (Map.Entry<String, Shape> e : arch.parameterShapes().entrySet()) {
+            if (!e.getValue().equals(old.get(e.getKey()))) {
+                long n = elements(e.getValue());
+                if (before != null && n > MAX_BUFFER_ELEMENTS) {
+                    throw new Net2NetException(what + " is too large: its new tensor '" + e.getKey() + "' " + e.getValue() + " has " + count(n)
+                            + " elements, and a transform builds a new tensor in one buffer of at most " + count(MAX_BUFFER_ELEMENTS)
+                            + " float32 (2 GiB); use smaller widths or kernels");
+                }
+                largest = Math.max(largest, n);
+            }
+        }
+        Memory.requireHeap(4 * largest, what);
+    }
+
+    /** {@code manager.create(values, shape)}, in chunks when the values exceed one DJL buffer (2 GiB). */
+    public static NDArray create(NDManager manager, float[] values, Shape shape) {
+        return create(manager, values, shape, MAX_BUFFER_ELEMENTS, 1 << 26);
+    }
+
+    static NDArray create(NDManager manager, float[] values, Shape shape, long oneBuffer, int chunk) {
+        if (values.length <= oneBuffer) {
+            return manager.create(values, shape);
+        }
+        NDArray flat = manager.create(new Shape(values.length), DataType.FLOAT32);
+        try {
+            for (int first = 0; first < values.length; first += chunk) {
+                int n = Math.min(chunk, values.length - first);
+                try (NDArray part = manager.create(FloatBuffer.wrap(values, first, n), new Shape(n))) {
+                    flat.set(new NDIndex().addSliceDim(first, first + n), part);
+                }
+            }
+            return flat.reshape(shape);
+        } finally {
+            flat.close();
         }
     }
 
@@ -95,8 +141,13 @@ public final class Sizes {
             throw new Net2NetException(what + ": " + count(samples) + " samples of up to " + count(widest) + " values make arrays of "
                     + count(batch) + " elements, more than one array holds (" + count(MAX_ELEMENTS) + "); use fewer samples");
         }
-        // the input is built as a Java array first; a few activations are alive at once
-        Memory.requireHeap(saturatingMultiply(4, samples * elements(arch.input())), what);
+        // the input is built as a Java array first, and made in one DJL buffer; a few activations are alive at once
+        long inputs = samples * elements(arch.input());
+        if (inputs > MAX_BUFFER_ELEMENTS) {
+            throw new Net2NetException(what + ": " + count(samples) + " inputs of " + count(elements(arch.input())) + " values make "
+                    + count(inputs) + ", more than one buffer holds (" + count(MAX_BUFFER_ELEMENTS) + "); use fewer samples");
+        }
+        Memory.requireHeap(saturatingMultiply(4, inputs), what);
         Memory.requireNative(saturatingMultiply(16, batch), what);
     }
 

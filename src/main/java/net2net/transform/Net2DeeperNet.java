@@ -106,7 +106,7 @@ public final class Net2DeeperNet {
         }
         inserted.add(new Layer.Relu(fresh(taken, base + "_relu")));
         Architecture deeper = arch.insertAfter(after, inserted);
-        Sizes.requireFits(deeper, true, "the deepened network");
+        Sizes.requireFits(deeper, arch, "the deepened network");
 
         NDManager manager = NDManager.newBaseManager();
         try {
@@ -165,7 +165,7 @@ public final class Net2DeeperNet {
         }
         Layer.Residual block = new Layer.Residual(base, body, null);
         Architecture deeper = arch.insertAfter(at.name(), List.of(block));
-        Sizes.requireFits(deeper, true, "the deepened network");
+        Sizes.requireFits(deeper, arch, "the deepened network");
 
         NDManager manager = NDManager.newBaseManager();
         try {

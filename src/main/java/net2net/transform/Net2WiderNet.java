@@ -77,7 +77,7 @@ public final class Net2WiderNet {
                 }
                 int q = path.streamWidth(e.getKey(), e.getValue());
                 Architecture wider = path.widened(arch, q);
-                Sizes.requireFits(wider, true, "the widened network");
+                Sizes.requireFits(wider, arch, "the widened network");
                 int[] g = mapping(path.units(), q, rng);
                 widenWeights(path, g, weights, options, rng, scratch);
                 if (path.writers().size() > 1) {

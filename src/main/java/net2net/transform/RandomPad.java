@@ -26,7 +26,7 @@ public final class RandomPad {
         WideningPath path = WideningPath.find(arch, layer);
         int q = path.streamWidth(layer, width);
         Architecture wider = path.widened(arch, q);
-        Sizes.requireFits(wider, true, "the padded network");
+        Sizes.requireFits(wider, arch, "the padded network");
         SplittableRandom rng = new SplittableRandom(seed);
         int added = q - path.units();
         NDManager manager = NDManager.newBaseManager();

@@ -44,6 +44,20 @@ class ModelFilesStrictTest {
     }
 
     @Test
+    void chunkedCreationFromAJavaArrayIsExact() {
+        float[] v = new float[10 * 7];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = i * 0.5f - 3;
+        }
+        try (NDManager m = NDManager.newBaseManager()) {
+            // as if one DJL buffer held 16 floats: 5 chunks of 16 and 6
+            ai.djl.ndarray.NDArray a = Sizes.create(m, v, new ai.djl.ndarray.types.Shape(10, 7), 16, 16);
+            assertEquals(new ai.djl.ndarray.types.Shape(10, 7), a.getShape());
+            assertTrue(Arrays.equals(v, a.toFloatArray()));
+        }
+    }
+
+    @Test
     void overlappingWrappedAndGappedOffsetsAreRefused() throws Exception {
         Path good = save("good");
         byte[] file = Files.readAllBytes(good.resolve(ModelFiles.WEIGHTS));
