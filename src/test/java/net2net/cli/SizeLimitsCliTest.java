@@ -63,6 +63,17 @@ class SizeLimitsCliTest {
         assertFalse(Files.exists(tmp.resolve("nowhere")));
     }
 
+    @Test
+    void resourceFailuresAreOneLineAndOtherErrorsStayInternal() {
+        String oom = TopLevel.outOfResources(new RuntimeException("wrapped", new OutOfMemoryError("Java heap space")));
+        assertTrue(oom.startsWith("out of memory (Java heap space; Java heap maximum ") && !oom.contains("\n"), oom);
+        assertTrue(TopLevel.outOfResources(new ArithmeticException("integer overflow")).contains("a size overflows (integer overflow)"));
+        String torch = TopLevel.outOfResources(new RuntimeException("[enforce fail at alloc_cpu.cpp:117] data. DefaultCPUAllocator:"
+                + " not enough memory: you tried to allocate 9000000000 bytes.\nException raised from ..."));
+        assertTrue(torch.startsWith("out of memory in libtorch (") && !torch.contains("\n"), torch);
+        assertEquals(null, TopLevel.outOfResources(new IllegalStateException("a bug")));
+    }
+
     private String arch(String name, String input, int units) throws Exception {
         return arch(name, "{\"input\": " + input + ", \"layers\": [{\"type\": \"dense\", \"units\": " + units + "}]}");
     }
