@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import net2net.data.Dataset;
 import net2net.data.Subsets;
 import net2net.nn.Network;
+import net2net.nn.Sizes;
 import net2net.train.Evaluation;
 import net2net.transform.Verification;
 import picocli.CommandLine.Option;
@@ -56,6 +57,8 @@ final class CheckInputs {
      * otherwise a seeded class-balanced subset of a split, preprocessed as the network records.
      */
     static NDArray load(NDManager manager, Network network, String data, Path dataDir, int samples, long seed, boolean train) {
+        Ranges.require(samples, 1, Ranges.MAX_SAMPLES, "--samples");
+        Sizes.requireBatchFits(network.architecture(), samples, "--samples " + samples);
         if (data == null) {
             return Verification.randomInputs(manager, network.architecture().input(), samples, seed);
         }

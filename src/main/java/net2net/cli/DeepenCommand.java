@@ -10,7 +10,9 @@ import net2net.nn.Network;
 import net2net.transform.Net2DeeperNet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "deepen", mixinStandardHelpOptions = true,
         description = {"Net2DeeperNet: insert an identity dense or conv2d layer, then a relu, after a relu.",
@@ -43,14 +45,19 @@ final class DeepenCommand implements Callable<Integer> {
     @Mixin
     StudentOutput output;
 
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     CheckInputs check;
 
     @Override
     public Integer call() {
+        Ranges.require(check.samples, 1, Ranges.MAX_SAMPLES, "--samples");
         output.refuseExisting();
         boolean bn = batchnorm != null ? batchnorm : residual;
         try (Network teacher = ModelFiles.load(model); NDManager manager = NDManager.newBaseManager()) {
+            Ranges.requireKernel(teacher.architecture(), after, kernel, spec.commandLine().getParseResult().hasMatchedOption("--kernel"));
             NDArray stats = bn && !residual ? check.statsInputs(manager, teacher, check.seed() + 1) : null;
             Net2DeeperNet.Options options = residual ? Net2DeeperNet.Options.residual(kernel, bn, name, seed)
                     : new Net2DeeperNet.Options(kernel, bn, stats, name);

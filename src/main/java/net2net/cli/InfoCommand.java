@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import net2net.nn.ModelFiles;
 import net2net.nn.Network;
+import net2net.nn.NonFinite;
 import net2net.spec.Architecture;
 import net2net.spec.ArchitectureJson;
 import net2net.spec.Layer;
@@ -29,6 +30,7 @@ final class InfoCommand implements Callable<Integer> {
             Architecture arch = network.architecture();
             List<Shape> shapes = arch.outputShapes();
             Map<String, Shape> params = arch.parameterShapes();
+            Map<String, Long> nonFinite = NonFinite.count(network);
             if (json) {
                 JsonObject o = new JsonObject();
                 o.addProperty("model", model.toString());
@@ -43,6 +45,9 @@ final class InfoCommand implements Callable<Integer> {
                 }
                 o.add("layers", layers);
                 o.addProperty("parameters", arch.parameterCount());
+                JsonObject bad = new JsonObject();
+                nonFinite.forEach(bad::addProperty);
+                o.add("non_finite_weights", bad);
                 JsonArray history = new JsonArray();
                 network.history().forEach(step -> history.add(step.toJson()));
                 o.add("history", history);
@@ -59,7 +64,11 @@ final class InfoCommand implements Callable<Integer> {
                     Output.OUT.printf("  %-16s %-10s %-16s %,12d%n", name, l.layer().kind(), l.layer().outputShape(l.input()),
                             layerParameters(params, l.key()));
                 }
-                Output.OUT.printf("  total learnable parameters: %,d%n  history:%n", arch.parameterCount());
+                Output.OUT.printf("  total learnable parameters: %,d%n", arch.parameterCount());
+                if (!nonFinite.isEmpty()) {
+                    Output.OUT.println("  WARNING: NaN or infinite weights (count per tensor): " + NonFinite.describe(nonFinite));
+                }
+                Output.OUT.printf("  history:%n");
                 network.history().forEach(step -> Output.OUT.println("    " + step.toJson()));
                 if (network.preprocessing() != null) {
                     Output.OUT.println("  preprocessing: " + network.preprocessing());

@@ -8,6 +8,7 @@ import net2net.nn.Initialization;
 import net2net.nn.ModelFiles;
 import net2net.nn.Network;
 import net2net.nn.Step;
+import net2net.nn.Sizes;
 import net2net.io.OutputDirs;
 import net2net.spec.Architecture;
 import net2net.spec.ArchitectureJson;
@@ -53,6 +54,7 @@ final class InitCommand implements Callable<Integer> {
             throw new Net2NetException("'" + arch + "' is neither a preset (" + String.join(", ", Presets.names())
                     + ") nor an existing .json file");
         }
+        Sizes.requireFits(architecture, null, "the architecture");
         try (Network network = Initialization.random(architecture, seed, step)) {
             ModelFiles.save(network, out, force);
             Output.log("created " + out + ": " + InfoCommand.summary(network));

@@ -1,6 +1,9 @@
 package net2net.cli;
 
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import java.io.PrintStream;
 
@@ -17,9 +20,32 @@ final class Output {
         ERR = err;
     }
 
+    /** NaN and infinities are not JSON: they are printed as null. */
     static void json(JsonObject o) {
-        OUT.println(new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(o));
+        OUT.println(new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(finite(o)));
         OUT.flush();
+    }
+
+    private static JsonElement finite(JsonElement e) {
+        if (e.isJsonObject()) {
+            JsonObject copy = new JsonObject();
+            e.getAsJsonObject().entrySet().forEach(x -> copy.add(x.getKey(), finite(x.getValue())));
+            return copy;
+        }
+        if (e.isJsonArray()) {
+            JsonArray copy = new JsonArray();
+            e.getAsJsonArray().forEach(x -> copy.add(finite(x)));
+            return copy;
+        }
+        if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber() && e.getAsJsonPrimitive().getAsNumber() instanceof Double d
+                && !Double.isFinite(d)) {
+            return JsonNull.INSTANCE;
+        }
+        if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber() && e.getAsJsonPrimitive().getAsNumber() instanceof Float f
+                && !Float.isFinite(f)) {
+            return JsonNull.INSTANCE;
+        }
+        return e;
     }
 
     static void log(String message) {

@@ -33,6 +33,8 @@ final class PadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Ranges.require(width, 1, Integer.MAX_VALUE, "--width");
+        Ranges.require(check.samples, 1, Ranges.MAX_SAMPLES, "--samples");
         output.refuseExisting();
         try (Network teacher = ModelFiles.load(model);
              Network padded = RandomPad.pad(teacher, layer, width, seed);

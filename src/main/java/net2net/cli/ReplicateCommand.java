@@ -61,6 +61,12 @@ final class ReplicateCommand implements Callable<Integer> {
             }
             out = Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         }
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new Net2NetException("--out " + out + " is a file, not a directory; choose another --out");
+        }
+        if (resume && !Files.isDirectory(out)) {
+            throw new Net2NetException("--resume continues a replication in --out, but " + out + " does not exist; drop --resume to start one");
+        }
         if (!resume && Files.exists(out.resolve("runs"))) {
             throw new Net2NetException("--out " + out + " already holds a replication; add --resume to continue it or choose another --out");
         }

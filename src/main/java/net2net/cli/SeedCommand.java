@@ -20,6 +20,7 @@ final class SeedCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Ranges.require(epochs, 1, Ranges.MAX_EPOCHS, "--epochs");
         NotebookExperiment.Outcome o = NotebookExperiment.run(new NotebookExperiment.Config(seed, 10, epochs, Output::log));
         if (json) {
             Output.json(o.json());

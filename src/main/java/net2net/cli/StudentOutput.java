@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import java.nio.file.Path;
 import net2net.nn.ModelFiles;
 import net2net.nn.Network;
+import net2net.nn.NonFinite;
 import net2net.io.OutputDirs;
 import picocli.CommandLine.Option;
 
@@ -28,6 +29,7 @@ final class StudentOutput {
      * adds command-specific fields).
      */
     void write(Network teacher, Network student, CheckInputs check, String verb, JsonObject extra) {
+        NonFinite.refuse(teacher, "the teacher");
         JsonObject result = Transforms.report(teacher, student, check, verb);
         extra.entrySet().forEach(e -> result.add(e.getKey(), e.getValue()));
         ModelFiles.save(student, out, force);

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import net2net.nn.ModelFiles;
 import net2net.nn.Network;
+import net2net.nn.NonFinite;
 import net2net.transform.Verification;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,7 +39,10 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Ranges.require(samples, 1, Ranges.MAX_SAMPLES, "--samples");
         try (Network t = ModelFiles.load(teacher); Network s = ModelFiles.load(student); NDManager m = NDManager.newBaseManager()) {
+            NonFinite.refuse(t, "the teacher " + teacher);
+            NonFinite.refuse(s, "the student " + student);
             Verification.Result r = Verification.compare(t, s, CheckInputs.load(m, t, data, dataDir, samples, seed, false));
             JsonObject o = new JsonObject();
             o.addProperty("teacher", teacher.toString());

@@ -52,6 +52,10 @@ final class WidenCommand implements Callable<Integer> {
         if (layers.length != widths.length) {
             throw new Net2NetException("give one --width per --layer (got " + layers.length + " layers and " + widths.length + " widths)");
         }
+        for (int w : widths) {
+            Ranges.require(w, 1, Integer.MAX_VALUE, "--width");
+        }
+        Ranges.require(check.samples, 1, Ranges.MAX_SAMPLES, "--samples");
         output.refuseExisting();
         Map<String, Integer> request = new LinkedHashMap<>();
         for (int i = 0; i < layers.length; i++) {

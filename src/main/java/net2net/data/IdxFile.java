@@ -9,6 +9,7 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 import net2net.Net2NetException;
+import net2net.io.RegularFiles;
 
 /**
  * Reads one gzipped IDX file (the MNIST format: a big-endian header, then unsigned bytes) and
@@ -69,6 +70,7 @@ final class IdxFile {
             payload *= d;
         }
         long expectedBytes = headerBytes + payload;
+        RegularFiles.require(file, fix);
         GZIPInputStream in;
         try {
             in = new GZIPInputStream(Files.newInputStream(file), 1 << 16);
@@ -117,7 +119,9 @@ final class IdxFile {
             }
         } catch (ZipException | EOFException e) {
             // Corrupt deflate data, or the gzip stream ends before its trailer.
-            throw problem(file, "is a damaged or truncated gzip file (" + e.getMessage() + ")", fix);
+            // (EOFException carries no message: "(null)" said nothing)
+            String why = e.getMessage() != null ? e.getMessage() : e instanceof EOFException ? "it ends before the gzip trailer" : e.getClass().getSimpleName();
+            throw problem(file, "is a damaged or truncated gzip file (" + why + ")", fix);
         } catch (IOException e) {
             throw new Net2NetException(name(file) + " cannot be read (" + e + "): check that it is readable");
         }

@@ -26,7 +26,7 @@ public final class Initialization {
         for (Map.Entry<String, Shape> e : shapes.entrySet()) {
             String key = e.getKey();
             String layer = key.substring(0, key.lastIndexOf('.'));
-            weights.put(key, manager.create(initialValues(key, e.getValue(), fanIn(shapes, layer), rng), e.getValue()));
+            weights.put(key, Sizes.create(manager, initialValues(key, e.getValue(), fanIn(shapes, layer), rng), e.getValue()));
         }
         return new Network(arch, weights, List.of(step), null, manager);
     }

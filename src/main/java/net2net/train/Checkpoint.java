@@ -97,6 +97,10 @@ public final class Checkpoint {
     }
 
     private static JsonObject readState(Path dir) {
+        recover(dir);
+        if (!Files.isDirectory(dir)) {
+            throw new Net2NetException("--resume continues a run in --out, but " + dir + " does not exist; drop --resume to start one");
+        }
         Path stateFile = dir.resolve(STATE);
         if (!Files.isRegularFile(stateFile)) {
             throw new Net2NetException(dir + " has no " + STATE + "; --resume continues a directory written by `net2net train --out`");
@@ -115,6 +119,11 @@ public final class Checkpoint {
                     + "); the checkpoint is damaged, start again without --resume");
         }
         return s;
+    }
+
+    /** Restores a checkpoint hidden by a kill between its two renames, and removes stale temporary copies. */
+    public static void recover(Path dir) {
+        OutputDirs.recover(dir).forEach(m -> System.err.println("net2net: " + m));
     }
 
     static State read(Path dir) {

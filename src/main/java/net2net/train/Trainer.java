@@ -115,6 +115,7 @@ public final class Trainer {
 
     /** True when {@code dir} holds a checkpoint whose run has completed all its epochs. */
     public static boolean isFinished(Path dir) {
+        Checkpoint.recover(dir);
         if (!java.nio.file.Files.isRegularFile(dir.resolve(Checkpoint.STATE))) {
             return false;
         }

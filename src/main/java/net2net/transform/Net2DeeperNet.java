@@ -11,6 +11,7 @@ import net2net.nn.DjlNetwork;
 import net2net.nn.Initialization;
 import net2net.nn.Network;
 import net2net.nn.Step;
+import net2net.nn.Sizes;
 import net2net.spec.Architecture;
 import net2net.spec.Layer;
 
@@ -71,6 +72,9 @@ public final class Net2DeeperNet {
 
     public static Network deepen(Network teacher, String after, Options options) {
         Architecture arch = teacher.architecture();
+        if (options.name() != null && arch.names().contains(options.name())) {
+            throw new Net2NetException("--name " + options.name() + " is taken by a layer of the model; choose a new name");
+        }
         Architecture.Located at = arch.locate(after);
         if (options.residual()) {
             return deepenResidual(teacher, at, options);
@@ -102,6 +106,7 @@ public final class Net2DeeperNet {
         }
         inserted.add(new Layer.Relu(fresh(taken, base + "_relu")));
         Architecture deeper = arch.insertAfter(after, inserted);
+        Sizes.requireFits(deeper, arch, "the deepened network");
 
         return Students.build(teacher, (weights, manager) -> {
             int channels = Math.toIntExact(shape.get(0));
@@ -148,6 +153,7 @@ public final class Net2DeeperNet {
         }
         Layer.Residual block = new Layer.Residual(base, body, null);
         Architecture deeper = arch.insertAfter(at.name(), List.of(block));
+        Sizes.requireFits(deeper, arch, "the deepened network");
 
         return Students.build(teacher, (weights, manager) -> {
             List<String> added = deeper.parameterShapes().keySet().stream().filter(k -> !weights.containsKey(k)).toList();

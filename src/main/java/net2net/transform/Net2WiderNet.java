@@ -16,6 +16,7 @@ import java.util.SplittableRandom;
 import net2net.Net2NetException;
 import net2net.nn.Network;
 import net2net.nn.Step;
+import net2net.nn.Sizes;
 import net2net.spec.Architecture;
 
 /**
@@ -99,6 +100,7 @@ public final class Net2WiderNet {
                 }
                 int q = path.streamWidth(e.getKey(), e.getValue());
                 Architecture wider = path.widened(arch, q);
+                Sizes.requireFits(wider, arch, "the widened network");
                 int[] g = mapping(path.units(), q, rng);
                 widenWeights(path, g, weights, options, rng, scratch, implementation);
                 if (path.writers().size() > 1) {

@@ -8,6 +8,7 @@ import java.util.SplittableRandom;
 import net2net.nn.Initialization;
 import net2net.nn.Network;
 import net2net.nn.Step;
+import net2net.nn.Sizes;
 import net2net.spec.Architecture;
 
 /**
@@ -24,6 +25,7 @@ public final class RandomPad {
         WideningPath path = WideningPath.find(arch, layer);
         int q = path.streamWidth(layer, width);
         Architecture wider = path.widened(arch, q);
+        Sizes.requireFits(wider, arch, "the padded network");
         SplittableRandom rng = new SplittableRandom(seed);
         int added = q - path.units();
         return Students.build(teacher, (weights, scratch) -> {

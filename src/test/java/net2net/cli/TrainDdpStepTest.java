@@ -38,7 +38,7 @@ class TrainDdpStepTest {
 
         try (Network n = ModelFiles.load(model)) {
             assertEquals(2, n.history().size());
-            assertEquals(step, n.history().get(1));
+            assertEquals(step, n.history().get(1).toJson());
         }
         CliRun info = CliRun.of("info", "--model", model.toString(), "--json");
         assertEquals(0, info.code(), info.err());
@@ -52,9 +52,9 @@ class TrainDdpStepTest {
         CliRun widen = CliRun.of("widen", "--model", model.toString(), "--layer", "fc1", "--width", "40", "--out", wider.toString());
         assertEquals(0, widen.code(), widen.err());
         try (Network w = ModelFiles.load(wider)) {
-            List<String> ops = w.history().stream().map(s -> s.get("op").getAsString()).toList();
+            List<String> ops = w.history().stream().map(s -> s.toJson().get("op").getAsString()).toList();
             assertEquals(List.of("init", "train_ddp", "widen"), ops);
-            assertEquals(step, w.history().get(1));
+            assertEquals(step, w.history().get(1).toJson());
         }
         assertTrue(CliRun.of("info", "--model", wider.toString()).out().contains("train_ddp"));
     }

@@ -124,7 +124,7 @@ class TrainDdpTest {
                     maxJava = Math.max(maxJava, Math.abs(z[i] - y[i]));
                 }
             }
-            JsonObject step = a.history().get(a.history().size() - 1);
+            JsonObject step = a.history().get(a.history().size() - 1).toJson();
             assertEquals("train_ddp", step.get("op").getAsString());
             assertEquals(2, step.get("world_size").getAsInt());
             assertEquals("gloo", step.get("backend").getAsString());
