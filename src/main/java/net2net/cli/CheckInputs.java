@@ -48,7 +48,7 @@ final class CheckInputs {
     }
 
     static String describe(String data, int samples) {
-        return data == null ? samples + " random standard-normal inputs" : samples + " " + data + " samples";
+        return data == null ? samples + " random inputs (standard-normal values, or uniform token ids)" : samples + " " + data + " samples";
     }
 
     /**
@@ -57,7 +57,7 @@ final class CheckInputs {
      */
     static NDArray load(NDManager manager, Network network, String data, Path dataDir, int samples, long seed, boolean train) {
         if (data == null) {
-            return Verification.randomInputs(manager, network.architecture().input(), samples, seed);
+            return Verification.randomInputs(manager, network.architecture(), samples, seed);
         }
         DataOptions options = new DataOptions();
         options.data = data;

@@ -19,11 +19,17 @@ import picocli.CommandLine.Option;
         description = "Create a randomly initialised model (PyTorch's default initialisation) from a preset or a JSON architecture.")
 final class InitCommand implements Callable<Integer> {
     @Option(names = "--arch", required = true, paramLabel = "PRESET|FILE.json",
-            description = "A preset (mlp-seed, fashionnet) or an architecture JSON file.")
+            description = "A preset (mlp-seed, fashionnet, fashionresnet, tinygpt, tinyllama) or an architecture JSON file.")
     String arch;
 
     @Option(names = "--width-mult", paramLabel = "M", description = "Scale every hidden width of a preset (rounded to nearest). Default: 1.")
     Double widthMult;
+
+    @Option(names = "--vocab", paramLabel = "V", description = "Vocabulary size of a token-model preset (tinygpt, tinyllama). Default: 256.")
+    Integer vocab;
+
+    @Option(names = "--context", paramLabel = "T", description = "Context length of a token-model preset. Default: 64.")
+    Integer context;
 
     @Option(names = "--seed", defaultValue = "0", description = "Initialisation seed. Default: ${DEFAULT-VALUE}.")
     long seed;
@@ -42,12 +48,16 @@ final class InitCommand implements Callable<Integer> {
         Architecture architecture;
         if (Presets.exists(arch)) {
             double m = widthMult == null ? 1.0 : widthMult;
-            architecture = Presets.get(arch, m);
+            architecture = Presets.get(arch, m, vocab, context);
             step.addProperty("preset", arch);
             step.addProperty("width_mult", m);
+            if (Presets.tokenModel(arch)) {
+                step.addProperty("vocab", ((net2net.spec.TransformerLayers.Embedding) architecture.layers().get(0)).vocab());
+                step.addProperty("context", architecture.input().get(0));
+            }
         } else if (arch.endsWith(".json") || Files.exists(Path.of(arch))) {
-            if (widthMult != null) {
-                throw new Net2NetException("--width-mult applies to presets only; edit the widths in " + arch + " instead");
+            if (widthMult != null || vocab != null || context != null) {
+                throw new Net2NetException("--width-mult, --vocab and --context apply to presets only; edit " + arch + " instead");
             }
             architecture = ArchitectureJson.read(Path.of(arch));
             step.addProperty("architecture_file", arch);
