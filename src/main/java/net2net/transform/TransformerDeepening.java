@@ -35,6 +35,7 @@ public final class TransformerDeepening {
             throw new Net2NetException("'" + after + "' is not a transformer block; name a top-level residual block such as "
                     + arch.layers().stream().filter(l -> l instanceof Layer.Residual).map(Layer::name).findFirst().orElse("h0_mlp_res"));
         }
+        requirePreNorm((Layer.Residual) at.layer());
         // The block is the attention residual and the MLP residual after it.
         int i = at.index();
         int first = holds(arch.layers().get(i), TransformerLayers.Attention.class) ? i : i - 1;
@@ -43,16 +44,7 @@ public final class TransformerDeepening {
             throw new Net2NetException("'" + after + "' is not part of an attention block followed by an MLP block; name one of a block's two residuals");
         }
         List<Layer.Residual> template = List.of((Layer.Residual) arch.layers().get(first), (Layer.Residual) arch.layers().get(first + 1));
-        for (Layer.Residual r : template) {
-            Layer head = r.body().get(0);
-            if (!(head instanceof TransformerLayers.LayerNorm || head instanceof TransformerLayers.RmsNorm)) {
-                throw new Net2NetException("block '" + r.name() + "' is post-norm (its body does not start with a norm): N(x + f(x)) is not the identity "
-                        + "when f = 0, so no block can be inserted exactly; only pre-norm blocks x + f(norm(x)) can");
-            }
-            if (r.activation() != null) {
-                throw new Net2NetException("block '" + r.name() + "' applies " + r.activation().key() + " after its addition, so it is not the identity at f = 0");
-            }
-        }
+        template.forEach(TransformerDeepening::requirePreNorm);
         List<Layer> inserted = renamed(arch, template);
         Architecture student = arch.insertAfter(arch.layers().get(first + 1).name(), inserted);
         HostWeights w = new HostWeights(teacher);
@@ -88,6 +80,17 @@ public final class TransformerDeepening {
         step.addProperty("inserted", inserted.get(0).name() + ", " + inserted.get(1).name());
         step.addProperty("seed", seed);
         return w.build(student, teacher, step);
+    }
+
+    private static void requirePreNorm(Layer.Residual r) {
+        Layer head = r.body().get(0);
+        if (!(head instanceof TransformerLayers.LayerNorm || head instanceof TransformerLayers.RmsNorm)) {
+            throw new Net2NetException("block '" + r.name() + "' is post-norm (its body does not start with a norm): N(x + f(x)) is not the identity "
+                    + "when f = 0, so no block can be inserted exactly; only pre-norm blocks x + f(norm(x)) can");
+        }
+        if (r.activation() != null) {
+            throw new Net2NetException("block '" + r.name() + "' applies " + r.activation().key() + " after its addition, so it is not the identity at f = 0");
+        }
     }
 
     private static boolean holds(Layer layer, Class<?> kind) {
