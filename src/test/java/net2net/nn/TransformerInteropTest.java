@@ -19,6 +19,10 @@ import java.util.SplittableRandom;
 import net2net.spec.Architecture;
 import net2net.spec.Presets;
 import net2net.testing.RandomTransformers;
+import java.util.function.UnaryOperator;
+import net2net.transform.Noise;
+import net2net.transform.TransformerDeepening;
+import net2net.transform.TransformerWidening;
 import net2net.transform.Verification;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -26,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Token models in PyTorch: python/net2net_torch.py (attention and RMSNorm written by hand) computes
- * the logits DJL computes, for both presets and random configurations; attention is causal; a
+ * the logits DJL computes, for both presets, random configurations and students grown by every
+ * transform; attention is causal; a
  * saved model loads with the same weights, a tied head still tied.
  */
 class TransformerInteropTest {
@@ -54,6 +59,23 @@ class TransformerInteropTest {
                 cases.add(save("transformer" + i, n, tmp, m, rng));
             }
         }
+        // grown students: every transform on both presets, then a chain of all of them
+        TransformerWidening.Options noise = new TransformerWidening.Options(Noise.EXACT, 0.1, 21);
+        try (Network gpt = RandomTransformers.network(Presets.get("tinygpt", 0.5, 40, 10), rng);
+             Network llama = RandomTransformers.network(Presets.get("tinyllama", 0.5, 40, 10), rng)) {
+            List<UnaryOperator<Network>> gptSteps = List.of(
+                    n -> TransformerWidening.widen(n, "wte", 45, noise),
+                    n -> TransformerWidening.widen(n, "h0_fc", 150, noise),
+                    n -> TransformerWidening.growHeads(n, "h1_attn", 6, noise),
+                    n -> TransformerDeepening.deepen(n, "h0_mlp_res", 5));
+            List<UnaryOperator<Network>> llamaSteps = List.of(
+                    n -> TransformerWidening.widen(n, "embed", 77, noise),
+                    n -> TransformerWidening.widen(n, "h1_mlp", 120, noise),
+                    n -> TransformerWidening.growHeads(n, "h0_attn", 6, noise),
+                    n -> TransformerDeepening.deepen(n, "h1_attn_res", 6));
+            addGrown("tinygpt", gpt, gptSteps, cases, tmp, rng);
+            addGrown("tinyllama", llama, llamaSteps, cases, tmp, rng);
+        }
         PyTorchInteropTest.runPython(cases, tmp);
         List<Executable> checks = new ArrayList<>();
         double[] worst = {0};
@@ -70,6 +92,27 @@ class TransformerInteropTest {
         }
         assertAll(checks);
         System.out.printf("[transformer interop] %d models, worst max|torch - djl| / max|djl| = %.3g%n", cases.size(), worst[0]);
+    }
+
+    /** Each step alone, then all of them in a row, saved as cases. */
+    static void addGrown(String name, Network teacher, List<UnaryOperator<Network>> steps, List<PyTorchInteropTest.Case> cases,
+                         Path tmp, SplittableRandom rng) throws IOException {
+        for (int i = 0; i < steps.size(); i++) {
+            try (NDManager m = NDManager.newBaseManager(); Network s = steps.get(i).apply(teacher)) {
+                cases.add(save(name + "-grown" + i, s, tmp, m, rng));
+            }
+        }
+        Network current = teacher;
+        for (UnaryOperator<Network> step : steps) {
+            Network next = step.apply(current);
+            if (current != teacher) {
+                current.close();
+            }
+            current = next;
+        }
+        try (NDManager m = NDManager.newBaseManager(); Network all = current) {
+            cases.add(save(name + "-grown-all", all, tmp, m, rng));
+        }
     }
 
     static double maxRelDiff(float[] a, float[] reference) {
