@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
                 "every writer and reader of it, with one shared mapping; the changed layers are printed.",
                 "Token models (tinygpt, tinyllama): --width on the embedding, an attention layer or an MLP's last dense widens the",
                 "residual stream to any larger size, exact through LayerNorm and RMSNorm; --width on an FFN's first dense or a",
-                "gated_mlp widens its hidden units; --heads N on an attention layer adds heads (see docs/transformers.md)."})
+                "gated_mlp widens its hidden units; --heads N on an attention layer adds heads, --head-dim N (no rotary",
+                "embeddings) widens them (see docs/transformers.md)."})
 final class WidenCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "The teacher.")
     Path model;
@@ -35,6 +36,9 @@ final class WidenCommand implements Callable<Integer> {
 
     @Option(names = "--heads", paramLabel = "N", description = "Token models: the attention layer's new number of heads (one per --layer, instead of --width).")
     int[] heads;
+
+    @Option(names = "--head-dim", paramLabel = "N", description = "Token models: the attention layer's new head_dim (without rotary embeddings; one per --layer).")
+    int[] headDims;
 
     @Option(names = "--noise", defaultValue = "exact", paramLabel = "none|exact|paper",
             description = "Symmetry breaking: none; exact (zero-sum noise on the replicas' outgoing weights, the function is unchanged); "
@@ -56,11 +60,13 @@ final class WidenCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (widths == null && heads == null || widths != null && heads != null) {
-            throw new Net2NetException("give --width (or, on an attention layer of a token model, --heads) once per --layer");
+        if ((widths == null ? 0 : 1) + (heads == null ? 0 : 1) + (headDims == null ? 0 : 1) != 1) {
+            throw new Net2NetException("give one of --width, --heads or --head-dim (the last two on attention layers of token models), once per --layer");
         }
         if (heads != null) {
             widths = heads;
+        } else if (headDims != null) {
+            widths = headDims;
         }
         if (layers.length != widths.length) {
             throw new Net2NetException("give one --width per --layer (got " + layers.length + " layers and " + widths.length + " widths)");
@@ -76,8 +82,8 @@ final class WidenCommand implements Callable<Integer> {
             if (TransformerWidening.applies(teacher)) {
                 return widenTokenModel(teacher, request);
             }
-            if (heads != null) {
-                throw new Net2NetException("--heads applies to attention layers of token models; " + model + " has none");
+            if (heads != null || headDims != null) {
+                throw new Net2NetException("--heads and --head-dim apply to attention layers of token models; " + model + " has none");
             }
         }
         Net2WiderNet.Options options = new Net2WiderNet.Options(Noise.parse(noise), noiseScale, seed);
@@ -97,6 +103,7 @@ final class WidenCommand implements Callable<Integer> {
         try {
             for (Map.Entry<String, Integer> e : request.entrySet()) {
                 Network next = heads != null ? TransformerWidening.growHeads(current, e.getKey(), e.getValue(), options)
+                        : headDims != null ? TransformerWidening.growHeadDim(current, e.getKey(), e.getValue(), options)
                         : TransformerWidening.widen(current, e.getKey(), e.getValue(), options);
                 if (current != teacher) {
                     current.close();

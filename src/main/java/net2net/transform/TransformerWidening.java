@@ -217,6 +217,65 @@ public final class TransformerWidening {
         return w.build(student, teacher, step);
     }
 
+    /**
+     * A larger head_dim e' without rotary embeddings: each head's q rows are multiplied by
+     * sqrt(e'/e) and get zero rows for the new dimensions, so q'.k'/sqrt(e') = q.k/sqrt(e) whatever
+     * the new k rows; the new v dimensions are read by zero columns of o. With rotary embeddings the
+     * rotation frequencies theta^(-2i/e) depend on e, so every angle would change: refused.
+     */
+    public static Network growHeadDim(Network teacher, String layer, int headDim, Options options) {
+        Architecture arch = teacher.architecture();
+        Architecture.Located at = arch.locate(layer);
+        if (!(at.layer() instanceof TransformerLayers.Attention a)) {
+            throw new Net2NetException("--head-dim applies to attention layers; '" + layer + "' is a " + at.layer().kind() + " layer");
+        }
+        requireGrowth(layer, "dimensions per head", a.headDim(), headDim);
+        if (a.rope()) {
+            throw new Net2NetException("'" + layer + "' uses rotary embeddings, whose frequencies theta^(-2i/head_dim) depend on head_dim: "
+                    + "growing it changes every rotation, so it cannot be exact; add heads (--heads) instead");
+        }
+        SplittableRandom rng = new SplittableRandom(options.seed());
+        HostWeights w = new HostWeights(teacher);
+        int d = Math.toIntExact(at.input().get(1));
+        int e = a.headDim();
+        String key = at.key();
+        double c = Math.sqrt((double) headDim / e);
+        for (String proj : List.of("q_proj", "k_proj", "v_proj")) {
+            int heads = proj.equals("q_proj") ? a.heads() : a.kvHeads();
+            int[] src = new int[heads * headDim];
+            for (int i = 0; i < src.length; i++) {
+                int h = i / headDim;
+                int j = i % headDim;
+                src[i] = j < e ? h * e + j : -1;
+            }
+            String module = key + "." + proj;
+            double scale = proj.equals("q_proj") ? c : 1;
+            double sigma = proj.equals("q_proj") || options.noise() == Noise.NONE ? 0 : options.noiseScale() * HostWeights.std(w.get(module + ".weight"));
+            for (String suffix : List.of(".weight", ".bias")) {
+                if (!w.has(module + suffix)) {
+                    continue;
+                }
+                int cols = suffix.equals(".weight") ? d : 1;
+                double[] v = HostWeights.writerRows(w.get(module + suffix), cols, src, false);
+                for (int i = 0; i < src.length; i++) {
+                    for (int col = 0; col < cols; col++) {
+                        // q: scaled copies, zero new rows; k and v: copies, random new rows (read by zero q rows or zero o columns)
+                        v[i * cols + col] = src[i] >= 0 ? v[i * cols + col] * scale : sigma > 0 ? rng.nextGaussian() * sigma : 0;
+                    }
+                }
+                w.put(module + suffix, v, suffix.equals(".weight") ? new Shape(src.length, d) : new Shape(src.length));
+            }
+        }
+        int[] oSrc = new int[a.heads() * headDim];
+        for (int i = 0; i < oSrc.length; i++) {
+            oSrc[i] = i % headDim < e ? (i / headDim) * e + i % headDim : -1;
+        }
+        String o = key + ".o_proj.weight";
+        w.put(o, HostWeights.readerColumns(w.get(o), a.heads() * e, oSrc, Noise.NONE, 0, 0, rng), new Shape(d, oSrc.length));
+        Architecture student = arch.replace(layer, new TransformerLayers.Attention(a.name(), a.heads(), a.kvHeads(), headDim, a.bias(), a.ropeTheta()));
+        return w.build(student, teacher, step("head_dim", layer, e, headDim, options));
+    }
+
     // ------------------------------------------------------------------------------------------
     // The residual stream
 

@@ -24,7 +24,7 @@ import net2net.testing.RandomTransformers;
 /**
  * Random GPT- and Llama-family transformers (random widths, heads, kv_heads, depths, norms, tied or
  * untied heads), grown by one to four random transforms in a row: the residual stream to any
- * larger width (multiples and not), an FFN, heads, identity blocks. The logits stay within 1e-5
+ * larger width (multiples and not), an FFN, heads, head_dim (without RoPE), identity blocks. The logits stay within 1e-5
  * (relative) in float32, and within 1e-9 when the whole chain runs in float64; the teacher never changes.
  */
 class TransformerGrowthPropertiesTest {
@@ -103,11 +103,18 @@ class TransformerGrowthPropertiesTest {
                 int d = ((TransformerLayers.Embedding) a.layers().get(0)).dim();
                 // a multiple of d half the time, any larger width otherwise
                 int width = rng.nextBoolean() ? d * (1 + rng.nextInt(3)) : d + 1 + rng.nextInt(2 * d + 3);
+                boolean plainNorms = a.all().stream().anyMatch(l -> l.layer() instanceof TransformerLayers.LayerNorm n && !n.affine());
+                if (plainNorms) {
+                    // a norm without weight takes no sqrt(s) (multiples only) and no 1/k for a tied head (refused: see TransformerGrowthTest)
+                    boolean tied = ((TransformerLayers.LmHead) a.layers().get(a.layers().size() - 1)).tied();
+                    width = d * (tied ? 1 : 1 + rng.nextInt(3));
+                }
+                int w = width;
                 List<Architecture.Located> writers = new ArrayList<>(attention);
                 writers.add(a.all().get(0));
                 String name = writers.get(rng.nextInt(writers.size())).name();
-                what[0] = "stream " + name + " " + d + "->" + width + " " + options.noise().key();
-                return n -> TransformerWidening.widen(n, name, width, options);
+                what[0] = "stream " + name + " " + d + "->" + w + " " + options.noise().key();
+                return n -> TransformerWidening.widen(n, name, w, options);
             }
             case 1 -> {
                 Architecture.Located l = ffn.get(rng.nextInt(ffn.size()));
@@ -119,6 +126,11 @@ class TransformerGrowthPropertiesTest {
             case 2 -> {
                 TransformerLayers.Attention at = (TransformerLayers.Attention) attention.get(rng.nextInt(attention.size())).layer();
                 // whole groups, or more query heads per kv head
+                if (!at.rope() && rng.nextInt(3) == 0) {
+                    int headDim = at.headDim() + 1 + rng.nextInt(4);
+                    what[0] = "head_dim " + at.name() + " " + at.headDim() + "->" + headDim;
+                    return n -> TransformerWidening.growHeadDim(n, at.name(), headDim, options);
+                }
                 int heads = rng.nextBoolean() ? at.group() * (at.kvHeads() + 1 + rng.nextInt(2)) : at.kvHeads() * (at.group() + 1 + rng.nextInt(2));
                 what[0] = "heads " + at.name() + " " + at.heads() + "/" + at.kvHeads() + "->" + heads;
                 return n -> TransformerWidening.growHeads(n, at.name(), heads, options);

@@ -57,6 +57,7 @@ class TransformerGrowthTest {
             check(gpt, n -> TransformerWidening.widen(n, "h0_fc", 200, EXACT_NOISE));
             check(gpt, n -> TransformerWidening.growHeads(n, "h0_attn", 7, EXACT_NOISE));
             check(gpt, n -> TransformerDeepening.deepen(n, "h0_attn_res", 3));
+            check(gpt, n -> TransformerWidening.growHeadDim(n, "h1_attn", 11, EXACT_NOISE)); // 8 -> 11
         }
     }
 
@@ -174,6 +175,8 @@ class TransformerGrowthTest {
             assertTrue(refusal(() -> TransformerWidening.growHeads(llama, "h0_attn", 5, EXACT_NOISE)).contains("multiple"));
             assertTrue(refusal(() -> TransformerWidening.widen(gpt, "h0_gelu", 80, EXACT_NOISE)).contains("gelu"));
             assertTrue(refusal(() -> TransformerDeepening.deepen(gpt, "h0_fc", 1)).contains("residual"));
+            assertTrue(refusal(() -> TransformerWidening.growHeadDim(llama, "h0_attn", 10, EXACT_NOISE)).contains("rotary"));
+            assertTrue(refusal(() -> TransformerWidening.growHeadDim(gpt, "h0_attn", 4, EXACT_NOISE)).contains("shrink"));
         }
         // post-norm: x <- N(x + attn(x)), written as a residual followed by a norm
         Architecture postNorm = new Architecture(new Shape(6), List.of(
