@@ -301,7 +301,7 @@ public sealed interface Layer
             }
             if (!shape.equals(in)) {
                 throw new Net2NetException("residual '" + name + "': its body turns " + in + " into " + shape
-                        + ", but the addition needs the input's shape; make the body's last layer output " + in.get(0)
+                        + ", but the addition needs the input's shape; make the body's last layer output " + (in.dimension() == 3 ? in.get(0) : in.get(in.dimension() - 1))
                         + (in.dimension() == 3 ? " channels and keep the spatial size (no maxpool or flatten)" : " units"));
             }
             return in;
