@@ -263,7 +263,7 @@ public final class Benchmark {
     }
 
     private static Step initStep() {
-        return new Step.Init("bench", null, null, null, null);
+        return new Step.Init("bench", null, null, null, null, null, null);
     }
 
     /** Fashion-MNIST, or random images of its shape and random labels when it is not on this machine. */

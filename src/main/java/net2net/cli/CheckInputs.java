@@ -49,7 +49,7 @@ final class CheckInputs {
     }
 
     static String describe(String data, int samples) {
-        return data == null ? samples + " random standard-normal inputs" : samples + " " + data + " samples";
+        return data == null ? samples + " random inputs (standard-normal values, or uniform token ids)" : samples + " " + data + " samples";
     }
 
     /**
@@ -60,7 +60,7 @@ final class CheckInputs {
         Ranges.require(samples, 1, Ranges.MAX_SAMPLES, "--samples");
         Sizes.requireBatchFits(network.architecture(), samples, "--samples " + samples);
         if (data == null) {
-            return Verification.randomInputs(manager, network.architecture().input(), samples, seed);
+            return Verification.randomInputs(manager, network.architecture(), samples, seed);
         }
         DataOptions options = new DataOptions();
         options.data = data;

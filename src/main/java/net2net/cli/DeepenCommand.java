@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import net2net.nn.ModelFiles;
 import net2net.nn.Network;
 import net2net.transform.Net2DeeperNet;
+import net2net.transform.TransformerDeepening;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,7 +19,9 @@ import picocli.CommandLine.Spec;
         description = {"Net2DeeperNet: insert an identity dense or conv2d layer, then a relu, after a relu.",
                 "With --batchnorm a batchnorm sits between them, set from statistics measured on a batch of inputs.",
                 "With --residual: insert an identity residual block (conv-bn-relu-conv-bn added to its input, the last batchnorm at zero)",
-                "after any layer, tanh included; --no-batchnorm gives a conv-relu-conv body whose last conv starts at zero."})
+                "after any layer, tanh included; --no-batchnorm gives a conv-relu-conv body whose last conv starts at zero.",
+                "Token models (tinygpt, tinyllama): --after BLOCK (either residual of a transformer block) inserts an identity",
+                "pre-norm block after it: its attention o and MLP output projections are zero, the rest freshly initialised."})
 final class DeepenCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "DIR")
     Path model;
@@ -55,6 +58,17 @@ final class DeepenCommand implements Callable<Integer> {
     public Integer call() {
         Ranges.require(check.samples, 1, Ranges.MAX_SAMPLES, "--samples");
         output.refuseExisting();
+        try (Network teacher = ModelFiles.load(model)) {
+            if (teacher.architecture().tokenInput()) {
+                if (residual || batchnorm != null || name != null) {
+                    throw new net2net.Net2NetException("--residual, --batchnorm and --name do not apply to token models; give --after BLOCK (and --seed)");
+                }
+                try (Network student = TransformerDeepening.deepen(teacher, after, seed).withSource(model.toString())) {
+                    output.write(teacher, student, check, "deepened", new JsonObject());
+                }
+                return 0;
+            }
+        }
         boolean bn = batchnorm != null ? batchnorm : residual;
         try (Network teacher = ModelFiles.load(model); NDManager manager = NDManager.newBaseManager()) {
             Ranges.requireKernel(teacher.architecture(), after, kernel, spec.commandLine().getParseResult().hasMatchedOption("--kernel"));

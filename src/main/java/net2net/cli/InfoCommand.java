@@ -61,8 +61,9 @@ final class InfoCommand implements Callable<Integer> {
                 for (Architecture.Located l : arch.all()) {
                     // residual bodies are indented under their block
                     String name = "  ".repeat(l.path().size() - 1) + l.name();
-                    Output.OUT.printf("  %-16s %-10s %-16s %,12d%n", name, l.layer().kind(), l.layer().outputShape(l.input()),
-                            layerParameters(params, l.key()));
+                    Output.OUT.printf("  %-16s %-10s %-16s %,12d%s%n", name, l.layer().kind(), l.layer().outputShape(l.input()),
+                            layerParameters(params, l.key()),
+                            l.layer() instanceof net2net.spec.TransformerLayers.LmHead h && h.tied() ? " (tied to " + h.tie() + ")" : "");
                 }
                 Output.OUT.printf("  total learnable parameters: %,d%n", arch.parameterCount());
                 if (!nonFinite.isEmpty()) {
@@ -102,6 +103,13 @@ final class InfoCommand implements Callable<Integer> {
                 sb.append(l.name()).append('=').append(d.units()).append(' ');
             } else if (l instanceof Layer.Conv2d c) {
                 sb.append(l.name()).append('=').append(c.filters()).append(' ');
+            } else if (l instanceof net2net.spec.TransformerLayers.Embedding e) {
+                sb.append(l.name()).append('=').append(e.dim()).append(' ');
+            } else if (l instanceof net2net.spec.TransformerLayers.Attention a) {
+                sb.append(l.name()).append('=').append(a.heads()).append('x').append(a.headDim())
+                        .append(a.kvHeads() != a.heads() ? "/kv" + a.kvHeads() : "").append(' ');
+            } else if (l instanceof net2net.spec.TransformerLayers.GatedMlp g) {
+                sb.append(l.name()).append('=').append(g.hidden()).append(' ');
             }
         }
         return sb.append(String.format("(%,d parameters)", network.architecture().parameterCount())).toString();

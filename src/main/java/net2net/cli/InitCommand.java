@@ -20,11 +20,17 @@ import picocli.CommandLine.Option;
         description = "Create a randomly initialised model (PyTorch's default initialisation) from a preset or a JSON architecture.")
 final class InitCommand implements Callable<Integer> {
     @Option(names = "--arch", required = true, paramLabel = "PRESET|FILE.json",
-            description = "A preset (mlp-seed, fashionnet) or an architecture JSON file.")
+            description = "A preset (mlp-seed, fashionnet, fashionresnet, tinygpt, tinyllama) or an architecture JSON file.")
     String arch;
 
     @Option(names = "--width-mult", paramLabel = "M", description = "Scale every hidden width of a preset (rounded to nearest). Default: 1.")
     Double widthMult;
+
+    @Option(names = "--vocab", paramLabel = "V", description = "Vocabulary size of a token-model preset (tinygpt, tinyllama). Default: 256.")
+    Integer vocab;
+
+    @Option(names = "--context", paramLabel = "T", description = "Context length of a token-model preset. Default: 64.")
+    Integer context;
 
     @Option(names = "--seed", defaultValue = "0", description = "Initialisation seed. Default: ${DEFAULT-VALUE}.")
     long seed;
@@ -42,14 +48,17 @@ final class InitCommand implements Callable<Integer> {
         Step step;
         if (Presets.exists(arch)) {
             double m = widthMult == null ? 1.0 : widthMult;
-            architecture = Presets.get(arch, m);
-            step = new Step.Init(arch, m, null, seed, null);
+            architecture = Presets.get(arch, m, vocab, context);
+            boolean tokens = Presets.tokenModel(arch);
+            step = new Step.Init(arch, m,
+                    tokens ? ((net2net.spec.TransformerLayers.Embedding) architecture.layers().get(0)).vocab() : null,
+                    tokens ? architecture.input().get(0) : null, null, seed, null);
         } else if (arch.endsWith(".json") || Files.exists(Path.of(arch))) {
-            if (widthMult != null) {
-                throw new Net2NetException("--width-mult applies to presets only; edit the widths in " + arch + " instead");
+            if (widthMult != null || vocab != null || context != null) {
+                throw new Net2NetException("--width-mult, --vocab and --context apply to presets only; edit " + arch + " instead");
             }
             architecture = ArchitectureJson.read(Path.of(arch));
-            step = new Step.Init(null, null, arch, seed, null);
+            step = new Step.Init(null, null, null, null, arch, seed, null);
         } else {
             throw new Net2NetException("'" + arch + "' is neither a preset (" + String.join(", ", Presets.names())
                     + ") nor an existing .json file");

@@ -22,6 +22,11 @@ final class Transforms {
             // the layer's own name: the last segment of its state_dict prefix (res1.body.res1_conv2)
             String prefix = e.getKey().substring(0, e.getKey().lastIndexOf('.'));
             String layer = prefix.substring(prefix.lastIndexOf('.') + 1);
+            while (!student.architecture().names().contains(layer) && prefix.contains(".")) {
+                // a module inside a layer (h0_attn.q_proj): report the layer
+                prefix = prefix.substring(0, prefix.lastIndexOf('.'));
+                layer = prefix.substring(prefix.lastIndexOf('.') + 1);
+            }
             if (!Objects.equals(before.get(e.getKey()), e.getValue()) && !changed.toString().contains("\"" + layer + "\"")) {
                 changed.add(layer);
             }

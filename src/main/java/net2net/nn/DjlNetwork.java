@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import net2net.spec.Architecture;
 import net2net.spec.Layer;
+import net2net.spec.TransformerLayers;
 
 /**
  * A DJL block that runs a {@link Network}. Its parameters ARE the network's arrays (no copy), so
@@ -30,6 +31,8 @@ public final class DjlNetwork {
     private final SequentialBlock block;
     private final ParameterStore store;
     private final List<Parameter> trainable = new ArrayList<>();
+    /** Attached parameters by state_dict name: a tied head reads its embedding's. */
+    private final Map<String, Parameter> attached = new java.util.HashMap<>();
 
     private final boolean dropoutOff;
 
@@ -98,9 +101,19 @@ public final class DjlNetwork {
             return new SequentialBlock().add(sum)
                     .add(r.activation() == Layer.Residual.Activation.RELU ? Activation.reluBlock() : Activation.tanhBlock());
         }
-        Block b = djlBlock(layer, dropoutOff);
-        attach(prefix + layer.name(), b, weights);
+        String key = prefix + layer.name();
+        Parameter tied = layer instanceof TransformerLayers.LmHead h && h.tied() ? attached.get(h.tie() + ".weight") : null;
+        Block b = TransformerBlocks.of(layer, suffixes(key, weights), tied);
+        if (b == null) {
+            b = djlBlock(layer, dropoutOff);
+        }
+        attach(key, b, weights);
         return b;
+    }
+
+    /** The state_dict suffixes of the layer with prefix {@code key}: weight, q_proj.bias, ... */
+    private static List<String> suffixes(String key, Map<String, NDArray> weights) {
+        return weights.keySet().stream().filter(k -> k.startsWith(key + ".")).map(k -> k.substring(key.length() + 1)).toList();
     }
 
     /** A block over the network's own arrays. */
@@ -173,6 +186,7 @@ public final class DjlNetwork {
             String name = array.getName();
             p.setArray(array);
             array.setName(name); // setArray renames the array; keep ours
+            attached.put(key, p);
             if (p.requiresGradient()) {
                 trainable.add(p);
             }

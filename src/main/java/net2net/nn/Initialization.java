@@ -8,12 +8,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import net2net.spec.Architecture;
+import net2net.spec.TransformerLayers;
 
 /**
  * PyTorch's default initialisation, drawn from a seeded Java RNG so that the same seed gives the
  * same weights on every machine: dense and conv weights and biases ~ U(-1/sqrt(fan_in),
  * 1/sqrt(fan_in)) (kaiming_uniform with a = sqrt(5)); batchnorm weight 1, bias 0, running mean 0,
- * running variance 1.
+ * running variance 1; embeddings ~ N(0, 1) (nn.Embedding's default); layernorm and rmsnorm
+ * weight 1, bias 0.
  */
 public final class Initialization {
     private Initialization() {}
@@ -26,7 +28,7 @@ public final class Initialization {
         for (Map.Entry<String, Shape> e : shapes.entrySet()) {
             String key = e.getKey();
             String layer = key.substring(0, key.lastIndexOf('.'));
-            weights.put(key, Sizes.create(manager, initialValues(key, e.getValue(), fanIn(shapes, layer), rng), e.getValue()));
+            weights.put(key, Sizes.create(manager, values(arch, key, e.getValue(), fanIn(shapes, layer), rng), e.getValue()));
         }
         return new Network(arch, weights, List.of(step), null, manager);
     }
@@ -40,10 +42,25 @@ public final class Initialization {
             String key = e.getKey();
             if (keys.contains(key)) {
                 String layer = key.substring(0, key.lastIndexOf('.'));
-                out.put(key, manager.create(initialValues(key, e.getValue(), fanIn(shapes, layer), rng), e.getValue()));
+                out.put(key, manager.create(values(arch, key, e.getValue(), fanIn(shapes, layer), rng), e.getValue()));
             }
         }
         return out;
+    }
+
+    /** Embedding tables are standard normal, as nn.Embedding draws them; the rest as {@link #initialValues}. */
+    private static float[] values(Architecture arch, String key, Shape shape, long fanIn, SplittableRandom rng) {
+        String layer = key.substring(0, key.lastIndexOf('.'));
+        boolean embedding = arch.all().stream().anyMatch(l -> l.key().equals(layer)
+                && (l.layer() instanceof TransformerLayers.Embedding || l.layer() instanceof TransformerLayers.PositionEmbedding));
+        if (!embedding) {
+            return initialValues(key, shape, fanIn, rng);
+        }
+        float[] v = new float[Math.toIntExact(shape.size())];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) rng.nextGaussian();
+        }
+        return v;
     }
 
     /** Values for one parameter: uniform in +-1/sqrt(fanIn) for weights and biases, constants for batchnorm. */

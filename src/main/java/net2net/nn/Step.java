@@ -29,9 +29,10 @@ public sealed interface Step permits Step.Init, Step.Widen, Step.Pad, Step.Deepe
     JsonObject toJson();
 
     /** A network made from scratch: a preset at a width multiplier, or an architecture file. */
-    record Init(String preset, Double widthMult, String architectureFile, Long seed, String from) implements Step {
+    record Init(String preset, Double widthMult, Integer vocab, Long context, String architectureFile, Long seed, String from)
+            implements Step {
         public static Init seeded(long seed) {
-            return new Init(null, null, null, seed, null);
+            return new Init(null, null, null, null, null, seed, null);
         }
 
         public String op() {
@@ -39,13 +40,15 @@ public sealed interface Step permits Step.Init, Step.Widen, Step.Pad, Step.Deepe
         }
 
         public Init withFrom(String source) {
-            return new Init(preset, widthMult, architectureFile, seed, source);
+            return new Init(preset, widthMult, vocab, context, architectureFile, seed, source);
         }
 
         public JsonObject toJson() {
             JsonObject o = start(op());
             putIfPresent(o, "preset", preset);
             putIfPresent(o, "width_mult", widthMult);
+            putIfPresent(o, "vocab", vocab);
+            putIfPresent(o, "context", context);
             putIfPresent(o, "architecture_file", architectureFile);
             putIfPresent(o, "seed", seed);
             return end(o, from);
@@ -253,7 +256,9 @@ public sealed interface Step permits Step.Init, Step.Widen, Step.Pad, Step.Deepe
         JsonObject o = e.getAsJsonObject();
         try {
             Step step = switch (string(o, "op") == null ? "" : string(o, "op")) {
-                case "init" -> new Init(string(o, "preset"), optionalDouble(o, "width_mult"), string(o, "architecture_file"),
+                case "init" -> new Init(string(o, "preset"), optionalDouble(o, "width_mult"),
+                        o.has("vocab") ? Integer.valueOf(o.get("vocab").getAsInt()) : null, optionalLong(o, "context"),
+                        string(o, "architecture_file"),
                         optionalLong(o, "seed"), string(o, "from"));
                 case "widen" -> new Widen(widths(o.getAsJsonObject("widths")), streams(o.getAsJsonObject("streams")),
                         string(o, "noise"), o.get("noise_scale").getAsDouble(), o.get("seed").getAsLong(), string(o, "from"));

@@ -68,6 +68,12 @@ public record Architecture(Shape input, List<Layer> layers) {
         for (Layer layer : layers) {
             shape = layer.outputShape(shape);
         }
+        TransformerChecks.check(walk(input, layers), layers);
+    }
+
+    /** Whether the input is token ids: the first layer is an embedding. */
+    public boolean tokenInput() {
+        return layers.get(0) instanceof TransformerLayers.Embedding;
     }
 
     private static void checkNames(List<Layer> layers, Set<String> names) {
@@ -86,6 +92,10 @@ public record Architecture(Shape input, List<Layer> layers) {
 
     /** Every layer of the tree in execution order, a residual before its body. */
     public List<Located> all() {
+        return walk(input, layers);
+    }
+
+    static List<Located> walk(Shape input, List<Layer> layers) {
         List<Located> out = new ArrayList<>();
         collect(layers, List.of(), "", input, out);
         return out;

@@ -27,7 +27,8 @@ public final class ArchitectureJson {
     private ArchitectureJson() {}
 
     public static final List<String> KINDS =
-            List.of("dense", "conv2d", "batchnorm", "relu", "tanh", "maxpool", "flatten", "dropout", "residual");
+            List.of("dense", "conv2d", "batchnorm", "relu", "tanh", "maxpool", "flatten", "dropout", "residual",
+                    "embedding", "position_embedding", "layernorm", "rmsnorm", "attention", "gelu", "silu", "gated_mlp", "lm_head");
 
     public static Architecture read(Path file) {
         String text;
@@ -123,6 +124,26 @@ public final class ArchitectureJson {
             case "maxpool" -> new Layer.MaxPool(name);
             case "flatten" -> new Layer.Flatten(name);
             case "dropout" -> new Layer.Dropout(name, number(o, "rate", 0.5, where));
+            case "embedding" -> new TransformerLayers.Embedding(name, integer(o, "vocab", null, where), integer(o, "dim", null, where));
+            case "position_embedding" -> new TransformerLayers.PositionEmbedding(name, integer(o, "context", null, where));
+            case "layernorm" -> new TransformerLayers.LayerNorm(name, number(o, "eps", TransformerLayers.LayerNorm.DEFAULT_EPS, where),
+                    bool(o, "affine", true, where), bool(o, "bias", true, where));
+            case "rmsnorm" -> new TransformerLayers.RmsNorm(name, number(o, "eps", TransformerLayers.RmsNorm.DEFAULT_EPS, where));
+            case "attention" -> {
+                int heads = integer(o, "heads", null, where);
+                yield new TransformerLayers.Attention(name, heads, integer(o, "kv_heads", heads, where),
+                        integer(o, "head_dim", null, where), bool(o, "bias", true, where), number(o, "rope_theta", 0, where));
+            }
+            case "gelu" -> {
+                String approximate = string(o, "approximate", "none", where);
+                if (!approximate.equals("none") && !approximate.equals("tanh")) {
+                    throw new Net2NetException(where + ": \"approximate\" must be \"none\" (exact) or \"tanh\", got \"" + approximate + "\"");
+                }
+                yield new TransformerLayers.Gelu(name, approximate.equals("tanh"));
+            }
+            case "silu" -> new TransformerLayers.Silu(name);
+            case "gated_mlp" -> new TransformerLayers.GatedMlp(name, integer(o, "hidden", null, where), bool(o, "bias", false, where));
+            case "lm_head" -> new TransformerLayers.LmHead(name, integer(o, "vocab", null, where), string(o, "tie", null, where));
             default -> throw new Net2NetException(where + ": unknown layer type \"" + kind + "\"; use one of " + String.join(", ", KINDS));
         };
     }
@@ -158,6 +179,33 @@ public final class ArchitectureJson {
             o.addProperty("momentum", b.momentum());
         } else if (layer instanceof Layer.Dropout d) {
             o.addProperty("rate", d.rate());
+        } else if (layer instanceof TransformerLayers.Embedding e) {
+            o.addProperty("vocab", e.vocab());
+            o.addProperty("dim", e.dim());
+        } else if (layer instanceof TransformerLayers.PositionEmbedding p) {
+            o.addProperty("context", p.context());
+        } else if (layer instanceof TransformerLayers.LayerNorm n) {
+            o.addProperty("eps", n.eps());
+            o.addProperty("affine", n.affine());
+            o.addProperty("bias", n.bias());
+        } else if (layer instanceof TransformerLayers.RmsNorm n) {
+            o.addProperty("eps", n.eps());
+        } else if (layer instanceof TransformerLayers.Attention a) {
+            o.addProperty("heads", a.heads());
+            o.addProperty("kv_heads", a.kvHeads());
+            o.addProperty("head_dim", a.headDim());
+            o.addProperty("bias", a.bias());
+            o.addProperty("rope_theta", a.ropeTheta());
+        } else if (layer instanceof TransformerLayers.Gelu g) {
+            o.addProperty("approximate", g.tanh() ? "tanh" : "none");
+        } else if (layer instanceof TransformerLayers.GatedMlp g) {
+            o.addProperty("hidden", g.hidden());
+            o.addProperty("bias", g.bias());
+        } else if (layer instanceof TransformerLayers.LmHead h) {
+            o.addProperty("vocab", h.vocab());
+            if (h.tied()) {
+                o.addProperty("tie", h.tie());
+            }
         } else if (layer instanceof Layer.Residual r) {
             JsonArray body = new JsonArray();
             r.body().forEach(l -> body.add(toJson(l)));

@@ -13,7 +13,10 @@ import net2net.Net2NetException;
  */
 public sealed interface Layer
         permits Layer.Dense, Layer.Conv2d, Layer.BatchNorm, Layer.Relu, Layer.Tanh, Layer.MaxPool,
-                Layer.Flatten, Layer.Dropout, Layer.Residual {
+                Layer.Flatten, Layer.Dropout, Layer.Residual,
+                TransformerLayers.Embedding, TransformerLayers.PositionEmbedding, TransformerLayers.LayerNorm,
+                TransformerLayers.RmsNorm, TransformerLayers.Attention, TransformerLayers.Gelu, TransformerLayers.Silu,
+                TransformerLayers.GatedMlp, TransformerLayers.LmHead {
 
     String name();
 
@@ -30,7 +33,10 @@ public sealed interface Layer
         return Map.of();
     }
 
-    /** A fully connected layer: weight {@code [units, in]}, optional bias {@code [units]}. */
+    /**
+     * A fully connected layer: weight {@code [units, in]}, optional bias {@code [units]}. On a
+     * sequence {@code (T, D)} it acts on the last axis, as PyTorch's Linear does.
+     */
     record Dense(String name, int units, boolean bias) implements Layer {
         public Dense {
             Specs.requirePositive(units, name, "units");
@@ -49,13 +55,16 @@ public sealed interface Layer
         }
 
         public Shape outputShape(Shape in) {
+            if (in.dimension() == 2) {
+                return new Shape(in.get(0), units);
+            }
             Specs.requireRank(this, in, 1, "a vector (put a flatten layer before it)");
             return new Shape(units);
         }
 
         public Map<String, Shape> parameterShapes(Shape in) {
             Map<String, Shape> p = new LinkedHashMap<>();
-            p.put("weight", new Shape(units, in.get(0)));
+            p.put("weight", new Shape(units, in.get(in.dimension() - 1)));
             if (bias) {
                 p.put("bias", new Shape(units));
             }
@@ -292,7 +301,7 @@ public sealed interface Layer
             }
             if (!shape.equals(in)) {
                 throw new Net2NetException("residual '" + name + "': its body turns " + in + " into " + shape
-                        + ", but the addition needs the input's shape; make the body's last layer output " + in.get(0)
+                        + ", but the addition needs the input's shape; make the body's last layer output " + (in.dimension() == 3 ? in.get(0) : in.get(in.dimension() - 1))
                         + (in.dimension() == 3 ? " channels and keep the spatial size (no maxpool or flatten)" : " units"));
             }
             return in;

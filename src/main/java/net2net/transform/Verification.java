@@ -8,7 +8,9 @@ import java.util.SplittableRandom;
 import net2net.Net2NetException;
 import net2net.nn.DjlNetwork;
 import net2net.nn.Network;
+import net2net.spec.Architecture;
 import net2net.spec.Layer;
+import net2net.spec.TransformerLayers;
 
 /**
  * Measures how far a student's function is from its teacher's on the same inputs: the largest
@@ -53,7 +55,8 @@ public final class Verification {
         try (NDManager scratch = NDManager.newBaseManager();
              Network tp = teacher.copy(precision);
              Network sp = student.copy(precision)) {
-            NDArray x = inputs.duplicate().toType(precision, false);
+            // token ids stay integers
+            NDArray x = inputs.getDataType().isInteger() ? inputs.duplicate() : inputs.duplicate().toType(precision, false);
             x.attach(scratch);
             NDArray t = DjlNetwork.of(tp).forward(x, false);
             NDArray s = DjlNetwork.of(sp).forward(x, false);
@@ -79,6 +82,27 @@ public final class Verification {
 
     static boolean hasBatchNorm(Network n) {
         return n.architecture().all().stream().anyMatch(l -> l.layer() instanceof Layer.BatchNorm);
+    }
+
+    /** Seeded random inputs for the architecture: token ids for a token model, standard-normal values otherwise. */
+    public static NDArray randomInputs(NDManager manager, Architecture arch, int samples, long seed) {
+        if (arch.tokenInput()) {
+            return randomTokens(manager, ((TransformerLayers.Embedding) arch.layers().get(0)).vocab(), samples, arch.input().get(0), seed);
+        }
+        return randomInputs(manager, arch.input(), samples, seed);
+    }
+
+    /** {@code samples} sequences of {@code length} token ids, uniform in [0, vocab), int64. */
+    public static NDArray randomTokens(NDManager manager, int vocab, int samples, long length, long seed) {
+        if (samples < 1) {
+            throw new Net2NetException("--samples must be at least 1, got " + samples);
+        }
+        long[] v = new long[Math.toIntExact(samples * length)];
+        SplittableRandom rng = new SplittableRandom(seed);
+        for (int i = 0; i < v.length; i++) {
+            v[i] = rng.nextInt(vocab);
+        }
+        return manager.create(v, new Shape(samples, length));
     }
 
     /** A seeded batch of standard-normal inputs of the network's input shape. */

@@ -36,7 +36,7 @@ class TrainerTest {
     Path tmp;
 
     static Step init() {
-        return new Step.Init(null, null, null, null, null);
+        return new Step.Init(null, null, null, null, null, null, null);
     }
 
     /** A regression MLP with batchnorm and dropout, so resuming must restore running stats and dropout masks too. */
