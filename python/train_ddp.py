@@ -508,7 +508,8 @@ def train(args, out, rank, world, device, backend, distributed):
 
     if rank == 0:
         state = model.state_dict()
-        step = {"op": "train_ddp", "engine": f"torch {torch.__version__} DistributedDataParallel",
+        engine = f"torch {torch.__version__}" + (" DistributedDataParallel" if distributed else ", one process")
+        step = {"op": "train_ddp", "engine": engine,
                 "world_size": world, "backend": backend if distributed else "none", "device": device.type,
                 "batchnorm": "global" if sync_bn else "local" if distributed and world > 1 else "single process",
                 "data": data_label(args), "train_samples": len(train_y), "test_samples": len(test_y),

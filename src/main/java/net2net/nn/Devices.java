@@ -60,7 +60,7 @@ public final class Devices {
     }
 
     /** DJL 0.36 has no setter for the default device, which it caches in a private field on first use. */
-    private static void setDefault(Engine engine, Device device) {
+    static void setDefault(Engine engine, Device device) {
         try {
             Field field = Engine.class.getDeclaredField("defaultDevice");
             field.setAccessible(true);
