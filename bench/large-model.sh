@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Hand check for weights over 2 GiB (issue 12): creates a 24,000 x 32,000 dense model (3.07 GB of
 # float32 in one tensor, a 3 GiB model.safetensors), then runs `info` and `verify` on it. Needs
-# about 13 GB of free memory (verify holds teacher, student and a copy of each) and a few minutes;
-# it is not part of the test suite. Usage: bench/large-model.sh [DIR] (default: a temporary directory).
+# about 17 GB of free memory (verify holds teacher, student and a copy of each, plus the mapped
+# file) and a few minutes; it is not part of the test suite. Usage: bench/large-model.sh [DIR] (default: a temporary directory).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 dir="${1:-$(mktemp -d)}"
