@@ -1,5 +1,7 @@
 package net2net.cli;
 
+import net2net.testing.Slow;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A writer killed between the checkpoint's two renames loses nothing; --resume of nothing is refused everywhere. */
+@Slow
 class CheckpointRecoveryTest {
     @TempDir
     Path tmp;

@@ -1,5 +1,7 @@
 package net2net.cli;
 
+import net2net.testing.Fast;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** --device on train, evaluate, bench and replicate; this machine (and CI) has no usable GPU. */
+@Fast
 class DeviceOptionTest {
     @Test
     void parsesCpuGpuAndGpuN() {

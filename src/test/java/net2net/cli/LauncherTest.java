@@ -1,5 +1,7 @@
 package net2net.cli;
 
+import net2net.testing.Fast;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The launcher's data-set step, run against stand-ins: {@code id} says root, {@code apt-get} and
  * {@code java} only record that they were called. Which command lines install Fashion-MNIST?
  */
+@Fast
 class LauncherTest {
     @TempDir
     Path tmp;

@@ -1,5 +1,7 @@
 package net2net.cli;
 
+import net2net.testing.Slow;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** NaN and infinite weights: reported by info, refused by the commands that check a function, never printed as NaN. */
+@Slow
 class NonFiniteCliTest {
     @TempDir
     Path tmp;

@@ -1,5 +1,7 @@
 package net2net.cli;
 
+import net2net.testing.Slow;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * test decides with its own byte-coverage oracle, independent of the reader's sort) and loads, or
  * is refused with exit 2, one line, no stack trace and nothing written.
  */
+@Slow
 class SafetensorsFuzzTest {
     @TempDir
     Path tmp;

@@ -1,5 +1,7 @@
 package net2net.cli;
 
+import net2net.testing.Slow;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The sizes and counts the issue found ending in an OutOfMemoryError or "internal error": each is
  * refused at once with exit 2, one line, and nothing written.
  */
+@Slow
 class SizeLimitsCliTest {
     @TempDir
     Path tmp;

@@ -1,5 +1,7 @@
 package net2net.cli;
 
+import net2net.testing.Fast;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The "train_ddp" history step that python/train_ddp.py writes (this one is copied from a real run) is
  * read, shown and carried on by the Java side; no Python needed.
  */
+@Fast
 class TrainDdpStepTest {
     static final String STEP = "{\"op\": \"train_ddp\", \"engine\": \"torch 1.13.0a0 DistributedDataParallel\", \"world_size\": 2,"
             + " \"backend\": \"gloo\", \"device\": \"cpu\", \"batchnorm\": \"global\", \"data\": \"fashion-mnist --limit 500 --test-limit 500\","

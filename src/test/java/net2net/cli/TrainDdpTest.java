@@ -1,5 +1,7 @@
 package net2net.cli;
 
+import net2net.testing.Torch;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * python/train_ddp.py under python/ddp_local.sh: 2 gloo ranks on loopback compute what 1 rank
  * computes with the same global batch, and the net2net CLI reads what they write.
  */
+@Torch
 class TrainDdpTest {
     static final String PYTHON = "/usr/bin/python3";
     static final Path PYTHON_DIR = Path.of("python").toAbsolutePath();

@@ -1,5 +1,7 @@
 package net2net.cli;
 
+import net2net.testing.Slow;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The README tour for token models: init, widen the stream, an FFN and heads, deepen, verify; refusals as one line and exit 2. */
+@Slow
 class TransformerCliTest {
     @TempDir
     Path tmp;

@@ -1,5 +1,7 @@
 package net2net.data;
 
+import net2net.testing.Fast;
+
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A gzip file cut inside its 8-byte trailer, and a device in place of a data file. */
+@Fast
 class IdxFileDamageTest {
     @TempDir
     Path dir;

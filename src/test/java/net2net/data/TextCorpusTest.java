@@ -1,5 +1,7 @@
 package net2net.data;
 
+import net2net.testing.RealData;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@RealData
 class TextCorpusTest {
 
     static Path write(Path dir, String name, String text) throws IOException {

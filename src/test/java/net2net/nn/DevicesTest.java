@@ -1,5 +1,7 @@
 package net2net.nn;
 
+import net2net.testing.Fast;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.Device;
@@ -7,6 +9,7 @@ import ai.djl.engine.Engine;
 import org.junit.jupiter.api.Test;
 
 /** DJL 0.36 has no setter for the default device: the reflective one must keep working (a DJL upgrade may break it). */
+@Fast
 class DevicesTest {
     @Test
     void setsDjlsDefaultDevice() {

@@ -1,5 +1,7 @@
 package net2net.nn;
 
+import net2net.testing.Fast;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The reader refuses what the issue found accepted: overlapping or wrapped offsets, lenient JSON, odd versions, non-files. */
+@Fast
 class ModelFilesStrictTest {
     @TempDir
     Path tmp;

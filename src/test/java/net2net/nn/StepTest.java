@@ -1,5 +1,7 @@
 package net2net.nn;
 
+import net2net.testing.Fast;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * written before the history was typed (src/test/resources/model-v1, made by the CLI of commit
  * 0e4121d: init, widen, pad, deepen, train with preprocessing; the residual chain).
  */
+@Fast
 class StepTest {
     private static final Gson PRETTY = new GsonBuilder().setPrettyPrinting().create();
 

@@ -1,5 +1,7 @@
 package net2net.nn;
 
+import net2net.testing.Torch;
+
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * transform; attention is causal; a
  * saved model loads with the same weights, a tied head still tied.
  */
+@Torch
 class TransformerInteropTest {
 
     /** The presets at two widths and random GPT- and Llama-family models. */

@@ -1,5 +1,7 @@
 package net2net.train;
 
+import net2net.testing.Slow;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -32,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * sqrt(v_hat). Checked against values worked out by hand, against the formulas evaluated in double
  * precision in the test, and against torch.optim.AdamW itself.
  */
+@Slow
 class AdamWTest {
     static final String PYTHON = "/usr/bin/python3";
 

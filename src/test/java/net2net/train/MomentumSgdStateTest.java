@@ -1,5 +1,7 @@
 package net2net.train;
 
+import net2net.testing.Fast;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,6 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The velocities are exposed per parameter and can be replaced, which a growth step needs. */
+@Fast
 class MomentumSgdStateTest {
     @Test
     void replacedVelocitiesDriveTheNextStep() {

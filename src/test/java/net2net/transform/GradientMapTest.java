@@ -1,5 +1,7 @@
 package net2net.transform;
 
+import net2net.testing.Slow;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -38,6 +40,7 @@ import org.junit.jupiter.api.Test;
  * gradient map (rows divided by c, columns copied), for every parameter; and optimizer state grown
  * with the map equals what the student's own gradients accumulate along the teacher's trajectory.
  */
+@Slow
 class GradientMapTest {
     static final double TOLERANCE = 1e-9;
 

@@ -1,5 +1,7 @@
 package net2net.transform;
 
+import net2net.testing.Fast;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.ndarray.NDArray;
@@ -25,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * dense, conv, flatten and residual consumers, compared with the hashes the code gave when this
  * test was written. A refactoring that changes one bit of one student fails here.
  */
+@Fast
 class StudentHashesTest {
 
     private static final Map<String, String> EXPECTED = new LinkedHashMap<>();

@@ -1,5 +1,7 @@
 package net2net.transform;
 
+import net2net.testing.Slow;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,6 +29,7 @@ import net2net.testing.RandomTransformers;
  * larger width (multiples and not), an FFN, heads, head_dim (without RoPE), identity blocks. The logits stay within 1e-5
  * (relative) in float32, and within 1e-9 when the whole chain runs in float64; the teacher never changes.
  */
+@Slow
 class TransformerGrowthPropertiesTest {
     static final double FLOAT64_TOLERANCE = 1e-9;
     static final AtomicInteger cases = new AtomicInteger();

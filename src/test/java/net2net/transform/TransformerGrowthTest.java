@@ -1,5 +1,7 @@
 package net2net.transform;
 
+import net2net.testing.Slow;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -27,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * The presets grown by each transform, exact in float32 and float64; each ingredient of the stream
  * construction shown necessary (leaving it out is caught); and the refusals, one line each.
  */
+@Slow
 class TransformerGrowthTest {
     static final TransformerWidening.Options EXACT_NOISE = new TransformerWidening.Options(Noise.EXACT, 0.1, 5);
 

@@ -1,5 +1,7 @@
 package net2net.transform;
 
+import net2net.testing.Fast;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
@@ -15,6 +17,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The readable consumer step ({@link Net2WiderNet#widenConsumer}, NDArray operations) and the
  * kernel ({@link WiderNetKernel}) give bit-identical students: every weight's bytes hash the same.
  */
+@Fast
 class WiderNetKernelTest {
 
     @ParameterizedTest(name = "{0} {1} -> {2} ({3} noise, reader: {4})")
