@@ -43,6 +43,7 @@ final class InfoCommand implements Callable<Integer> {
                 }
                 o.add("layers", layers);
                 o.addProperty("parameters", arch.parameterCount());
+                o.addProperty("forward_macs_per_example", arch.forwardMacsPerExample());
                 JsonArray history = new JsonArray();
                 network.history().forEach(history::add);
                 o.add("history", history);
@@ -59,7 +60,9 @@ final class InfoCommand implements Callable<Integer> {
                     Output.OUT.printf("  %-16s %-10s %-16s %,12d%n", name, l.layer().kind(), l.layer().outputShape(l.input()),
                             layerParameters(params, l.key()));
                 }
-                Output.OUT.printf("  total learnable parameters: %,d%n  history:%n", arch.parameterCount());
+                Output.OUT.printf("  total learnable parameters: %,d%n", arch.parameterCount());
+                Output.OUT.printf("  forward MACs per example: %,d (dense and conv; a training example costs %d times this)%n  history:%n",
+                        arch.forwardMacsPerExample(), Architecture.TRAINING_MACS_PER_FORWARD_MAC);
                 network.history().forEach(step -> Output.OUT.println("    " + step));
                 if (network.preprocessing() != null) {
                     Output.OUT.println("  preprocessing: " + network.preprocessing());
