@@ -48,6 +48,7 @@ final class InfoCommand implements Callable<Integer> {
                 JsonObject bad = new JsonObject();
                 nonFinite.forEach(bad::addProperty);
                 o.add("non_finite_weights", bad);
+                o.addProperty("forward_macs_per_example", arch.forwardMacsPerExample());
                 JsonArray history = new JsonArray();
                 network.history().forEach(step -> history.add(step.toJson()));
                 o.add("history", history);
@@ -66,6 +67,8 @@ final class InfoCommand implements Callable<Integer> {
                             l.layer() instanceof net2net.spec.TransformerLayers.LmHead h && h.tied() ? " (tied to " + h.tie() + ")" : "");
                 }
                 Output.OUT.printf("  total learnable parameters: %,d%n", arch.parameterCount());
+                Output.OUT.printf("  forward MACs per example: %,d (dense and conv; a training example costs %d times this)%n",
+                        arch.forwardMacsPerExample(), Architecture.TRAINING_MACS_PER_FORWARD_MAC);
                 if (!nonFinite.isEmpty()) {
                     Output.OUT.println("  WARNING: NaN or infinite weights (count per tensor): " + NonFinite.describe(nonFinite));
                 }

@@ -7,7 +7,6 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
 import net2net.Net2NetException;
-import net2net.data.Splits;
 import net2net.experiment.Profile;
 import net2net.experiment.Replication;
 import net2net.experiment.ReplicationReport;
@@ -27,10 +26,11 @@ final class ReplicateCommand implements Callable<Integer> {
             description = "quick (default): a training subset and few epochs, a few minutes; full: all 60,000 images.")
     String profile;
 
-    @Option(names = "--seeds", defaultValue = "1", paramLabel = "N", description = "Repeat every experiment with seeds 0..N-1. Default: ${DEFAULT-VALUE}.")
-    int seeds;
+    @Option(names = "--seeds", paramLabel = "N", description = "Repeat the experiments with seeds 0..N-1. Default: the profile's (quick 1, full 3).")
+    Integer seeds;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Output directory. Default: runs/<timestamp>.")
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory. Default: runs/<profile>-<timestamp>; "
+            + "with --resume, the newest runs/<profile>-* holding a replication.")
     Path out;
 
     @Option(names = "--resume", description = "Continue an interrupted run in --out without redoing finished training runs.")
@@ -39,7 +39,8 @@ final class ReplicateCommand implements Callable<Integer> {
     @Option(names = "--teacher-lr", paramLabel = "LR", description = "Teachers' (and random init's) initial learning rate.")
     Double teacherLr;
 
-    @Option(names = "--student-lr", paramLabel = "LR", description = "Net2Net and random-pad students' learning rate. Default: teacher's / 10.")
+    @Option(names = "--student-lr", paramLabel = "LR", description = "Net2Net and random-pad students' peak learning rate, "
+            + "instead of the profile's (full: chosen on validation from a grid).")
     Double studentLr;
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Directory with the Fashion-MNIST IDX files.")
@@ -51,15 +52,12 @@ final class ReplicateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         device.apply();
-        if (seeds < 1) {
+        if (seeds != null && seeds < 1) {
             throw new Net2NetException("--seeds must be at least 1, got " + seeds);
         }
-        Profile p = Profile.named(profile).withLearningRates(teacherLr, studentLr);
+        Profile p = Profile.named(profile).with(teacherLr, studentLr, seeds);
         if (out == null) {
-            if (resume) {
-                throw new Net2NetException("--resume needs the --out of the run to continue");
-            }
-            out = Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+            out = resume ? latest(p.name()) : Path.of("runs", p.name() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         }
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new Net2NetException("--out " + out + " is a file, not a directory; choose another --out");
@@ -70,13 +68,14 @@ final class ReplicateCommand implements Callable<Integer> {
         if (!resume && Files.exists(out.resolve("runs"))) {
             throw new Net2NetException("--out " + out + " already holds a replication; add --resume to continue it or choose another --out");
         }
-        Splits data = Replication.data(p, dataDir);
-        Output.log("replicate: " + p.describe() + "; seeds " + seeds + "; writing to " + out);
-        Replication.Result fashion = Replication.run(new Replication.Config(p, seeds, out, resume, dataDir, Output::log), data);
+        Replication.Data data = Replication.data(p, dataDir);
+        Output.log("replicate: " + p.describe() + "; writing to " + out);
+        Replication.Result fashion = Replication.run(new Replication.Config(p, p.seeds(), out, resume, dataDir, Output::log), data);
         Output.log("replicate: the seed notebook experiment");
         NotebookExperiment.Outcome seed = NotebookExperiment.run(new NotebookExperiment.Config(0, 10, p.seedEpochs(), Output::log));
-        String command = "./net2net replicate --profile " + p.name() + " --seeds " + seeds;
-        JsonObject summary = ReplicationReport.write(out, p, seeds, fashion, seed, command, Machine.describe());
+        String command = "./net2net replicate --profile " + p.name() + " --seeds " + p.seeds()
+                + (teacherLr == null ? "" : " --teacher-lr " + teacherLr) + (studentLr == null ? "" : " --student-lr " + studentLr);
+        JsonObject summary = ReplicationReport.write(out, fashion, seed, command, Machine.describe());
         if (json) {
             summary.addProperty("out", out.toString());
             Output.json(summary);
@@ -85,5 +84,16 @@ final class ReplicateCommand implements Callable<Integer> {
             Output.OUT.println("summary: " + out.resolve("summary.json") + ", curves: " + out.resolve("metrics.csv"));
         }
         return 0;
+    }
+
+    /** The newest runs/<profile>-* directory holding a replication, for --resume without --out. */
+    static Path latest(String profile) {
+        try (var dirs = Files.list(Path.of("runs"))) {
+            return dirs.filter(d -> d.getFileName().toString().startsWith(profile + "-") && Files.isDirectory(d.resolve("runs")))
+                    .max(java.util.Comparator.comparing(d -> d.getFileName().toString()))
+                    .orElseThrow(() -> new Net2NetException("--resume found no runs/" + profile + "-* replication to continue; give its --out"));
+        } catch (java.io.IOException e) {
+            throw new Net2NetException("--resume found no runs/ directory here; give the --out of the replication to continue");
+        }
     }
 }

@@ -52,8 +52,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch", paramLabel = "B", description = "Mini-batch size. Default: " + TrainConfig.DEFAULT_BATCH + ".")
     Integer batch;
 
-    @Option(names = "--schedule", paramLabel = "none|step|cosine",
-            description = "Learning-rate schedule: none; step (x0.1 at 50%% and 75%% of the epochs); cosine (to 0, per batch). Default: none.")
+    @Option(names = "--schedule", paramLabel = "warmup-cosine|cosine|step|none",
+            description = "Learning-rate schedule: warmup-cosine (linear warmup over 3%% of the steps, then cosine to 0 at the end of --epochs; the default); "
+                    + "cosine (to 0, per batch); step (x0.1 at 50%% and 75%% of the epochs); none.")
     String schedule;
 
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the batch order and dropout. Default: 0.")
@@ -97,7 +98,7 @@ final class TrainCommand implements Callable<Integer> {
             OutputDirs.refuseExisting(out, force);
             TrainConfig config = new TrainConfig(or(epochs, DEFAULT_EPOCHS), or(lr, DEFAULT_LR), or(momentum, TrainConfig.DEFAULT_MOMENTUM),
                     or(weightDecay, TrainConfig.DEFAULT_WEIGHT_DECAY), or(batch, TrainConfig.DEFAULT_BATCH),
-                    schedule == null ? Schedule.NONE : Schedule.parse(schedule), or(seed, 0L), or(evalEvery, 0));
+                    schedule == null ? Schedule.WARMUP_COSINE : Schedule.parse(schedule), or(seed, 0L), or(evalEvery, 0));
             try (Network network = ModelFiles.load(model)) {
                 DataOptions.Loaded data = dataOptions.load(network.preprocessing());
                 Evaluation.requireCompatible(network, data.splits().train());

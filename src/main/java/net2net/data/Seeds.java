@@ -10,7 +10,7 @@ public final class Seeds {
     private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
 
     /** Salts for the streams used in this package. */
-    public static final long SUBSET = 1, SPLIT = 2, NOISE = 3, EPOCH = 4;
+    public static final long SUBSET = 1, SPLIT = 2, NOISE = 3, EPOCH = 4, VALIDATION = 5;
 
     private Seeds() {
     }

@@ -1,51 +1,120 @@
 package net2net.experiment;
 
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 import net2net.Net2NetException;
-import net2net.train.Schedule;
 
 /**
- * How much compute a replication spends. Teachers train at {@code teacherLr} with
- * {@code teacherSchedule}; Net2Net and random-pad students at {@code studentLr} (a tenth of the
- * teacher's initial rate, as in the paper) with no schedule; random-init students with the
- * teacher's rate and schedule.
+ * How much compute a replication spends, and on what (docs/replication.md). Every run trains with
+ * its own warmup-cosine schedule over its own budget; every method is trained fresh once for each
+ * budget in {@code budgets}.
  *
- * @param trainLimit class-balanced training subset (0: all 60,000 images)
- * @param testLimit  class-balanced test subset (0: all 10,000 images)
- * @param evalEvery  extra evaluations every N batches in a student's first epoch
- * @param seedEpochs epochs of the seed experiment's teacher and students
- * @param residualTrainLimit class-balanced subset of the training subset for the residual
- *                   experiments (fashionresnet costs about four fashionnets per image); 0: the same
- * @param residualTestLimit the same for the test subset
+ * @param trainLimit class-balanced training subset of the images left after the validation set (0: all of them)
+ * @param testLimit class-balanced test subset (0: all 10,000 images)
+ * @param validationImages the fixed validation set carved out of the 60,000 training images
+ * @param budgets the budgets B of the sweep, in epochs, ascending
+ * @param seeds seeds of the wider experiment (and the default of every other)
+ * @param teacherEpochs the converged teacher's budget
+ * @param earlyTeacherEpochs the early teacher's budget ("grow while training")
+ * @param teacherLr the teachers' peak learning rate
+ * @param gridBudget the budget (epochs) of the learning-rate grid's runs
+ * @param lrGrid per method (random_init, net2net, random_pad), the rates tried at B = {@code gridBudget} with seed 0;
+ *     the one with the best validation accuracy is used for every budget and seed. Empty: {@code fixedLr}
+ * @param fixedLr per method, the rate used when the method has no grid
+ * @param earlyTeacherSeeds seeds of the early teacher and of Net2Net from it
+ * @param constantLrSeeds seeds of the {@code net2net_constant_lr} ablation arm (today's student: a constant
+ *     rate of a tenth of the teacher's, no schedule); 0: no arm
+ * @param evalEvery extra test evaluations every N batches in the first epoch of the largest-budget runs
+ * @param seedEpochs epochs of the seed notebook experiment
+ * @param deeperSeeds seeds of the deeper and design-space experiments
+ * @param residualSeeds seeds of the residual experiments
+ * @param residualTrainLimit class-balanced subset of the training images for the residual experiments; 0: the same
+ * @param residualTestLimit the same for the test images
  */
-public record Profile(String name, int trainLimit, int testLimit, int teacherEpochs, int studentEpochs,
-                      double teacherLr, Schedule teacherSchedule, double studentLr, int batch, int evalEvery,
-                      int seedEpochs, int residualTrainLimit, int residualTestLimit) {
+public record Profile(String name, int trainLimit, int testLimit, int validationImages, List<Integer> budgets, int seeds,
+                      int teacherEpochs, int earlyTeacherEpochs, double teacherLr, int gridBudget,
+                      Map<String, List<Double>> lrGrid, Map<String, Double> fixedLr, int earlyTeacherSeeds, int constantLrSeeds, int batch,
+                      int evalEvery, int seedEpochs, int deeperSeeds, int residualSeeds, int residualTrainLimit,
+                      int residualTestLimit) {
+
+    /** The methods whose rate is chosen (or fixed) per profile. */
+    public static final List<String> TUNED = List.of("random_init", "net2net", "random_pad");
+
+    public Profile {
+        budgets = List.copyOf(budgets);
+        lrGrid = Map.copyOf(lrGrid);
+        fixedLr = Map.copyOf(fixedLr);
+    }
 
     public static Profile named(String name) {
         return switch (name.toLowerCase(Locale.ROOT)) {
-            case "quick" -> new Profile("quick", 6000, 2000, 3, 2, 0.05, Schedule.COSINE, 0.005, 128, 8, 30, 1500, 500);
-            case "full" -> new Profile("full", 0, 0, 10, 10, 0.05, Schedule.COSINE, 0.005, 128, 40, 30, 20000, 0);
-            case "tiny" -> new Profile("tiny", 600, 300, 1, 1, 0.05, Schedule.COSINE, 0.005, 64, 3, 3, 300, 150);
+            // a tenth of full's 55,000 training images and its 5,000 validation images
+            case "quick" -> new Profile("quick", 5000, 2000, 500, List.of(1, 2), 1, 3, 1, 0.05, 2, Map.of(),
+                    rates(0.05, 0.02, 0.02), 1, 0, 128, 8, 30, 1, 1, 1000, 500);
+            case "full" -> new Profile("full", 0, 0, 5000, List.of(1, 2, 5, 10), 3, 10, 3, 0.05, 2,
+                    Map.of("random_init", List.of(0.02, 0.05, 0.1),
+                            "net2net", List.of(0.005, 0.01, 0.02, 0.05),
+                            "random_pad", List.of(0.005, 0.01, 0.02, 0.05)),
+                    rates(0.05, 0.02, 0.02), 1, 1, 128, 40, 30, 1, 1, 5000, 5000);
+            // for tests: seconds, with a small grid and the ablation arm so that every path runs
+            case "tiny" -> new Profile("tiny", 200, 100, 100, List.of(1, 2), 2, 2, 1, 0.05, 1,
+                    Map.of("random_init", List.of(0.05, 0.1), "net2net", List.of(0.02, 0.05)),
+                    rates(0.05, 0.02, 0.02), 1, 1, 50, 2, 3, 1, 1, 60, 50);
             default -> throw new Net2NetException("unknown profile '" + name + "'; use quick or full");
         };
     }
 
-    public Profile withLearningRates(Double teacher, Double student) {
-        return new Profile(name, trainLimit, testLimit, teacherEpochs, studentEpochs,
-                teacher == null ? teacherLr : teacher, teacherSchedule,
-                student == null ? (teacher == null ? studentLr : teacher / 10) : student, batch, evalEvery, seedEpochs,
-                residualTrainLimit, residualTestLimit);
+    private static Map<String, Double> rates(double randomInit, double net2net, double randomPad) {
+        return Map.of("random_init", randomInit, "net2net", net2net, "random_pad", randomPad);
+    }
+
+    /** The largest budget of the sweep. */
+    public int largestBudget() {
+        return budgets.get(budgets.size() - 1);
+    }
+
+    /** The constant rate of the ablation arm: a tenth of the teacher's, as the paper and the old protocol. */
+    public double constantLr() {
+        return teacherLr / 10;
+    }
+
+    /**
+     * Command-line overrides: the teachers' rate, a fixed student rate for Net2Net and random pad (no
+     * grid for them), and the number of seeds (the deeper, design-space and residual experiments keep
+     * their own smaller count, never more than this).
+     */
+    public Profile with(Double teacher, Double student, Integer seedCount) {
+        Map<String, List<Double>> grid = new LinkedHashMap<>(lrGrid);
+        Map<String, Double> fixed = new LinkedHashMap<>(fixedLr);
+        if (student != null) {
+            grid.remove("net2net");
+            grid.remove("random_pad");
+            fixed.put("net2net", student);
+            fixed.put("random_pad", student);
+        }
+        int s = seedCount == null ? seeds : seedCount;
+        return new Profile(name, trainLimit, testLimit, validationImages, budgets, s, teacherEpochs, earlyTeacherEpochs,
+                teacher == null ? teacherLr : teacher, gridBudget, grid, fixed, Math.min(earlyTeacherSeeds, s), Math.min(constantLrSeeds, s), batch, evalEvery,
+                seedEpochs, Math.min(deeperSeeds, s), Math.min(residualSeeds, s), residualTrainLimit, residualTestLimit);
     }
 
     public String describe() {
-        return String.format(Locale.ROOT, "%s: %s training images, %s test images, teacher %d epochs at lr %s (%s), "
-                        + "students %d epochs (Net2Net and random pad at lr %s, random init at the teacher's lr and schedule), batch %d; "
+        String rates = TUNED.stream().map(m -> m + " " + (lrGrid.containsKey(m)
+                        ? "chosen on validation from " + lrGrid.get(m) + " at B = " + gridBudget + ", seed 0"
+                        : "fixed at " + fixedLr.get(m)))
+                .collect(Collectors.joining("; "));
+        return String.format(Locale.ROOT, "%s: %s training images, %,d validation images carved out of the training set, %s test images; "
+                        + "budgets %s epochs, each a fresh run with warmup-cosine; seeds %d (Net2Net from the early teacher %d, deeper and design space %d, residual %d); "
+                        + "teachers %d (converged) and %d (early) epochs at lr %s; rates: %s; %sbatch %d; "
                         + "residual experiments on %s training and %s test images",
-                name, trainLimit == 0 ? "all 60,000" : String.format("%,d", trainLimit),
-                testLimit == 0 ? "all 10,000" : String.format("%,d", testLimit), teacherEpochs, teacherLr,
-                teacherSchedule.key(), studentEpochs, studentLr, batch,
-                residualTrainLimit == 0 ? "the same" : String.format("%,d", residualTrainLimit),
-                residualTestLimit == 0 ? "the same" : String.format("%,d", residualTestLimit));
+                name, trainLimit == 0 ? "all 55,000" : String.format(Locale.ROOT, "%,d", trainLimit), validationImages,
+                testLimit == 0 ? "all 10,000" : String.format(Locale.ROOT, "%,d", testLimit), budgets, seeds, earlyTeacherSeeds, deeperSeeds,
+                residualSeeds, teacherEpochs, earlyTeacherEpochs, teacherLr, rates,
+                constantLrSeeds > 0 ? "ablation net2net_constant_lr at lr " + constantLr() + " on " + constantLrSeeds + " seed(s); " : "",
+                batch, residualTrainLimit == 0 ? "the same" : String.format(Locale.ROOT, "%,d", residualTrainLimit),
+                residualTestLimit == 0 ? "the same" : String.format(Locale.ROOT, "%,d", residualTestLimit));
     }
 }

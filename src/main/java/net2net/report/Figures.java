@@ -268,7 +268,7 @@ public final class Figures {
         return examples ? r.examples() : r.seconds();
     }
 
-    private static void style(XYStyler s) {
+    static void style(XYStyler s) {
         Font base = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
         s.setChartBackgroundColor(Color.WHITE);
         s.setPlotBackgroundColor(Color.WHITE);

@@ -11,7 +11,7 @@ import java.util.Map;
  * How methods are named, coloured and ordered in figures and tables. Colours are from the
  * Okabe–Ito palette, which stays distinguishable under the common forms of colour blindness.
  */
-final class Methods {
+public final class Methods {
     static final String NET2NET = "net2net";
     static final String RANDOM_PAD = "random_pad";
     static final String RANDOM_INIT = "random_init";
@@ -20,7 +20,9 @@ final class Methods {
     private static final List<String> KNOWN = List.of(NET2NET, RANDOM_PAD, RANDOM_INIT, TEACHER);
 
     private static final Map<String, String> NAMES = Map.of(
-            NET2NET, "Net2Net", RANDOM_PAD, "Random pad", RANDOM_INIT, "Random init", TEACHER, "Teacher");
+            NET2NET, "Net2Net", RANDOM_PAD, "Random pad", RANDOM_INIT, "Random init", TEACHER, "Teacher",
+            "net2net_early_teacher", "Net2Net from the early teacher", "net2net_constant_lr", "Net2Net, constant rate (ablation)",
+            "teacher_early", "Early teacher");
 
     private static final Map<String, Color> COLORS = Map.of(
             NET2NET, new Color(0x0072B2),      // blue
@@ -39,7 +41,7 @@ final class Methods {
     private Methods() {}
 
     /** "Net2Net", "Random pad", ...; an unknown key is shown with underscores as spaces. */
-    static String displayName(String method) {
+    public static String displayName(String method) {
         return NAMES.getOrDefault(method, method.replace('_', ' '));
     }
 

@@ -242,6 +242,39 @@ public record Architecture(Shape input, List<Layer> layers) {
                 .sum();
     }
 
+    /**
+     * A training example costs this many times its forward multiply-accumulates: the forward pass,
+     * then the backward pass's two products of the same size per layer (the gradient with respect to
+     * the layer's input and with respect to its weights). The usual 1 + 2 rule of thumb.
+     */
+    public static final int TRAINING_MACS_PER_FORWARD_MAC = 3;
+
+    /**
+     * Multiply-accumulates of one example's forward pass through the dense and conv layers, residual
+     * bodies included: a dense layer of D inputs and U units costs D x U; a same-padded conv2d of
+     * F filters and k x k kernels on a C x H x W input costs F x C x k x k x H x W (padding zeros
+     * counted, as frameworks compute them). Batchnorm, activations, pooling, dropout and the residual
+     * additions are elementwise, O(activations), and left out. A new layer kind with weights adds
+     * its own case here; this is the one place that counts compute.
+     */
+    public long forwardMacsPerExample() {
+        long macs = 0;
+        for (Located l : all()) {
+            Shape in = l.input();
+            if (l.layer() instanceof Layer.Dense d) {
+                macs += Math.multiplyExact(in.size(), (long) d.units());
+            } else if (l.layer() instanceof Layer.Conv2d c) {
+                macs += (long) c.filters() * in.get(0) * c.kernel() * c.kernel() * in.get(1) * in.get(2);
+            }
+        }
+        return macs;
+    }
+
+    /** {@link #forwardMacsPerExample()} times {@link #TRAINING_MACS_PER_FORWARD_MAC}: one training example's cost. */
+    public long trainingMacsPerExample() {
+        return TRAINING_MACS_PER_FORWARD_MAC * forwardMacsPerExample();
+    }
+
     public Architecture withInserted(int position, List<Layer> inserted) {
         List<Layer> copy = new ArrayList<>(layers);
         copy.addAll(position, inserted);

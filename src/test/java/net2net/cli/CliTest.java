@@ -46,6 +46,9 @@ class CliTest {
         CliRun info = run("info", "--model", p("s4"), "--json");
         JsonObject i = JsonParser.parseString(info.out()).getAsJsonObject();
         assertEquals(5, i.getAsJsonArray("history").size());
+        // fashionnet + a 32->32 3x3 conv at 28x28 (and its batchnorm, which is not counted)
+        assertEquals(4_241_152L + 32L * 32 * 9 * 784, i.get("forward_macs_per_example").getAsLong());
+        assertTrue(run("info", "--model", p("s4")).out().contains("forward MACs per example: 11,466,496"));
     }
 
     @Slow
