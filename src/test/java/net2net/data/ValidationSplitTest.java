@@ -1,5 +1,7 @@
 package net2net.data;
 
+import net2net.testing.Fast;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,6 +14,7 @@ import net2net.Net2NetException;
 import org.junit.jupiter.api.Test;
 
 /** The held-out validation images: class-balanced, disjoint from training, the same every time. */
+@Fast
 class ValidationSplitTest {
 
     /** The single feature of each sample is its index in the original set. */

@@ -1,5 +1,7 @@
 package net2net.report;
 
+import net2net.testing.Fast;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 
 /** The protocol's statistics on hand-made curves and tables, with values worked out by hand. */
+@Fast
 class StatisticsTest {
     private static final double[] BUDGETS = {1, 2, 5, 10};
 

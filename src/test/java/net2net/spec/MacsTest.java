@@ -1,5 +1,7 @@
 package net2net.spec;
 
+import net2net.testing.Fast;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.ndarray.types.Shape;
@@ -7,6 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Forward multiply-accumulates per example, against counts worked out by hand. */
+@Fast
 class MacsTest {
     @Test
     void fashionnetFullWidth() {

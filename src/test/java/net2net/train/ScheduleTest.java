@@ -1,10 +1,13 @@
 package net2net.train;
 
+import net2net.testing.Fast;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 
 /** The warmup-cosine rate against values worked out by hand for several budgets. */
+@Fast
 class ScheduleTest {
     private static final Schedule S = Schedule.WARMUP_COSINE;
 
