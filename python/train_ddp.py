@@ -250,7 +250,7 @@ def schedule_factor(schedule, epoch, batch, batches, epochs):
     # warmup-cosine: linear warmup over the first 3% of the run's steps (at least one), then cosine to 0
     total = epochs * batches
     step = epoch * batches + batch
-    warmup = max(1, math.ceil(WARMUP_FRACTION * total))
+    warmup = max(1, math.floor(WARMUP_FRACTION * total + 0.5))  # Java's Math.round (half up), as Schedule.warmupSteps
     if step < warmup:
         return (step + 1) / warmup
     return 0.5 * (1 + math.cos(math.pi * (step - warmup) / max(1, total - warmup)))
@@ -380,7 +380,7 @@ def parse_args(argv):
     p.add_argument("--momentum", type=float, default=0.9)
     p.add_argument("--weight-decay", type=float, default=5e-4)
     p.add_argument("--batch", type=int, default=128, help="the GLOBAL batch, cut into one shard per rank")
-    p.add_argument("--schedule", default="none", choices=SCHEDULES)
+    p.add_argument("--schedule", default="warmup-cosine", choices=SCHEDULES)
     p.add_argument("--seed", type=int, default=0, help="seed of the batch order and dropout")
     p.add_argument("--data-dir", type=Path, metavar="DIR", help=f"the four Fashion-MNIST .gz files (default: $NET2NET_DATA, {DEFAULT_DATA_DIR}, ~/.cache/net2net/fashion-mnist)")
     p.add_argument("--limit", type=int, help="train on a class-balanced subset of N samples (the same as net2net's)")
