@@ -55,8 +55,15 @@ public final class Benchmark {
      * @param memorySamples training subset of the memory run (five epochs)
      * @param memoryTest    test subset evaluated after each epoch of the memory run
      */
-    public record Settings(int warmupBatches, int rounds, int roundBatches, int inferBatches, int denseWidth, int repeats,
-                           int memorySamples, int memoryTest) {
+    public record Settings(
+            int warmupBatches,
+            int rounds,
+            int roundBatches,
+            int inferBatches,
+            int denseWidth,
+            int repeats,
+            int memorySamples,
+            int memoryTest) {
         public static Settings full() {
             return new Settings(15, 3, 40, 100, 4096, 3, 10_000, 2_000);
         }
@@ -106,8 +113,8 @@ public final class Benchmark {
         double rawSeconds = 0;
         long rawSamples = 0;
         try (Network ours = Initialization.random(fashionnet, 0, initStep());
-             Network rawNet = Initialization.random(fashionnet, 0, initStep());
-             RawDjlLoop raw = new RawDjlLoop(rawNet, throughputSet, BATCH, LR)) {
+                Network rawNet = Initialization.random(fashionnet, 0, initStep());
+                RawDjlLoop raw = new RawDjlLoop(rawNet, throughputSet, BATCH, LR)) {
             trainOnce(ours, warmupSet, tinyTest, 0);
             raw.train(s.warmupBatches());
             for (int r = 0; r < s.rounds(); r++) {
@@ -137,9 +144,10 @@ public final class Benchmark {
 
         if (profileStep || trace != null) {
             // Last, so that the profiler's own allocations cannot change the figures above.
-            log.accept("bench: step profile (libtorch's profiler over " + s.roundBatches() + " steps of the raw DJL loop)");
+            log.accept("bench: step profile (libtorch's profiler over " + s.roundBatches()
+                    + " steps of the raw DJL loop)");
             try (Network net = Initialization.random(fashionnet, 0, initStep());
-                 RawDjlLoop raw = new RawDjlLoop(net, throughputSet, BATCH, LR)) {
+                    RawDjlLoop raw = new RawDjlLoop(net, throughputSet, BATCH, LR)) {
                 raw.train(s.warmupBatches());
                 o.add("step_profile", StepProfile.record(raw, s.roundBatches(), trace));
             }
@@ -169,8 +177,9 @@ public final class Benchmark {
 
     private static void transforms(JsonObject o, Settings s, Architecture fashionnet) {
         int n = s.denseWidth();
-        Architecture dense = new Architecture(new Shape(n), List.of(
-                new Layer.Dense("fc1", n, true), new Layer.Relu("relu1"), new Layer.Dense("fc2", n, true)));
+        Architecture dense = new Architecture(
+                new Shape(n),
+                List.of(new Layer.Dense("fc1", n, true), new Layer.Relu("relu1"), new Layer.Dense("fc2", n, true)));
         try (Network teacher = Initialization.random(dense, 0, initStep())) {
             Net2WiderNet.Options exact = Net2WiderNet.Options.defaults(0);
             Net2WiderNet.Options none = new Net2WiderNet.Options(Noise.NONE, 0, 0);
@@ -190,12 +199,15 @@ public final class Benchmark {
             o.addProperty("widen_noise_none_over_copy", noneMs / copyMs);
         }
         try (Network teacher = Initialization.random(fashionnet, 0, initStep());
-             NDManager m = NDManager.newBaseManager()) {
+                NDManager m = NDManager.newBaseManager()) {
             Net2WiderNet.Options exact = Net2WiderNet.Options.defaults(0);
             Net2WiderNet.Options none = new Net2WiderNet.Options(Noise.NONE, 0, 0);
             Net2WiderNet.widen(teacher, "conv2", 128, exact).close();
-            o.addProperty("widen_conv_ms", median(s.repeats() * 3, () -> Net2WiderNet.widen(teacher, "conv2", 128, exact)));
-            o.addProperty("widen_conv_noise_none_ms", median(s.repeats() * 3, () -> Net2WiderNet.widen(teacher, "conv2", 128, none)));
+            o.addProperty(
+                    "widen_conv_ms", median(s.repeats() * 3, () -> Net2WiderNet.widen(teacher, "conv2", 128, exact)));
+            o.addProperty(
+                    "widen_conv_noise_none_ms",
+                    median(s.repeats() * 3, () -> Net2WiderNet.widen(teacher, "conv2", 128, none)));
             NDArray stats = Verification.randomInputs(m, fashionnet.input(), 256, 1);
             Net2DeeperNet.Options deeper = new Net2DeeperNet.Options(3, true, stats, null);
             Net2DeeperNet.deepen(teacher, "relu1", deeper).close();
@@ -248,10 +260,13 @@ public final class Benchmark {
                     rss[epoch] = Host.rssMb();
                 }
             });
-            Trainer.train(net, new Splits(train, test), config, options).network().close();
+            Trainer.train(net, new Splits(train, test), config, options)
+                    .network()
+                    .close();
         }
         o.addProperty("rss_mb_peak", Host.peakRssMb());
-        o.addProperty("rss_peak_since", reset ? "start of the memory run" : "start of the process (clear_refs unavailable)");
+        o.addProperty(
+                "rss_peak_since", reset ? "start of the memory run" : "start of the process (clear_refs unavailable)");
         o.addProperty("rss_mb_epoch1", rss[1]);
         o.addProperty("rss_mb_epoch5", rss[MEMORY_EPOCHS]);
         o.addProperty("rss_growth_epoch1_to_5", rss[MEMORY_EPOCHS] / rss[1] - 1);
@@ -289,12 +304,15 @@ public final class Benchmark {
         }
 
         Dataset testSamples(int n) {
-            return real ? Subsets.testLimit(splits.test(), Math.min(n, splits.test().size()), 0)
+            return real
+                    ? Subsets.testLimit(splits.test(), Math.min(n, splits.test().size()), 0)
                     : splits.test().subset(prefix(Math.min(n, splits.test().size())));
         }
 
         Dataset memoryTrain(int n) {
-            return real ? Subsets.limit(splits.train(), n, 0) : splits.train().subset(prefix(Math.min(n, splits.train().size())));
+            return real
+                    ? Subsets.limit(splits.train(), n, 0)
+                    : splits.train().subset(prefix(Math.min(n, splits.train().size())));
         }
 
         private static int[] prefix(int n) {
@@ -314,8 +332,12 @@ public final class Benchmark {
                 throw e;
             }
             int trainSize = Math.max(s.memorySamples(), BATCH * Math.max(s.roundBatches(), s.warmupBatches()));
-            return new Data(randomSplits(trainSize, Math.max(s.memoryTest(), BATCH)), false,
-                    "random images of Fashion-MNIST's shape (Fashion-MNIST is not on this machine)", -1, -1);
+            return new Data(
+                    randomSplits(trainSize, Math.max(s.memoryTest(), BATCH)),
+                    false,
+                    "random images of Fashion-MNIST's shape (Fashion-MNIST is not on this machine)",
+                    -1,
+                    -1);
         }
         long start = System.nanoTime();
         FashionMnist.read(dir);
@@ -342,7 +364,20 @@ public final class Benchmark {
     }
 
     /** The keys every run reports (tests check them). */
-    public static final List<String> KEYS = List.of("train_samples_per_s", "infer_samples_per_s", "overhead_share",
-                "raw_djl_train_samples_per_s", "widen_dense_ms", "widen_conv_ms", "deepen_ms", "copy_ms", "widen_over_copy",
-                "rss_mb_peak", "rss_mb_epoch1", "rss_mb_epoch5", "threads", "engine_version", "cpu");
+    public static final List<String> KEYS = List.of(
+            "train_samples_per_s",
+            "infer_samples_per_s",
+            "overhead_share",
+            "raw_djl_train_samples_per_s",
+            "widen_dense_ms",
+            "widen_conv_ms",
+            "deepen_ms",
+            "copy_ms",
+            "widen_over_copy",
+            "rss_mb_peak",
+            "rss_mb_epoch1",
+            "rss_mb_epoch5",
+            "threads",
+            "engine_version",
+            "cpu");
 }

@@ -45,7 +45,8 @@ final class Host {
     /** The 1-minute load average, or NaN. */
     static double loadAverage() {
         try {
-            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")[0]);
+            return Double.parseDouble(
+                    Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")[0]);
         } catch (IOException | RuntimeException e) {
             return Double.NaN;
         }

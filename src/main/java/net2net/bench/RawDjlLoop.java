@@ -36,8 +36,11 @@ final class RawDjlLoop implements AutoCloseable {
         manager = network.manager().newSubManager();
         block = DjlNetwork.of(network);
         parameters = block.trainableParameters();
-        sgd = Optimizer.sgd().setLearningRateTracker(Tracker.fixed((float) lr)).optMomentum((float) TrainConfig.DEFAULT_MOMENTUM)
-                .optWeightDecays((float) TrainConfig.DEFAULT_WEIGHT_DECAY).build();
+        sgd = Optimizer.sgd()
+                .setLearningRateTracker(Tracker.fixed((float) lr))
+                .optMomentum((float) TrainConfig.DEFAULT_MOMENTUM)
+                .optWeightDecays((float) TrainConfig.DEFAULT_WEIGHT_DECAY)
+                .build();
         int length = data.sampleLength();
         for (int from = 0; from + batch <= data.size(); from += batch) {
             int[] idx = new int[batch];

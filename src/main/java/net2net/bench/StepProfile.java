@@ -56,7 +56,8 @@ final class StepProfile {
             }
             return o;
         } catch (IOException e) {
-            throw new Net2NetException("cannot record the step profile (" + e.getMessage() + "); check the temporary directory's free space");
+            throw new Net2NetException("cannot record the step profile (" + e.getMessage()
+                    + "); check the temporary directory's free space");
         } finally {
             if (trace != null) {
                 try {
@@ -71,13 +72,21 @@ final class StepProfile {
     /** The complete ("X") events of a Chrome trace, whether it is an object with traceEvents or a bare array. */
     static List<Event> events(String chromeTrace) {
         JsonElement root = JsonParser.parseString(chromeTrace);
-        JsonArray all = root.isJsonArray() ? root.getAsJsonArray() : root.getAsJsonObject().getAsJsonArray("traceEvents");
+        JsonArray all = root.isJsonArray()
+                ? root.getAsJsonArray()
+                : root.getAsJsonObject().getAsJsonArray("traceEvents");
         List<Event> events = new ArrayList<>();
         for (JsonElement e : all) {
             JsonObject o = e.getAsJsonObject();
             if (o.has("ph") && o.get("ph").getAsString().equals("X") && o.has("dur")) {
-                long thread = o.has("tid") && o.get("tid").getAsJsonPrimitive().isNumber() ? o.get("tid").getAsLong() : 0;
-                events.add(new Event(o.get("name").getAsString(), thread, o.get("ts").getAsDouble(), o.get("dur").getAsDouble()));
+                long thread = o.has("tid") && o.get("tid").getAsJsonPrimitive().isNumber()
+                        ? o.get("tid").getAsLong()
+                        : 0;
+                events.add(new Event(
+                        o.get("name").getAsString(),
+                        thread,
+                        o.get("ts").getAsDouble(),
+                        o.get("dur").getAsDouble()));
             }
         }
         return events;
@@ -87,12 +96,15 @@ final class StepProfile {
     static Map<String, Double> selfMicros(List<Event> events) {
         List<Event> sorted = new ArrayList<>(events);
         // Per thread, by start; an enclosing event (longer) before the events it contains.
-        sorted.sort(Comparator.comparingLong(Event::thread).thenComparingDouble(Event::start)
+        sorted.sort(Comparator.comparingLong(Event::thread)
+                .thenComparingDouble(Event::start)
                 .thenComparing(Comparator.comparingDouble(Event::duration).reversed()));
         Map<String, Double> self = new TreeMap<>();
         Deque<Event> open = new ArrayDeque<>();
         for (Event e : sorted) {
-            while (!open.isEmpty() && (open.peek().thread() != e.thread() || open.peek().start() + open.peek().duration() <= e.start())) {
+            while (!open.isEmpty()
+                    && (open.peek().thread() != e.thread()
+                            || open.peek().start() + open.peek().duration() <= e.start())) {
                 open.pop();
             }
             if (!open.isEmpty()) {
@@ -128,7 +140,9 @@ final class StepProfile {
         perStep.forEach(ops::addProperty);
         ops.addProperty("other", other);
         o.add("self_ms_per_step", ops);
-        o.addProperty("note", "libtorch's profiler, self time per operator, raw DJL loop; the profiler itself slows the steps");
+        o.addProperty(
+                "note",
+                "libtorch's profiler, self time per operator, raw DJL loop; the profiler itself slows the steps");
         return o;
     }
 }

@@ -12,29 +12,43 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Measure this machine: fashionnet training and inference throughput at batch 128 (ours and a raw DJL loop),",
-                "transform latency against a plain copy, resident memory over five epochs, and data loading.",
-                "Compare with PyTorch: bench/compare.sh (see the README)."})
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Measure this machine: fashionnet training and inference throughput at batch 128 (ours and a raw DJL loop),",
+            "transform latency against a plain copy, resident memory over five epochs, and data loading.",
+            "Compare with PyTorch: bench/compare.sh (see the README)."
+        })
 final class BenchCommand implements Callable<Integer> {
     @Mixin
     DeviceOption device;
 
-    @Option(names = "--quick", description = "A few seconds with tiny sizes: checks that everything runs; the figures mean little.")
+    @Option(
+            names = "--quick",
+            description = "A few seconds with tiny sizes: checks that everything runs; the figures mean little.")
     boolean quick;
 
-    @Option(names = "--data-dir", paramLabel = "DIR",
-            description = "Directory with the Fashion-MNIST files. Default: where `train` looks (never downloads); random images if none.")
+    @Option(
+            names = "--data-dir",
+            paramLabel = "DIR",
+            description =
+                    "Directory with the Fashion-MNIST files. Default: where `train` looks (never downloads); random images if none.")
     Path dataDir;
 
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
-    @Option(names = "--profile-step", description = "Also record a few training steps of the raw DJL loop with libtorch's profiler"
-            + " and report the self time per operator (step_profile).")
+    @Option(
+            names = "--profile-step",
+            description = "Also record a few training steps of the raw DJL loop with libtorch's profiler"
+                    + " and report the self time per operator (step_profile).")
     boolean profileStep;
 
-    @Option(names = "--trace", paramLabel = "FILE", description = "Keep that profile as a Chrome trace (chrome://tracing, Perfetto); implies --profile-step.")
+    @Option(
+            names = "--trace",
+            paramLabel = "FILE",
+            description = "Keep that profile as a Chrome trace (chrome://tracing, Perfetto); implies --profile-step.")
     Path trace;
 
     @Override
@@ -43,7 +57,12 @@ final class BenchCommand implements Callable<Integer> {
         if (trace != null) {
             refuseUnwritable(trace);
         }
-        JsonObject o = Benchmark.run(quick ? Benchmark.Settings.quick() : Benchmark.Settings.full(), dataDir, profileStep, trace, Output::log);
+        JsonObject o = Benchmark.run(
+                quick ? Benchmark.Settings.quick() : Benchmark.Settings.full(),
+                dataDir,
+                profileStep,
+                trace,
+                Output::log);
         if (json) {
             Output.json(o);
         } else {
@@ -56,14 +75,16 @@ final class BenchCommand implements Callable<Integer> {
     /** Checked before the bench's minutes of work, not after. */
     private static void refuseUnwritable(Path trace) {
         if (Files.isDirectory(trace)) {
-            throw new Net2NetException("--trace " + trace + " is a directory; give a file name such as " + trace.resolve("step-trace.json"));
+            throw new Net2NetException("--trace " + trace + " is a directory; give a file name such as "
+                    + trace.resolve("step-trace.json"));
         }
         Path existing = trace.toAbsolutePath().getParent();
         while (existing != null && !Files.exists(existing)) {
             existing = existing.getParent();
         }
         if (existing == null || !Files.isDirectory(existing) || !Files.isWritable(existing)) {
-            throw new Net2NetException("cannot write --trace " + trace + ": " + existing + " is not a writable directory; choose another path");
+            throw new Net2NetException("cannot write --trace " + trace + ": " + existing
+                    + " is not a writable directory; choose another path");
         }
     }
 
@@ -74,13 +95,15 @@ final class BenchCommand implements Callable<Integer> {
                 Output.OUT.printf("%s%s:%n", indent, e.getKey());
                 print(e.getValue().getAsJsonObject(), indent + "  ");
             } else {
-                Output.OUT.printf("%s%-" + Math.max(1, 30 - indent.length()) + "s %s%n", indent, e.getKey(), text(e.getValue()));
+                Output.OUT.printf(
+                        "%s%-" + Math.max(1, 30 - indent.length()) + "s %s%n", indent, e.getKey(), text(e.getValue()));
             }
         }
     }
 
     private static String text(JsonElement v) {
         return v.isJsonPrimitive() && v.getAsJsonPrimitive().isNumber()
-                ? String.format(java.util.Locale.ROOT, "%.4g", v.getAsDouble()) : v.getAsString();
+                ? String.format(java.util.Locale.ROOT, "%.4g", v.getAsDouble())
+                : v.getAsString();
     }
 }

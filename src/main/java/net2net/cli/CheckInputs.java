@@ -16,18 +16,32 @@ import picocli.CommandLine.Option;
  * standard-normal inputs, or with {@code --data} real samples preprocessed as the model expects.
  */
 final class CheckInputs {
-    @Option(names = "--samples", defaultValue = "256", paramLabel = "N",
-            description = "Inputs to compare teacher and student on (and to measure batchnorm statistics on). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--samples",
+            defaultValue = "256",
+            paramLabel = "N",
+            description =
+                    "Inputs to compare teacher and student on (and to measure batchnorm statistics on). Default: ${DEFAULT-VALUE}.")
     int samples;
 
-    @Option(names = "--check-seed", defaultValue = "1", paramLabel = "N", description = "Seed of the check inputs. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--check-seed",
+            defaultValue = "1",
+            paramLabel = "N",
+            description = "Seed of the check inputs. Default: ${DEFAULT-VALUE}.")
     long checkSeed;
 
-    @Option(names = "--data", paramLabel = "seed|fashion-mnist",
-            description = "Use real samples (test split for checks, training split for batchnorm statistics) instead of random inputs.")
+    @Option(
+            names = "--data",
+            paramLabel = "seed|fashion-mnist",
+            description =
+                    "Use real samples (test split for checks, training split for batchnorm statistics) instead of random inputs.")
     String data;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Directory with the Fashion-MNIST files (see `train --help`).")
+    @Option(
+            names = "--data-dir",
+            paramLabel = "DIR",
+            description = "Directory with the Fashion-MNIST files (see `train --help`).")
     Path dataDir;
 
     long seed() {
@@ -49,14 +63,17 @@ final class CheckInputs {
     }
 
     static String describe(String data, int samples) {
-        return data == null ? samples + " random inputs (standard-normal values, or uniform token ids)" : samples + " " + data + " samples";
+        return data == null
+                ? samples + " random inputs (standard-normal values, or uniform token ids)"
+                : samples + " " + data + " samples";
     }
 
     /**
      * {@code samples} inputs of the network's input shape: standard-normal when {@code data} is null,
      * otherwise a seeded class-balanced subset of a split, preprocessed as the network records.
      */
-    static NDArray load(NDManager manager, Network network, String data, Path dataDir, int samples, long seed, boolean train) {
+    static NDArray load(
+            NDManager manager, Network network, String data, Path dataDir, int samples, long seed, boolean train) {
         Ranges.require(samples, 1, Ranges.MAX_SAMPLES, "--samples");
         Sizes.requireBatchFits(network.architecture(), samples, "--samples " + samples);
         if (data == null) {

@@ -5,8 +5,12 @@ import picocli.CommandLine.Option;
 
 /** {@code --device cpu|gpu[:N]} ({@code @Mixin}) for the commands that train or evaluate. */
 final class DeviceOption {
-    @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|gpu[:N]",
-            description = "Where to compute: cpu, or a GPU (needs CUDA natives: see docs/scale.md). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--device",
+            defaultValue = "cpu",
+            paramLabel = "cpu|gpu[:N]",
+            description =
+                    "Where to compute: cpu, or a GPU (needs CUDA natives: see docs/scale.md). Default: ${DEFAULT-VALUE}.")
     String device;
 
     /** Sets the engine's device; call before any array is made. */

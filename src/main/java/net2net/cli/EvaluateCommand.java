@@ -11,8 +11,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = "Loss (and accuracy, for classification) of a model on the test split, with the model's recorded preprocessing.")
+@Command(
+        name = "evaluate",
+        mixinStandardHelpOptions = true,
+        description =
+                "Loss (and accuracy, for classification) of a model on the test split, with the model's recorded preprocessing.")
 final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     DeviceOption device;
@@ -23,7 +26,11 @@ final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     DataOptions dataOptions;
 
-    @Option(names = "--batch", defaultValue = "" + Evaluation.DEFAULT_BATCH, paramLabel = "B", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--batch",
+            defaultValue = "" + Evaluation.DEFAULT_BATCH,
+            paramLabel = "B",
+            description = "Default: ${DEFAULT-VALUE}.")
     int batch;
 
     @Option(names = "--json", description = "Print one JSON object.")

@@ -16,7 +16,10 @@ import net2net.spec.Layer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "info", mixinStandardHelpOptions = true, description = "Show a model's layers, output shapes, parameter counts and history.")
+@Command(
+        name = "info",
+        mixinStandardHelpOptions = true,
+        description = "Show a model's layers, output shapes, parameter counts and history.")
 final class InfoCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "DIR")
     Path model;
@@ -62,15 +65,23 @@ final class InfoCommand implements Callable<Integer> {
                 for (Architecture.Located l : arch.all()) {
                     // residual bodies are indented under their block
                     String name = "  ".repeat(l.path().size() - 1) + l.name();
-                    Output.OUT.printf("  %-16s %-10s %-16s %,12d%s%n", name, l.layer().kind(), l.layer().outputShape(l.input()),
+                    Output.OUT.printf(
+                            "  %-16s %-10s %-16s %,12d%s%n",
+                            name,
+                            l.layer().kind(),
+                            l.layer().outputShape(l.input()),
                             layerParameters(params, l.key()),
-                            l.layer() instanceof net2net.spec.TransformerLayers.LmHead h && h.tied() ? " (tied to " + h.tie() + ")" : "");
+                            l.layer() instanceof net2net.spec.TransformerLayers.LmHead h && h.tied()
+                                    ? " (tied to " + h.tie() + ")"
+                                    : "");
                 }
                 Output.OUT.printf("  total learnable parameters: %,d%n", arch.parameterCount());
-                Output.OUT.printf("  forward MACs per example: %,d (dense and conv; a training example costs %d times this)%n",
+                Output.OUT.printf(
+                        "  forward MACs per example: %,d (dense and conv; a training example costs %d times this)%n",
                         arch.forwardMacsPerExample(), Architecture.TRAINING_MACS_PER_FORWARD_MAC);
                 if (!nonFinite.isEmpty()) {
-                    Output.OUT.println("  WARNING: NaN or infinite weights (count per tensor): " + NonFinite.describe(nonFinite));
+                    Output.OUT.println(
+                            "  WARNING: NaN or infinite weights (count per tensor): " + NonFinite.describe(nonFinite));
                 }
                 Output.OUT.printf("  history:%n");
                 network.history().forEach(step -> Output.OUT.println("    " + step.toJson()));
@@ -86,7 +97,8 @@ final class InfoCommand implements Callable<Integer> {
     static long layerParameters(Map<String, Shape> params, String layer) {
         return params.entrySet().stream()
                 .filter(e -> e.getKey().startsWith(layer + ".") && !e.getKey().contains("running_"))
-                .mapToLong(e -> e.getValue().size()).sum();
+                .mapToLong(e -> e.getValue().size())
+                .sum();
     }
 
     static JsonArray shape(Shape s) {
@@ -109,12 +121,19 @@ final class InfoCommand implements Callable<Integer> {
             } else if (l instanceof net2net.spec.TransformerLayers.Embedding e) {
                 sb.append(l.name()).append('=').append(e.dim()).append(' ');
             } else if (l instanceof net2net.spec.TransformerLayers.Attention a) {
-                sb.append(l.name()).append('=').append(a.heads()).append('x').append(a.headDim())
-                        .append(a.kvHeads() != a.heads() ? "/kv" + a.kvHeads() : "").append(' ');
+                sb.append(l.name())
+                        .append('=')
+                        .append(a.heads())
+                        .append('x')
+                        .append(a.headDim())
+                        .append(a.kvHeads() != a.heads() ? "/kv" + a.kvHeads() : "")
+                        .append(' ');
             } else if (l instanceof net2net.spec.TransformerLayers.GatedMlp g) {
                 sb.append(l.name()).append('=').append(g.hidden()).append(' ');
             }
         }
-        return sb.append(String.format("(%,d parameters)", network.architecture().parameterCount())).toString();
+        return sb.append(
+                        String.format("(%,d parameters)", network.architecture().parameterCount()))
+                .toString();
     }
 }

@@ -20,7 +20,7 @@ final class Machine {
             // not Linux: keep "unknown CPU"
         }
         long mem = Runtime.getRuntime().maxMemory() >> 20;
-        return cpu + ", " + Runtime.getRuntime().availableProcessors() + " cores, Java " + Runtime.version().feature()
-                + ", max heap " + mem + " MB";
+        return cpu + ", " + Runtime.getRuntime().availableProcessors() + " cores, Java "
+                + Runtime.version().feature() + ", max heap " + mem + " MB";
     }
 }

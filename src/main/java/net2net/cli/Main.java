@@ -4,17 +4,30 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import net2net.io.OutputGuard;
 import net2net.Net2NetException;
+import net2net.io.OutputGuard;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code net2net} command. Errors in the user's input are one line on stderr and exit code 2. */
-@Command(name = "net2net", mixinStandardHelpOptions = true, version = "net2net 0.1.0",
+@Command(
+        name = "net2net",
+        mixinStandardHelpOptions = true,
+        version = "net2net 0.1.0",
         description = "Grow trained networks without losing what they learned (Net2Net, Chen et al. 2016).",
-        subcommands = {InitCommand.class, InfoCommand.class, WidenCommand.class, PadCommand.class,
-                DeepenCommand.class, VerifyCommand.class, TrainCommand.class, EvaluateCommand.class,
-                SeedCommand.class, ReplicateCommand.class, BenchCommand.class})
+        subcommands = {
+            InitCommand.class,
+            InfoCommand.class,
+            WidenCommand.class,
+            PadCommand.class,
+            DeepenCommand.class,
+            VerifyCommand.class,
+            TrainCommand.class,
+            EvaluateCommand.class,
+            SeedCommand.class,
+            ReplicateCommand.class,
+            BenchCommand.class
+        })
 public final class Main implements Runnable {
     public static final int EXIT_BAD_INPUT = 2;
     public static final int EXIT_INTERNAL = 3;
@@ -41,7 +54,8 @@ public final class Main implements Runnable {
         cli.setErr(new PrintWriter(Output.ERR, true));
         cli.setParameterExceptionHandler((ex, a) -> {
             PrintWriter err = ex.getCommandLine().getErr();
-            err.println("net2net: error: " + ex.getMessage() + " (see `net2net " + commandPath(ex.getCommandLine()) + "--help`)");
+            err.println("net2net: error: " + ex.getMessage() + " (see `net2net " + commandPath(ex.getCommandLine())
+                    + "--help`)");
             return EXIT_BAD_INPUT;
         });
         cli.setExecutionStrategy(Main::executeGuarded);
@@ -87,7 +101,9 @@ public final class Main implements Runnable {
         while (sub.hasSubcommand()) {
             sub = sub.subcommand();
         }
-        if (sub.isUsageHelpRequested() || sub.isVersionHelpRequested() || !sub.hasMatchedOption("--out")
+        if (sub.isUsageHelpRequested()
+                || sub.isVersionHelpRequested()
+                || !sub.hasMatchedOption("--out")
                 || !(sub.matchedOptionValue("--out", null) instanceof Path out)) {
             return new CommandLine.RunLast().execute(parseResult);
         }

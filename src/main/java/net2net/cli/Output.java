@@ -22,7 +22,8 @@ final class Output {
 
     /** NaN and infinities are not JSON: they are printed as null. */
     static void json(JsonObject o) {
-        OUT.println(new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(finite(o)));
+        OUT.println(
+                new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(finite(o)));
         OUT.flush();
     }
 
@@ -37,11 +38,15 @@ final class Output {
             e.getAsJsonArray().forEach(x -> copy.add(finite(x)));
             return copy;
         }
-        if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber() && e.getAsJsonPrimitive().getAsNumber() instanceof Double d
+        if (e.isJsonPrimitive()
+                && e.getAsJsonPrimitive().isNumber()
+                && e.getAsJsonPrimitive().getAsNumber() instanceof Double d
                 && !Double.isFinite(d)) {
             return JsonNull.INSTANCE;
         }
-        if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber() && e.getAsJsonPrimitive().getAsNumber() instanceof Float f
+        if (e.isJsonPrimitive()
+                && e.getAsJsonPrimitive().isNumber()
+                && e.getAsJsonPrimitive().getAsNumber() instanceof Float f
                 && !Float.isFinite(f)) {
             return JsonNull.INSTANCE;
         }

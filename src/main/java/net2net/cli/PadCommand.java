@@ -10,8 +10,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "pad", mixinStandardHelpOptions = true,
-        description = "Random-pad baseline: widen a layer, giving the new units fresh random weights (the function changes).")
+@Command(
+        name = "pad",
+        mixinStandardHelpOptions = true,
+        description =
+                "Random-pad baseline: widen a layer, giving the new units fresh random weights (the function changes).")
 final class PadCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "DIR")
     Path model;
@@ -37,8 +40,8 @@ final class PadCommand implements Callable<Integer> {
         Ranges.require(check.samples, 1, Ranges.MAX_SAMPLES, "--samples");
         output.refuseExisting();
         try (Network teacher = ModelFiles.load(model);
-             Network padded = RandomPad.pad(teacher, layer, width, seed);
-             Network student = padded.withSource(model.toString())) {
+                Network padded = RandomPad.pad(teacher, layer, width, seed);
+                Network student = padded.withSource(model.toString())) {
             output.write(teacher, student, check, "padded", new JsonObject());
         }
         return 0;

@@ -7,40 +7,61 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
 import net2net.Net2NetException;
+import net2net.experiment.NotebookExperiment;
 import net2net.experiment.Profile;
 import net2net.experiment.Replication;
 import net2net.experiment.ReplicationReport;
-import net2net.experiment.NotebookExperiment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "replicate", mixinStandardHelpOptions = true,
-        description = {"Replicate the Net2Net paper's experiments on Fashion-MNIST (wider, deeper, design space) and the seed notebook,",
-                "with figures, metrics.csv, summary.json and a self-contained report.html."})
+@Command(
+        name = "replicate",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Replicate the Net2Net paper's experiments on Fashion-MNIST (wider, deeper, design space) and the seed notebook,",
+            "with figures, metrics.csv, summary.json and a self-contained report.html."
+        })
 final class ReplicateCommand implements Callable<Integer> {
     @Mixin
     DeviceOption device;
 
-    @Option(names = "--profile", defaultValue = "quick", paramLabel = "quick|full",
+    @Option(
+            names = "--profile",
+            defaultValue = "quick",
+            paramLabel = "quick|full",
             description = "quick (default): a training subset and few epochs, a few minutes; full: all 60,000 images.")
     String profile;
 
-    @Option(names = "--seeds", paramLabel = "N", description = "Repeat the experiments with seeds 0..N-1. Default: the profile's (quick 1, full 3).")
+    @Option(
+            names = "--seeds",
+            paramLabel = "N",
+            description = "Repeat the experiments with seeds 0..N-1. Default: the profile's (quick 1, full 3).")
     Integer seeds;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Output directory. Default: runs/<profile>-<timestamp>; "
-            + "with --resume, the newest runs/<profile>-* holding a replication.")
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            description = "Output directory. Default: runs/<profile>-<timestamp>; "
+                    + "with --resume, the newest runs/<profile>-* holding a replication.")
     Path out;
 
-    @Option(names = "--resume", description = "Continue an interrupted run in --out without redoing finished training runs.")
+    @Option(
+            names = "--resume",
+            description = "Continue an interrupted run in --out without redoing finished training runs.")
     boolean resume;
 
-    @Option(names = "--teacher-lr", paramLabel = "LR", description = "Teachers' (and random init's) initial learning rate.")
+    @Option(
+            names = "--teacher-lr",
+            paramLabel = "LR",
+            description = "Teachers' (and random init's) initial learning rate.")
     Double teacherLr;
 
-    @Option(names = "--student-lr", paramLabel = "LR", description = "Net2Net and random-pad students' peak learning rate, "
-            + "instead of the profile's (full: chosen on validation from a grid).")
+    @Option(
+            names = "--student-lr",
+            paramLabel = "LR",
+            description = "Net2Net and random-pad students' peak learning rate, "
+                    + "instead of the profile's (full: chosen on validation from a grid).")
     Double studentLr;
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Directory with the Fashion-MNIST IDX files.")
@@ -57,24 +78,34 @@ final class ReplicateCommand implements Callable<Integer> {
         }
         Profile p = Profile.named(profile).with(teacherLr, studentLr, seeds);
         if (out == null) {
-            out = resume ? latest(p.name()) : Path.of("runs", p.name() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+            out = resume
+                    ? latest(p.name())
+                    : Path.of(
+                            "runs",
+                            p.name() + "-"
+                                    + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         }
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new Net2NetException("--out " + out + " is a file, not a directory; choose another --out");
         }
         if (resume && !Files.isDirectory(out)) {
-            throw new Net2NetException("--resume continues a replication in --out, but " + out + " does not exist; drop --resume to start one");
+            throw new Net2NetException("--resume continues a replication in --out, but " + out
+                    + " does not exist; drop --resume to start one");
         }
         if (!resume && Files.exists(out.resolve("runs"))) {
-            throw new Net2NetException("--out " + out + " already holds a replication; add --resume to continue it or choose another --out");
+            throw new Net2NetException("--out " + out
+                    + " already holds a replication; add --resume to continue it or choose another --out");
         }
         Replication.Data data = Replication.data(p, dataDir);
         Output.log("replicate: " + p.describe() + "; writing to " + out);
-        Replication.Result fashion = Replication.run(new Replication.Config(p, p.seeds(), out, resume, dataDir, Output::log), data);
+        Replication.Result fashion =
+                Replication.run(new Replication.Config(p, p.seeds(), out, resume, dataDir, Output::log), data);
         Output.log("replicate: the seed notebook experiment");
-        NotebookExperiment.Outcome seed = NotebookExperiment.run(new NotebookExperiment.Config(0, 10, p.seedEpochs(), Output::log));
+        NotebookExperiment.Outcome seed =
+                NotebookExperiment.run(new NotebookExperiment.Config(0, 10, p.seedEpochs(), Output::log));
         String command = "./net2net replicate --profile " + p.name() + " --seeds " + p.seeds()
-                + (teacherLr == null ? "" : " --teacher-lr " + teacherLr) + (studentLr == null ? "" : " --student-lr " + studentLr);
+                + (teacherLr == null ? "" : " --teacher-lr " + teacherLr)
+                + (studentLr == null ? "" : " --student-lr " + studentLr);
         JsonObject summary = ReplicationReport.write(out, fashion, seed, command, Machine.describe());
         if (json) {
             summary.addProperty("out", out.toString());
@@ -89,11 +120,14 @@ final class ReplicateCommand implements Callable<Integer> {
     /** The newest runs/<profile>-* directory holding a replication, for --resume without --out. */
     static Path latest(String profile) {
         try (var dirs = Files.list(Path.of("runs"))) {
-            return dirs.filter(d -> d.getFileName().toString().startsWith(profile + "-") && Files.isDirectory(d.resolve("runs")))
+            return dirs.filter(d -> d.getFileName().toString().startsWith(profile + "-")
+                            && Files.isDirectory(d.resolve("runs")))
                     .max(java.util.Comparator.comparing(d -> d.getFileName().toString()))
-                    .orElseThrow(() -> new Net2NetException("--resume found no runs/" + profile + "-* replication to continue; give its --out"));
+                    .orElseThrow(() -> new Net2NetException(
+                            "--resume found no runs/" + profile + "-* replication to continue; give its --out"));
         } catch (java.io.IOException e) {
-            throw new Net2NetException("--resume found no runs/ directory here; give the --out of the replication to continue");
+            throw new Net2NetException(
+                    "--resume found no runs/ directory here; give the --out of the replication to continue");
         }
     }
 }

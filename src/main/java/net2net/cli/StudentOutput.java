@@ -2,10 +2,10 @@ package net2net.cli;
 
 import com.google.gson.JsonObject;
 import java.nio.file.Path;
+import net2net.io.OutputDirs;
 import net2net.nn.ModelFiles;
 import net2net.nn.Network;
 import net2net.nn.NonFinite;
-import net2net.io.OutputDirs;
 import picocli.CommandLine.Option;
 
 /** Where a transform command writes its student, and how it reports it ({@code @Mixin}). */

@@ -14,15 +14,21 @@ final class TopLevel {
     static String outOfResources(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof OutOfMemoryError) {
-                return "out of memory (" + c.getMessage() + "; Java heap maximum " + Memory.human(Runtime.getRuntime().maxMemory())
+                return "out of memory (" + c.getMessage() + "; Java heap maximum "
+                        + Memory.human(Runtime.getRuntime().maxMemory())
                         + "): the model or the batch is too large for this machine; make it smaller, or raise -Xmx in NET2NET_JAVA_OPTS";
             }
             if (c instanceof ArithmeticException) {
-                return "a size overflows (" + c.getMessage() + "): a width, count or shape is too large; use smaller values";
+                return "a size overflows (" + c.getMessage()
+                        + "): a width, count or shape is too large; use smaller values";
             }
             String m = c.getMessage();
-            if (m != null && (m.contains("not enough memory") || m.contains("DefaultCPUAllocator") || m.contains("std::bad_alloc"))) {
-                return "out of memory in libtorch (" + m.lines().findFirst().orElse("").strip()
+            if (m != null
+                    && (m.contains("not enough memory")
+                            || m.contains("DefaultCPUAllocator")
+                            || m.contains("std::bad_alloc"))) {
+                return "out of memory in libtorch ("
+                        + m.lines().findFirst().orElse("").strip()
                         + "): the model or the batch is too large for this machine; make it smaller";
             }
         }

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import net2net.Net2NetException;
-import net2net.nn.ModelFiles;
 import net2net.io.OutputDirs;
+import net2net.nn.ModelFiles;
 import net2net.nn.Network;
 import net2net.train.Checkpoint;
 import net2net.train.EpochMetrics;
@@ -21,9 +21,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Train a model with SGD (momentum, weight decay; PyTorch's torch.optim.SGD update).",
-                "Writes the model, metrics.csv, metrics.jsonl and a checkpoint to --out after every epoch; --resume continues it."})
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Train a model with SGD (momentum, weight decay; PyTorch's torch.optim.SGD update).",
+            "Writes the model, metrics.csv, metrics.jsonl and a checkpoint to --out after every epoch; --resume continues it."
+        })
 final class TrainCommand implements Callable<Integer> {
     @Mixin
     DeviceOption device;
@@ -31,13 +35,19 @@ final class TrainCommand implements Callable<Integer> {
     static final int DEFAULT_EPOCHS = 1;
     static final double DEFAULT_LR = 0.05;
 
-    @Option(names = "--model", paramLabel = "DIR", description = "The model to train (not with --resume, which continues --out).")
+    @Option(
+            names = "--model",
+            paramLabel = "DIR",
+            description = "The model to train (not with --resume, which continues --out).")
     Path model;
 
     @Mixin
     DataOptions dataOptions;
 
-    @Option(names = "--epochs", paramLabel = "E", description = "Epochs in total (with --resume: train up to E). Default: " + DEFAULT_EPOCHS + ".")
+    @Option(
+            names = "--epochs",
+            paramLabel = "E",
+            description = "Epochs in total (with --resume: train up to E). Default: " + DEFAULT_EPOCHS + ".")
     Integer epochs;
 
     @Option(names = "--lr", paramLabel = "LR", description = "Learning rate. Default: " + DEFAULT_LR + ".")
@@ -46,24 +56,40 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--momentum", paramLabel = "M", description = "Default: " + TrainConfig.DEFAULT_MOMENTUM + ".")
     Double momentum;
 
-    @Option(names = "--weight-decay", paramLabel = "W", description = "L2 penalty on every trainable parameter. Default: " + TrainConfig.DEFAULT_WEIGHT_DECAY + ".")
+    @Option(
+            names = "--weight-decay",
+            paramLabel = "W",
+            description = "L2 penalty on every trainable parameter. Default: " + TrainConfig.DEFAULT_WEIGHT_DECAY + ".")
     Double weightDecay;
 
-    @Option(names = "--batch", paramLabel = "B", description = "Mini-batch size. Default: " + TrainConfig.DEFAULT_BATCH + ".")
+    @Option(
+            names = "--batch",
+            paramLabel = "B",
+            description = "Mini-batch size. Default: " + TrainConfig.DEFAULT_BATCH + ".")
     Integer batch;
 
-    @Option(names = "--schedule", paramLabel = "warmup-cosine|cosine|step|none",
-            description = "Learning-rate schedule: warmup-cosine (linear warmup over 3%% of the steps, then cosine to 0 at the end of --epochs; the default); "
-                    + "cosine (to 0, per batch); step (x0.1 at 50%% and 75%% of the epochs); none.")
+    @Option(
+            names = "--schedule",
+            paramLabel = "warmup-cosine|cosine|step|none",
+            description =
+                    "Learning-rate schedule: warmup-cosine (linear warmup over 3%% of the steps, then cosine to 0 at the end of --epochs; the default); "
+                            + "cosine (to 0, per batch); step (x0.1 at 50%% and 75%% of the epochs); none.")
     String schedule;
 
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the batch order and dropout. Default: 0.")
     Long seed;
 
-    @Option(names = "--eval-every", paramLabel = "N", description = "Also evaluate every N batches of the first epoch. Default: 0 (per epoch only).")
+    @Option(
+            names = "--eval-every",
+            paramLabel = "N",
+            description = "Also evaluate every N batches of the first epoch. Default: 0 (per epoch only).")
     Integer evalEvery;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory: the trained model, metrics and checkpoint.")
+    @Option(
+            names = "--out",
+            required = true,
+            paramLabel = "DIR",
+            description = "Output directory: the trained model, metrics and checkpoint.")
     Path out;
 
     @Option(names = "--force", description = "Replace --out if it exists.")
@@ -78,8 +104,8 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         device.apply();
-        Trainer.Options options = new Trainer.Options(out, force, dataOptions.label(), null,
-                m -> Output.log(m.describe()), Progress.console(Output.ERR));
+        Trainer.Options options = new Trainer.Options(
+                out, force, dataOptions.label(), null, m -> Output.log(m.describe()), Progress.console(Output.ERR));
         Trainer.Result result;
         if (resume) {
             if (model != null) {
@@ -96,15 +122,25 @@ final class TrainCommand implements Callable<Integer> {
                 throw new Net2NetException("give --model DIR (the model to train), or --resume to continue --out");
             }
             OutputDirs.refuseExisting(out, force);
-            TrainConfig config = new TrainConfig(or(epochs, DEFAULT_EPOCHS), or(lr, DEFAULT_LR), or(momentum, TrainConfig.DEFAULT_MOMENTUM),
-                    or(weightDecay, TrainConfig.DEFAULT_WEIGHT_DECAY), or(batch, TrainConfig.DEFAULT_BATCH),
-                    schedule == null ? Schedule.WARMUP_COSINE : Schedule.parse(schedule), or(seed, 0L), or(evalEvery, 0));
+            TrainConfig config = new TrainConfig(
+                    or(epochs, DEFAULT_EPOCHS),
+                    or(lr, DEFAULT_LR),
+                    or(momentum, TrainConfig.DEFAULT_MOMENTUM),
+                    or(weightDecay, TrainConfig.DEFAULT_WEIGHT_DECAY),
+                    or(batch, TrainConfig.DEFAULT_BATCH),
+                    schedule == null ? Schedule.WARMUP_COSINE : Schedule.parse(schedule),
+                    or(seed, 0L),
+                    or(evalEvery, 0));
             try (Network network = ModelFiles.load(model)) {
                 DataOptions.Loaded data = dataOptions.load(network.preprocessing());
                 Evaluation.requireCompatible(network, data.splits().train());
                 Output.log("training " + model + " on " + data.description());
-                result = Trainer.train(network, data.splits(), config,
-                        options.withData(dataOptions.label(), data.preprocessing().toJson()));
+                result = Trainer.train(
+                        network,
+                        data.splits(),
+                        config,
+                        options.withData(
+                                dataOptions.label(), data.preprocessing().toJson()));
             }
         }
         try (Network trained = result.network()) {
@@ -154,7 +190,13 @@ final class TrainCommand implements Callable<Integer> {
             o.addProperty("metrics_jsonl", out.resolve(Checkpoint.METRICS_JSONL).toString());
             Output.json(o);
         } else {
-            Output.OUT.printf(Locale.ROOT, "trained %s: %d epochs, %d examples, %.1f s%n", out, (long) last.epoch(), r.examples(), r.seconds());
+            Output.OUT.printf(
+                    Locale.ROOT,
+                    "trained %s: %d epochs, %d examples, %.1f s%n",
+                    out,
+                    (long) last.epoch(),
+                    r.examples(),
+                    r.seconds());
             Output.OUT.printf(Locale.ROOT, "test_loss %.6g%n", last.testLoss());
             if (last.testAccuracy() != null) {
                 Output.OUT.printf(Locale.ROOT, "test_accuracy %.4f%n", last.testAccuracy());

@@ -18,7 +18,8 @@ final class Transforms {
         o.addProperty("verb", verb);
         JsonArray changed = new JsonArray();
         Map<String, Shape> before = teacher.architecture().parameterShapes();
-        for (Map.Entry<String, Shape> e : student.architecture().parameterShapes().entrySet()) {
+        for (Map.Entry<String, Shape> e :
+                student.architecture().parameterShapes().entrySet()) {
             // the layer's own name: the last segment of its state_dict prefix (res1.body.res1_conv2)
             String prefix = e.getKey().substring(0, e.getKey().lastIndexOf('.'));
             String layer = prefix.substring(prefix.lastIndexOf('.') + 1);
@@ -27,7 +28,8 @@ final class Transforms {
                 prefix = prefix.substring(0, prefix.lastIndexOf('.'));
                 layer = prefix.substring(prefix.lastIndexOf('.') + 1);
             }
-            if (!Objects.equals(before.get(e.getKey()), e.getValue()) && !changed.toString().contains("\"" + layer + "\"")) {
+            if (!Objects.equals(before.get(e.getKey()), e.getValue())
+                    && !changed.toString().contains("\"" + layer + "\"")) {
                 changed.add(layer);
             }
         }
@@ -48,11 +50,21 @@ final class Transforms {
             Output.json(o);
             return;
         }
-        Output.OUT.printf("%s %s -> %s: changed %s%n", o.get("verb").getAsString(), o.get("step"),
-                o.get("student").getAsString(), o.get("changed_layers"));
-        Output.OUT.printf("parameters %,d -> %,d%n", o.get("parameters_before").getAsLong(), o.get("parameters_after").getAsLong());
-        Output.OUT.printf("on %s: max_abs_diff %s, max_rel_diff %s%s%n", o.get("inputs").getAsString(),
-                Output.sci(o.get("max_abs_diff").getAsDouble()), Output.sci(o.get("max_rel_diff").getAsDouble()),
-                o.has("train_max_rel_diff") ? ", train_max_rel_diff " + Output.sci(o.get("train_max_rel_diff").getAsDouble()) : "");
+        Output.OUT.printf(
+                "%s %s -> %s: changed %s%n",
+                o.get("verb").getAsString(), o.get("step"), o.get("student").getAsString(), o.get("changed_layers"));
+        Output.OUT.printf(
+                "parameters %,d -> %,d%n",
+                o.get("parameters_before").getAsLong(),
+                o.get("parameters_after").getAsLong());
+        Output.OUT.printf(
+                "on %s: max_abs_diff %s, max_rel_diff %s%s%n",
+                o.get("inputs").getAsString(),
+                Output.sci(o.get("max_abs_diff").getAsDouble()),
+                Output.sci(o.get("max_rel_diff").getAsDouble()),
+                o.has("train_max_rel_diff")
+                        ? ", train_max_rel_diff "
+                                + Output.sci(o.get("train_max_rel_diff").getAsDouble())
+                        : "");
     }
 }

@@ -2,13 +2,11 @@ package net2net.data;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
-
 import net2net.Net2NetException;
 
 /** Mini-batch index lists: shuffled per epoch for training, sequential for evaluation. */
 public final class Batches {
-    private Batches() {
-    }
+    private Batches() {}
 
     /**
      * The batches of one training epoch: a fresh permutation of 0..n-1, derived only from

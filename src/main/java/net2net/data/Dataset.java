@@ -1,7 +1,6 @@
 package net2net.data;
 
 import java.util.Arrays;
-
 import net2net.Net2NetException;
 
 /**
@@ -15,12 +14,13 @@ import net2net.Net2NetException;
  * <p>The feature array is shared, not copied (Fashion-MNIST train is 188 MB); treat it as
  * read-only. {@link #subset} copies.
  */
-public record Dataset(String name, float[] features, int[] sampleShape, int size, int[] labels,
-                      float[] targets, int numClasses) {
+public record Dataset(
+        String name, float[] features, int[] sampleShape, int size, int[] labels, float[] targets, int numClasses) {
 
     public Dataset {
         if (name == null || features == null || sampleShape == null) {
-            throw new Net2NetException("dataset has no name, features or sample shape: this is a bug in the data loader, please report it");
+            throw new Net2NetException(
+                    "dataset has no name, features or sample shape: this is a bug in the data loader, please report it");
         }
         sampleShape = sampleShape.clone();
         long length = 1;
@@ -37,8 +37,9 @@ public record Dataset(String name, float[] features, int[] sampleShape, int size
                     + ": the features must hold exactly size * prod(sampleShape) floats");
         }
         if ((labels == null) == (targets == null)) {
-            throw new Net2NetException("dataset " + name + " must have either labels (classification) or targets (regression), not "
-                    + (labels == null ? "neither" : "both"));
+            throw new Net2NetException(
+                    "dataset " + name + " must have either labels (classification) or targets (regression), not "
+                            + (labels == null ? "neither" : "both"));
         }
         if (labels != null) {
             if (numClasses < 2) {
@@ -105,7 +106,8 @@ public record Dataset(String name, float[] features, int[] sampleShape, int size
     public void copyFeatures(int[] indices, float[] dst) {
         int l = sampleLength();
         if (dst.length < (long) indices.length * l) {
-            throw new IllegalArgumentException("dst holds " + dst.length + " floats, need " + (long) indices.length * l);
+            throw new IllegalArgumentException(
+                    "dst holds " + dst.length + " floats, need " + (long) indices.length * l);
         }
         for (int i = 0; i < indices.length; i++) {
             System.arraycopy(features, checkIndex(indices[i]) * l, dst, i * l, l);

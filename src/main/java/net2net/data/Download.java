@@ -18,7 +18,6 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
-
 import net2net.Net2NetException;
 
 /**
@@ -34,8 +33,7 @@ import net2net.Net2NetException;
 final class Download {
     private static final String DISCARDED = "the file was discarded; try again later or get the data another way";
 
-    private Download() {
-    }
+    private Download() {}
 
     /** A failed download; {@link #problem()} is the message without its advice, for embedding. */
     static final class Failed extends Net2NetException {
@@ -56,7 +54,8 @@ final class Download {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new Failed("cannot create the download directory " + dir + " (" + oneLine(e) + ")",
+            throw new Failed(
+                    "cannot create the download directory " + dir + " (" + oneLine(e) + ")",
                     "create it yourself or pass --data-dir DIR");
         }
         for (Map.Entry<String, String> file : sha256.entrySet()) {
@@ -76,12 +75,14 @@ final class Download {
             try {
                 actual = contentSha256(temp);
             } catch (ZipException | EOFException e) {
-                throw new Failed(name + " downloaded from " + uri + " is not a valid gzip file (" + oneLine(e) + ")",
-                        DISCARDED);
+                throw new Failed(
+                        name + " downloaded from " + uri + " is not a valid gzip file (" + oneLine(e) + ")", DISCARDED);
             }
             if (!actual.equalsIgnoreCase(expectedSha256)) {
-                throw new Failed(name + " downloaded from " + uri + " has the wrong content (SHA-256 of the decompressed data "
-                        + actual + ", expected " + expectedSha256 + ")", DISCARDED);
+                throw new Failed(
+                        name + " downloaded from " + uri + " has the wrong content (SHA-256 of the decompressed data "
+                                + actual + ", expected " + expectedSha256 + ")",
+                        DISCARDED);
             }
             Files.move(temp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
             temp = null;
@@ -128,7 +129,8 @@ final class Download {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
-        try (InputStream in = new DigestInputStream(new GZIPInputStream(Files.newInputStream(gzFile), 1 << 16), digest)) {
+        try (InputStream in =
+                new DigestInputStream(new GZIPInputStream(Files.newInputStream(gzFile), 1 << 16), digest)) {
             in.transferTo(OutputStream.nullOutputStream());
         }
         return HexFormat.of().formatHex(digest.digest());

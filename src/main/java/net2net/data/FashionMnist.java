@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-
 import net2net.Net2NetException;
 
 /**
@@ -38,8 +37,8 @@ public final class FashionMnist {
     public static final int ROWS = 28;
     public static final int COLS = 28;
     public static final int NUM_CLASSES = 10;
-    public static final List<String> CLASS_NAMES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-            "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+    public static final List<String> CLASS_NAMES = List.of(
+            "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
     /** Raw bytes 0..255 are multiplied by this. */
     public static final double PIXEL_SCALE = 1.0 / 255;
 
@@ -59,11 +58,11 @@ public final class FashionMnist {
 
     private static final String FIX = "delete it and fetch the data again (apt-get install dataset-fashion-mnist,"
             + " or let net2net download it into ~/.cache/net2net/fashion-mnist)";
-    private static final String WAYS = "pass --data-dir DIR, set NET2NET_DATA=DIR, run apt-get install dataset-fashion-mnist,"
-            + " or allow network access for the automatic download";
+    private static final String WAYS =
+            "pass --data-dir DIR, set NET2NET_DATA=DIR, run apt-get install dataset-fashion-mnist,"
+                    + " or allow network access for the automatic download";
 
-    private FashionMnist() {
-    }
+    private FashionMnist() {}
 
     /**
      * Where to look and whether and how to download; {@link #fromEnvironment()} is the real setting,
@@ -77,16 +76,26 @@ public final class FashionMnist {
      * @param sha256         expected SHA-256 of each file's decompressed content
      * @param connectTimeout how long to wait for the server to accept the connection
      */
-    public record Lookup(Path envDir, Path debianDir, Path cacheDir, boolean download, String baseUrl,
-                         Map<String, String> sha256, Duration connectTimeout) {
+    public record Lookup(
+            Path envDir,
+            Path debianDir,
+            Path cacheDir,
+            boolean download,
+            String baseUrl,
+            Map<String, String> sha256,
+            Duration connectTimeout) {
 
         public static Lookup fromEnvironment() {
             String env = System.getenv("NET2NET_DATA");
             String noDownload = System.getenv("NET2NET_NO_DOWNLOAD");
-            return new Lookup(env == null || env.isBlank() ? null : Path.of(env), DEBIAN_DIR,
+            return new Lookup(
+                    env == null || env.isBlank() ? null : Path.of(env),
+                    DEBIAN_DIR,
                     Path.of(System.getProperty("user.home"), ".cache", "net2net", "fashion-mnist"),
                     noDownload == null || noDownload.isBlank() || noDownload.equals("0"),
-                    OFFICIAL_URL, CONTENT_SHA256, Duration.ofSeconds(5));
+                    OFFICIAL_URL,
+                    CONTENT_SHA256,
+                    Duration.ofSeconds(5));
         }
 
         public Lookup withDownload(boolean enabled) {
@@ -127,7 +136,8 @@ public final class FashionMnist {
         try {
             Download.missingFiles(lookup.baseUrl(), lookup.cacheDir(), lookup.sha256(), lookup.connectTimeout());
         } catch (Download.Failed e) {
-            throw new Net2NetException(searched + " and the automatic download failed (" + e.problem() + "): " + WAYS, e);
+            throw new Net2NetException(
+                    searched + " and the automatic download failed (" + e.problem() + "): " + WAYS, e);
         }
         return lookup.cacheDir();
     }
@@ -171,12 +181,14 @@ public final class FashionMnist {
 
     private static Path requireComplete(Path dir, String source) {
         if (!Files.isDirectory(dir)) {
-            throw new Net2NetException(source + " is not a directory: point it at the directory holding the four Fashion-MNIST .gz files");
+            throw new Net2NetException(
+                    source + " is not a directory: point it at the directory holding the four Fashion-MNIST .gz files");
         }
         List<String> missing = missing(dir);
         if (!missing.isEmpty()) {
-            throw new Net2NetException(source + " lacks " + String.join(", ", missing)
-                    + ": put the four Fashion-MNIST files (" + String.join(", ", FILES) + ") there, or point it elsewhere");
+            throw new Net2NetException(
+                    source + " lacks " + String.join(", ", missing) + ": put the four Fashion-MNIST files ("
+                            + String.join(", ", FILES) + ") there, or point it elsewhere");
         }
         return dir;
     }

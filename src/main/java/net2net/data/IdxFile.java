@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
-
 import net2net.Net2NetException;
 import net2net.io.RegularFiles;
 
@@ -24,8 +23,7 @@ final class IdxFile {
     static final int IMAGES_MAGIC = 2051;
     static final int LABELS_MAGIC = 2049;
 
-    private IdxFile() {
-    }
+    private IdxFile() {}
 
     /** The pixels of {@code expectedCount} images of rows x cols, each byte b mapped to {@code byteToFloat[b]}. */
     static float[] readImages(Path file, int expectedCount, int rows, int cols, float[] byteToFloat, String fix) {
@@ -48,7 +46,8 @@ final class IdxFile {
         });
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] >= numClasses) {
-                throw problem(file, "has label " + labels[i] + " at index " + i + ", outside 0.." + (numClasses - 1), fix);
+                throw problem(
+                        file, "has label " + labels[i] + " at index " + i + ", outside 0.." + (numClasses - 1), fix);
             }
         }
         return labels;
@@ -77,7 +76,8 @@ final class IdxFile {
         } catch (ZipException | EOFException e) {
             throw problem(file, "is not a gzip file", fix);
         } catch (IOException e) {
-            throw new Net2NetException(name(file) + " cannot be read (" + e + "): check that it exists and is readable");
+            throw new Net2NetException(
+                    name(file) + " cannot be read (" + e + "): check that it exists and is readable");
         }
         try (in) {
             byte[] header = in.readNBytes(headerBytes);
@@ -86,21 +86,30 @@ final class IdxFile {
             }
             int gotMagic = intAt(header, 0);
             if (gotMagic != magic) {
-                throw problem(file, "is not an IDX " + (magic == IMAGES_MAGIC ? "image" : "label") + " file (magic number "
-                        + gotMagic + ", expected " + magic + ")", fix);
+                throw problem(
+                        file,
+                        "is not an IDX " + (magic == IMAGES_MAGIC ? "image" : "label") + " file (magic number "
+                                + gotMagic + ", expected " + magic + ")",
+                        fix);
             }
             int count = intAt(header, 4);
             if (count != expectedCount) {
-                throw problem(file, "holds " + count + " " + (magic == IMAGES_MAGIC ? "images" : "labels")
-                        + ", expected " + expectedCount, fix);
+                throw problem(
+                        file,
+                        "holds " + count + " " + (magic == IMAGES_MAGIC ? "images" : "labels") + ", expected "
+                                + expectedCount,
+                        fix);
             }
             if (header.length < headerBytes) {
                 throw truncated(file, expectedBytes, header.length, fix);
             }
             for (int i = 0; i < dims.length; i++) {
                 if (intAt(header, 8 + 4 * i) != dims[i]) {
-                    throw problem(file, "has images of " + intAt(header, 8) + "x" + intAt(header, 12)
-                            + " pixels, expected " + dims[0] + "x" + dims[1], fix);
+                    throw problem(
+                            file,
+                            "has images of " + intAt(header, 8) + "x" + intAt(header, 12) + " pixels, expected "
+                                    + dims[0] + "x" + dims[1],
+                            fix);
                 }
             }
             byte[] chunk = new byte[1 << 16];
@@ -115,12 +124,19 @@ final class IdxFile {
             }
             long extra = in.transferTo(OutputStream.nullOutputStream());
             if (extra > 0) {
-                throw problem(file, "is too long (expected " + expectedBytes + " bytes, got " + (expectedBytes + extra) + ")", fix);
+                throw problem(
+                        file,
+                        "is too long (expected " + expectedBytes + " bytes, got " + (expectedBytes + extra) + ")",
+                        fix);
             }
         } catch (ZipException | EOFException e) {
             // Corrupt deflate data, or the gzip stream ends before its trailer.
             // (EOFException carries no message: "(null)" said nothing)
-            String why = e.getMessage() != null ? e.getMessage() : e instanceof EOFException ? "it ends before the gzip trailer" : e.getClass().getSimpleName();
+            String why = e.getMessage() != null
+                    ? e.getMessage()
+                    : e instanceof EOFException
+                            ? "it ends before the gzip trailer"
+                            : e.getClass().getSimpleName();
             throw problem(file, "is a damaged or truncated gzip file (" + why + ")", fix);
         } catch (IOException e) {
             throw new Net2NetException(name(file) + " cannot be read (" + e + "): check that it is readable");

@@ -21,10 +21,10 @@ public final class NotebookData {
     public static final int TRAIN_SIZE = 800;
     /** (start, end) of each column's linspace. */
     public static final float[][] COLUMN_DOMAINS = {{-10, 10}, {21, 78}, {1, 2000}, {-1000, 12}};
+
     public static final int FEATURES = COLUMN_DOMAINS.length;
 
-    private NotebookData() {
-    }
+    private NotebookData() {}
 
     /** The 1000 samples split 800/200 by a seeded random permutation, raw (unstandardised) features. */
     public static Splits make(long seed) {
@@ -43,7 +43,8 @@ public final class NotebookData {
         Dataset all = new Dataset("seed", x, new int[] {FEATURES}, SAMPLES, null, y, 0);
         // random_split: a random permutation, its first 800 indices are train, the rest test.
         int[] order = Batches.permutation(SAMPLES, Seeds.derive(seed, Seeds.SPLIT));
-        return new Splits(rename(all.subset(Arrays.copyOfRange(order, 0, TRAIN_SIZE)), "seed train"),
+        return new Splits(
+                rename(all.subset(Arrays.copyOfRange(order, 0, TRAIN_SIZE)), "seed train"),
                 rename(all.subset(Arrays.copyOfRange(order, TRAIN_SIZE, SAMPLES)), "seed test"));
     }
 

@@ -1,13 +1,11 @@
 package net2net.data;
 
-import java.util.Arrays;
-import java.util.Locale;
-
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
-
+import java.util.Arrays;
+import java.util.Locale;
 import net2net.Net2NetException;
 
 /**
@@ -29,15 +27,15 @@ import net2net.Net2NetException;
  */
 public record Preprocessing(double scale, float[] mean, float[] std) {
 
-    public static final String FORMULA =
-            "x = float32(raw * scale) (for bytes and scale 1/255: float32(raw) / 255);"
-                    + " then, if mean is not null, x = (x - mean[c]) / std[c] in float32,"
-                    + " c = index along the first axis of the sample shape (channel, or feature of a flat sample);"
-                    + " a single mean/std applies to all values";
+    public static final String FORMULA = "x = float32(raw * scale) (for bytes and scale 1/255: float32(raw) / 255);"
+            + " then, if mean is not null, x = (x - mean[c]) / std[c] in float32,"
+            + " c = index along the first axis of the sample shape (channel, or feature of a flat sample);"
+            + " a single mean/std applies to all values";
 
     public Preprocessing {
         if (!(scale > 0) || Double.isInfinite(scale)) {
-            throw new Net2NetException("preprocessing scale " + scale + " is not a positive finite number: use e.g. 1/255 for pixel bytes or 1 for raw values");
+            throw new Net2NetException("preprocessing scale " + scale
+                    + " is not a positive finite number: use e.g. 1/255 for pixel bytes or 1 for raw values");
         }
         if ((mean == null) != (std == null)) {
             throw new Net2NetException("preprocessing has " + (mean == null ? "std without mean" : "mean without std")
@@ -52,8 +50,8 @@ public record Preprocessing(double scale, float[] mean, float[] std) {
             std = std.clone();
             for (int c = 0; c < std.length; c++) {
                 if (!(std[c] > 0) || Double.isInfinite(std[c]) || !Double.isFinite(mean[c])) {
-                    throw new Net2NetException("preprocessing channel " + c + " has mean " + mean[c] + " and std " + std[c]
-                            + ": the mean must be finite and the std positive and finite");
+                    throw new Net2NetException("preprocessing channel " + c + " has mean " + mean[c] + " and std "
+                            + std[c] + ": the mean must be finite and the std positive and finite");
                 }
             }
         }
@@ -197,8 +195,11 @@ public record Preprocessing(double scale, float[] mean, float[] std) {
     /** Reads {@link #toJson()}'s output; a missing or null mean/std means no standardisation. */
     public static Preprocessing fromJson(JsonObject o) {
         JsonElement scale = o == null ? null : o.get("scale");
-        if (scale == null || !scale.isJsonPrimitive() || !scale.getAsJsonPrimitive().isNumber()) {
-            throw new Net2NetException("the preprocessing in model.json has no numeric \"scale\": add e.g. \"scale\": 1.0 (or 0.00392156862745098 for pixel bytes)");
+        if (scale == null
+                || !scale.isJsonPrimitive()
+                || !scale.getAsJsonPrimitive().isNumber()) {
+            throw new Net2NetException(
+                    "the preprocessing in model.json has no numeric \"scale\": add e.g. \"scale\": 1.0 (or 0.00392156862745098 for pixel bytes)");
         }
         return new Preprocessing(scale.getAsDouble(), fromJsonArray(o, "mean"), fromJsonArray(o, "std"));
     }
@@ -206,20 +207,24 @@ public record Preprocessing(double scale, float[] mean, float[] std) {
     /** One human-readable line, e.g. "raw values * 1/255, then (x - mean) / std per channel: mean [0.2860], std [0.3530]". */
     public String describe() {
         double inverse = 1 / scale;
-        String s = scale == 1 ? "raw values unscaled"
-                : Math.abs(inverse - Math.rint(inverse)) < 1e-9 ? "raw values * 1/" + (long) Math.rint(inverse)
-                : "raw values * " + scale;
+        String s = scale == 1
+                ? "raw values unscaled"
+                : Math.abs(inverse - Math.rint(inverse)) < 1e-9
+                        ? "raw values * 1/" + (long) Math.rint(inverse)
+                        : "raw values * " + scale;
         if (!standardizes()) {
             return s + ", not standardised";
         }
-        return s + ", then (x - mean) / std per " + (mean.length == 1 ? "input (one channel)" : "channel")
-                + ": mean " + format(mean) + ", std " + format(std);
+        return s + ", then (x - mean) / std per " + (mean.length == 1 ? "input (one channel)" : "channel") + ": mean "
+                + format(mean) + ", std " + format(std);
     }
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof Preprocessing p && Double.compare(scale, p.scale) == 0
-                && Arrays.equals(mean, p.mean) && Arrays.equals(std, p.std);
+        return other instanceof Preprocessing p
+                && Double.compare(scale, p.scale) == 0
+                && Arrays.equals(mean, p.mean)
+                && Arrays.equals(std, p.std);
     }
 
     @Override
@@ -249,14 +254,16 @@ public record Preprocessing(double scale, float[] mean, float[] std) {
             return null;
         }
         if (!e.isJsonArray()) {
-            throw new Net2NetException("\"" + key + "\" in the preprocessing in model.json is not an array: write a list of numbers or null");
+            throw new Net2NetException("\"" + key
+                    + "\" in the preprocessing in model.json is not an array: write a list of numbers or null");
         }
         JsonArray a = e.getAsJsonArray();
         float[] values = new float[a.size()];
         for (int i = 0; i < values.length; i++) {
             JsonElement v = a.get(i);
             if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isNumber()) {
-                throw new Net2NetException("\"" + key + "\"[" + i + "] in the preprocessing in model.json is not a number: write a list of numbers");
+                throw new Net2NetException("\"" + key + "\"[" + i
+                        + "] in the preprocessing in model.json is not a number: write a list of numbers");
             }
             values[i] = v.getAsFloat();
         }

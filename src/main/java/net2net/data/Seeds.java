@@ -12,8 +12,7 @@ public final class Seeds {
     /** Salts for the streams used in this package. */
     public static final long SUBSET = 1, SPLIT = 2, NOISE = 3, EPOCH = 4, VALIDATION = 5;
 
-    private Seeds() {
-    }
+    private Seeds() {}
 
     public static long derive(long seed, long salt) {
         long z = seed + GOLDEN_GAMMA * (salt + 1);

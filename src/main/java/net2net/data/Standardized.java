@@ -1,5 +1,4 @@
 package net2net.data;
 
 /** Standardised splits and the preprocessing that produced them (to record in model.json). */
-public record Standardized(Splits splits, Preprocessing preprocessing) {
-}
+public record Standardized(Splits splits, Preprocessing preprocessing) {}

@@ -2,7 +2,6 @@ package net2net.data;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
-
 import net2net.Net2NetException;
 
 /**
@@ -12,8 +11,7 @@ import net2net.Net2NetException;
  * samples are a seeded random choice. Regression sets get the first N of a seeded permutation.
  */
 public final class Subsets {
-    private Subsets() {
-    }
+    private Subsets() {}
 
     /** N training samples, class-balanced, in seeded random order. */
     public static Dataset limit(Dataset dataset, int n, long seed) {

@@ -107,24 +107,33 @@ public final class TextCorpus {
         public JsonObject toJson() {
             JsonObject o = new JsonObject();
             o.addProperty("type", "characters");
-            o.addProperty("characters", decode(java.util.stream.IntStream.range(0, size()).toArray()));
+            o.addProperty(
+                    "characters",
+                    decode(java.util.stream.IntStream.range(0, size()).toArray()));
             return o;
         }
 
         public static Vocabulary fromJson(JsonObject o) {
             JsonElement type = o.get("type");
             JsonElement chars = o.get("characters");
-            if (type == null || !type.isJsonPrimitive() || !"characters".equals(type.getAsString())
-                    || chars == null || !chars.isJsonPrimitive() || !chars.getAsJsonPrimitive().isString()) {
-                throw new Net2NetException("the vocabulary in model.json must be {\"type\": \"characters\", \"characters\": \"...\"}; "
-                        + "the model's vocabulary is corrupt, train it again");
+            if (type == null
+                    || !type.isJsonPrimitive()
+                    || !"characters".equals(type.getAsString())
+                    || chars == null
+                    || !chars.isJsonPrimitive()
+                    || !chars.getAsJsonPrimitive().isString()) {
+                throw new Net2NetException(
+                        "the vocabulary in model.json must be {\"type\": \"characters\", \"characters\": \"...\"}; "
+                                + "the model's vocabulary is corrupt, train it again");
             }
             return new Vocabulary(chars.getAsString().codePoints().toArray());
         }
 
         static String describe(int cp) {
             String hex = String.format(Locale.ROOT, "U+%04X", cp);
-            return Character.isISOControl(cp) || Character.isWhitespace(cp) ? hex : "'" + new String(Character.toChars(cp)) + "' (" + hex + ")";
+            return Character.isISOControl(cp) || Character.isWhitespace(cp)
+                    ? hex
+                    : "'" + new String(Character.toChars(cp)) + "' (" + hex + ")";
         }
     }
 
@@ -171,7 +180,8 @@ public final class TextCorpus {
             trainLength += split(t.length);
             validationLength += t.length - split(t.length);
         }
-        Vocabulary vocabulary = new Vocabulary(chars.stream().mapToInt(Integer::intValue).toArray());
+        Vocabulary vocabulary =
+                new Vocabulary(chars.stream().mapToInt(Integer::intValue).toArray());
         int[] train = new int[trainLength];
         int[] validation = new int[validationLength];
         int ti = 0;
@@ -216,11 +226,13 @@ public final class TextCorpus {
                     .sorted()
                     .toList();
             if (files.isEmpty()) {
-                throw new Net2NetException(dir + " holds no fortune files; reinstall them with apt-get install --reinstall fortunes");
+                throw new Net2NetException(
+                        dir + " holds no fortune files; reinstall them with apt-get install --reinstall fortunes");
             }
             return files;
         } catch (IOException e) {
-            throw new Net2NetException("cannot list " + dir + " (" + e.getClass().getSimpleName() + "); check its permissions");
+            throw new Net2NetException(
+                    "cannot list " + dir + " (" + e.getClass().getSimpleName() + "); check its permissions");
         }
     }
 
@@ -235,14 +247,16 @@ public final class TextCorpus {
         try {
             bytes = Files.readAllBytes(p);
         } catch (IOException e) {
-            throw new Net2NetException("cannot read text file " + p + " (" + e.getClass().getSimpleName() + "); check its permissions");
+            throw new Net2NetException(
+                    "cannot read text file " + p + " (" + e.getClass().getSimpleName() + "); check its permissions");
         }
         if (bytes.length == 0) {
             throw new Net2NetException("text file " + p + " is empty; give a file with text in it");
         }
         for (int i = 0; i < bytes.length; i++) {
             if (bytes[i] == 0) {
-                throw new Net2NetException(p + " is binary, not text (a NUL byte at offset " + i + "); give a UTF-8 text file");
+                throw new Net2NetException(
+                        p + " is binary, not text (a NUL byte at offset " + i + "); give a UTF-8 text file");
             }
         }
         return bytes;
@@ -250,7 +264,8 @@ public final class TextCorpus {
 
     /** Strict UTF-8 (a malformed byte is an error, not a replacement character), without a leading byte-order mark. */
     private static String decode(Path p, byte[] bytes) {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        CharsetDecoder decoder = StandardCharsets.UTF_8
+                .newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(bytes);
@@ -261,8 +276,13 @@ public final class TextCorpus {
         }
         if (result.isError()) {
             // the input's position is at the start of the malformed sequence
-            throw new Net2NetException(String.format(Locale.ROOT, "%s is not UTF-8 text (byte 0x%02X at offset %d is invalid there); "
-                    + "convert it, e.g. iconv -f LATIN1 -t UTF-8", p, bytes[in.position()] & 0xff, in.position()));
+            throw new Net2NetException(String.format(
+                    Locale.ROOT,
+                    "%s is not UTF-8 text (byte 0x%02X at offset %d is invalid there); "
+                            + "convert it, e.g. iconv -f LATIN1 -t UTF-8",
+                    p,
+                    bytes[in.position()] & 0xff,
+                    in.position()));
         }
         String text = out.flip().toString();
         if (text.startsWith("\uFEFF")) {
@@ -273,8 +293,12 @@ public final class TextCorpus {
         }
         long controls = text.chars().filter(TextCorpus::unusualControl).count();
         if (controls > MAX_CONTROL_SHARE * text.length()) {
-            throw new Net2NetException(String.format(Locale.ROOT, "%s is binary, not text (%.0f%% of its characters are control characters); "
-                    + "give a UTF-8 text file", p, 100.0 * controls / text.length()));
+            throw new Net2NetException(String.format(
+                    Locale.ROOT,
+                    "%s is binary, not text (%.0f%% of its characters are control characters); "
+                            + "give a UTF-8 text file",
+                    p,
+                    100.0 * controls / text.length()));
         }
         return text;
     }
@@ -339,7 +363,8 @@ public final class TextCorpus {
      */
     public Windows trainBatch(int batch, int context, long seed, int epoch, int index) {
         requireShape(batch, context, train.length, "training");
-        SplittableRandom rng = new SplittableRandom(Seeds.derive(Seeds.derive(Seeds.derive(seed, WINDOWS), epoch), index));
+        SplittableRandom rng =
+                new SplittableRandom(Seeds.derive(Seeds.derive(Seeds.derive(seed, WINDOWS), epoch), index));
         int starts = train.length - context; // starts 0 .. train.length - context - 1
         int[] inputs = new int[batch * context];
         int[] targets = new int[batch * context];
@@ -376,11 +401,13 @@ public final class TextCorpus {
 
     private void requireShape(int batch, int context, int length, String split) {
         if (batch < 1 || context < 1) {
-            throw new Net2NetException("batch size and context length must be at least 1, got " + batch + " and " + context);
+            throw new Net2NetException(
+                    "batch size and context length must be at least 1, got " + batch + " and " + context);
         }
         if (length < context + 1) {
-            throw new Net2NetException("the " + split + " text of " + name + " has " + length + " characters, fewer than the context length + 1 = "
-                    + (context + 1) + "; use a shorter context or more text");
+            throw new Net2NetException("the " + split + " text of " + name + " has " + length
+                    + " characters, fewer than the context length + 1 = " + (context + 1)
+                    + "; use a shorter context or more text");
         }
     }
 

@@ -3,7 +3,6 @@ package net2net.experiment;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,13 +101,14 @@ public final class NotebookExperiment {
     }
 
     private static JsonObject notebookOnce(Config c, Splits data, long initSeed, boolean withStudent) {
-        TrainConfig sgd = new TrainConfig(c.teacherEpochs(), NOTEBOOK_LR, 0, 0, NOTEBOOK_BATCH, Schedule.NONE, c.seed(), 0);
+        TrainConfig sgd =
+                new TrainConfig(c.teacherEpochs(), NOTEBOOK_LR, 0, 0, NOTEBOOK_BATCH, Schedule.NONE, c.seed(), 0);
         JsonObject o = new JsonObject();
         o.addProperty("data", "raw inputs, as in the notebook");
         o.addProperty("init_seed", initSeed);
         o.addProperty("mean_predictor_loss", meanPredictorLoss(data));
         try (Network teacher = init(Presets.get("mlp-seed", 1), initSeed);
-             Network student = init(Presets.get("mlp-seed", 2), initSeed + 1000)) {
+                Network student = init(Presets.get("mlp-seed", 2), initSeed + 1000)) {
             o.addProperty("teacher_loss_before_training", loss(teacher, data.test()));
             if (withStudent) {
                 c.log().accept("seed/notebook: training the 4-10-1 teacher on raw inputs (init seed " + initSeed + ")");
@@ -138,7 +138,8 @@ public final class NotebookExperiment {
     private static JsonObject proper(Config c, List<Curve> curves) {
         Standardized std = NotebookData.standardize(NotebookData.make(c.seed()));
         Splits data = std.splits();
-        TrainConfig sgd = new TrainConfig(c.studentEpochs(), NOTEBOOK_LR, 0.9, 0, NOTEBOOK_BATCH, Schedule.NONE, c.seed(), 0);
+        TrainConfig sgd =
+                new TrainConfig(c.studentEpochs(), NOTEBOOK_LR, 0.9, 0, NOTEBOOK_BATCH, Schedule.NONE, c.seed(), 0);
         Architecture arch = mlp(10, false);
         JsonObject o = new JsonObject();
         o.addProperty("data", "standardised inputs (" + std.preprocessing().describe() + "), biases, SGD momentum 0.9");
@@ -150,10 +151,10 @@ public final class NotebookExperiment {
             o.addProperty("teacher_live_units", liveUnits(teacher, data.test()));
             o.addProperty("teacher_hidden_units", 10);
             try (Network wider = Net2WiderNet.widen(teacher, "fc1", 20, Net2WiderNet.Options.defaults(c.seed()));
-                 Network randomWider = init(mlp(20, false), c.seed() + 2);
-                 Network notebookWider = NotebookWidening.apply(teacher, randomWider, "fc1", c.seed());
-                 Network deeper = Net2DeeperNet.deepen(teacher, "relu1", Net2DeeperNet.Options.plain());
-                 Network randomDeeper = init(mlp(10, true), c.seed() + 3)) {
+                    Network randomWider = init(mlp(20, false), c.seed() + 2);
+                    Network notebookWider = NotebookWidening.apply(teacher, randomWider, "fc1", c.seed());
+                    Network deeper = Net2DeeperNet.deepen(teacher, "relu1", Net2DeeperNet.Options.plain());
+                    Network randomDeeper = init(mlp(10, true), c.seed() + 3)) {
                 o.addProperty("wider_max_abs_diff", maxAbsDiff(teacher, wider, data.test()));
                 o.addProperty("notebook_wider_max_abs_diff", maxAbsDiff(teacher, notebookWider, data.test()));
                 o.addProperty("notebook_wider_loss", loss(notebookWider, data.test()));
@@ -162,8 +163,11 @@ public final class NotebookExperiment {
                 o.addProperty("deeper_start_loss", loss(deeper, data.test()));
                 o.addProperty("random_init_wider_start_loss", loss(randomWider, data.test()));
                 o.addProperty("random_init_deeper_start_loss", loss(randomDeeper, data.test()));
-                for (var run : List.of(Map.entry("wider", wider), Map.entry("random_init_wider", randomWider),
-                        Map.entry("deeper", deeper), Map.entry("random_init_deeper", randomDeeper))) {
+                for (var run : List.of(
+                        Map.entry("wider", wider),
+                        Map.entry("random_init_wider", randomWider),
+                        Map.entry("deeper", deeper),
+                        Map.entry("random_init_deeper", randomDeeper))) {
                     c.log().accept("seed/proper: training " + run.getKey().replace('_', ' '));
                     train(run.getValue(), data, sgd, o, run.getKey(), curves, run.getKey());
                 }
@@ -195,12 +199,14 @@ public final class NotebookExperiment {
     }
 
     /** Trains in place; a diverging run is recorded, not fatal (the notebook's raw inputs can do that). */
-    private static boolean train(Network n, Splits data, TrainConfig config, JsonObject o, String key,
-                                 List<Curve> curves, String method) {
+    private static boolean train(
+            Network n, Splits data, TrainConfig config, JsonObject o, String key, List<Curve> curves, String method) {
         List<EpochMetrics> points = new ArrayList<>();
         points.add(new EpochMetrics(0, 0, 0, Double.NaN, loss(n, data.test()), null));
         try {
-            Trainer.train(n, data, config, Trainer.Options.quiet().withListener(points::add)).network().close();
+            Trainer.train(n, data, config, Trainer.Options.quiet().withListener(points::add))
+                    .network()
+                    .close();
             return true;
         } catch (Net2NetException e) {
             o.addProperty(key + "_diverged", e.getMessage());
@@ -208,7 +214,9 @@ public final class NotebookExperiment {
         } finally {
             if (curves != null) {
                 curves.add(new Curve(method, points));
-                points.stream().filter(m -> m.epoch() == 1).findFirst()
+                points.stream()
+                        .filter(m -> m.epoch() == 1)
+                        .findFirst()
                         .ifPresent(m -> o.addProperty(key + "_loss_after_1_epoch", m.testLoss()));
             }
         }
@@ -234,14 +242,16 @@ public final class NotebookExperiment {
 
     static double maxAbsDiff(Network teacher, Network student, Dataset test) {
         try (NDManager m = NDManager.newBaseManager()) {
-            return Verification.compare(teacher, student, Evaluation.Inputs.firstFeatures(m, test, test.size())).maxAbsDiff();
+            return Verification.compare(teacher, student, Evaluation.Inputs.firstFeatures(m, test, test.size()))
+                    .maxAbsDiff();
         }
     }
 
     /** Hidden units of relu1 that are positive for at least one test input. */
     static int liveUnits(Network n, Dataset test) {
         try (NDManager m = NDManager.newBaseManager()) {
-            NDArray h = DjlNetwork.upTo(n, "relu1").forward(Evaluation.Inputs.firstFeatures(m, test, test.size()), false);
+            NDArray h =
+                    DjlNetwork.upTo(n, "relu1").forward(Evaluation.Inputs.firstFeatures(m, test, test.size()), false);
             h.attach(m);
             float[] max = h.max(new int[] {0}).toFloatArray();
             int live = 0;
@@ -260,19 +270,28 @@ public final class NotebookExperiment {
         JsonObject pr = json.getAsJsonObject("proper");
         StringBuilder sb = new StringBuilder();
         sb.append("1. As the notebook did it (raw inputs, no biases, plain SGD lr 0.01, batch 32)\n");
-        sb.append(String.format("  of %d initialisations: %d diverged, %d ended with every hidden unit dead; init seed %d:%n",
-                nb.get("inits_tried").getAsInt(), nb.get("inits_diverged").getAsInt(), nb.get("inits_all_units_dead").getAsInt(),
+        sb.append(String.format(
+                "  of %d initialisations: %d diverged, %d ended with every hidden unit dead; init seed %d:%n",
+                nb.get("inits_tried").getAsInt(),
+                nb.get("inits_diverged").getAsInt(),
+                nb.get("inits_all_units_dead").getAsInt(),
                 nb.get("init_seed").getAsLong()));
         row(sb, "teacher 4-10-1 test MSE before training", nb, "teacher_loss_before_training");
         row(sb, "teacher after " + "training", nb, "teacher_loss");
-        sb.append(String.format("  %-52s %d of 10%n", "teacher hidden units alive on the test set", nb.get("teacher_live_units").getAsInt()));
+        sb.append(String.format(
+                "  %-52s %d of 10%n",
+                "teacher hidden units alive on the test set",
+                nb.get("teacher_live_units").getAsInt()));
         row(sb, "predicting the training mean (constant)", nb, "mean_predictor_loss");
         row(sb, "student 4-20-1 at random initialisation", nb, "student_random_init_loss");
         row(sb, "student after Net2WiderNet from the teacher", nb, "student_widened_loss");
         row(sb, "student after 30 more epochs", nb, "student_trained_loss");
         sb.append("\n2. Done properly (standardised inputs, biases, SGD momentum 0.9, lr 0.01, batch 32)\n");
         row(sb, "teacher 4-10-1 test MSE", pr, "teacher_loss");
-        sb.append(String.format("  %-52s %d of 10%n", "teacher hidden units alive on the test set", pr.get("teacher_live_units").getAsInt()));
+        sb.append(String.format(
+                "  %-52s %d of 10%n",
+                "teacher hidden units alive on the test set",
+                pr.get("teacher_live_units").getAsInt()));
         row(sb, "predicting the training mean (constant)", pr, "mean_predictor_loss");
         row(sb, "Net2WiderNet 10->20: max |student - teacher|", pr, "wider_max_abs_diff");
         row(sb, "the notebook's widening: max |student - teacher|", pr, "notebook_wider_max_abs_diff");
@@ -292,8 +311,11 @@ public final class NotebookExperiment {
     /** Start, after-one-epoch and final test MSE of one method (keys {@code <method>_start_loss}, ...). */
     private static void lossRow(StringBuilder sb, String label, JsonObject o, String method) {
         String end = method.startsWith("random_init") ? method + "_loss" : method + "_trained_loss";
-        sb.append(String.format("  %-52s %12.4g %12.4g %12.4g%n", label, o.get(method + "_start_loss").getAsDouble(),
-                o.get(method + "_loss_after_1_epoch").getAsDouble(), o.get(end).getAsDouble()));
+        sb.append(String.format(
+                "  %-52s %12.4g %12.4g %12.4g%n",
+                label,
+                o.get(method + "_start_loss").getAsDouble(),
+                o.get(method + "_loss_after_1_epoch").getAsDouble(),
+                o.get(end).getAsDouble()));
     }
-
 }

@@ -23,7 +23,8 @@ public final class NotebookWidening {
     public static Network apply(Network teacher, Network student, String hiddenLayer, long seed) {
         NDArray tw = teacher.weight(hiddenLayer + ".weight");
         int n = Math.toIntExact(tw.getShape().get(0));
-        int q = Math.toIntExact(student.weight(hiddenLayer + ".weight").getShape().get(0));
+        int q = Math.toIntExact(
+                student.weight(hiddenLayer + ".weight").getShape().get(0));
         Random random = new Random(seed);
         int[] g = new int[q];
         float[] count = new float[n];
@@ -47,6 +48,11 @@ public final class NotebookWidening {
             weights.put(k, copy);
         });
         weights.put(hiddenLayer + ".weight", manager.create(rows, new ai.djl.ndarray.types.Shape(q, in)));
-        return new Network(student.architecture(), weights, List.of(new Step.NotebookWiden(hiddenLayer, q, seed, null)), null, manager);
+        return new Network(
+                student.architecture(),
+                weights,
+                List.of(new Step.NotebookWiden(hiddenLayer, q, seed, null)),
+                null,
+                manager);
     }
 }

@@ -34,11 +34,28 @@ import net2net.Net2NetException;
  * @param residualTrainLimit class-balanced subset of the training images for the residual experiments; 0: the same
  * @param residualTestLimit the same for the test images
  */
-public record Profile(String name, int trainLimit, int testLimit, int validationImages, List<Integer> budgets, int seeds,
-                      int teacherEpochs, int earlyTeacherEpochs, double teacherLr, int gridBudget,
-                      Map<String, List<Double>> lrGrid, Map<String, Double> fixedLr, int earlyTeacherSeeds, int constantLrSeeds, int batch,
-                      int evalEvery, int seedEpochs, int deeperSeeds, int residualSeeds, int residualTrainLimit,
-                      int residualTestLimit) {
+public record Profile(
+        String name,
+        int trainLimit,
+        int testLimit,
+        int validationImages,
+        List<Integer> budgets,
+        int seeds,
+        int teacherEpochs,
+        int earlyTeacherEpochs,
+        double teacherLr,
+        int gridBudget,
+        Map<String, List<Double>> lrGrid,
+        Map<String, Double> fixedLr,
+        int earlyTeacherSeeds,
+        int constantLrSeeds,
+        int batch,
+        int evalEvery,
+        int seedEpochs,
+        int deeperSeeds,
+        int residualSeeds,
+        int residualTrainLimit,
+        int residualTestLimit) {
 
     /** The methods whose rate is chosen (or fixed) per profile. */
     public static final List<String> TUNED = List.of("random_init", "net2net", "random_pad");
@@ -52,17 +69,82 @@ public record Profile(String name, int trainLimit, int testLimit, int validation
     public static Profile named(String name) {
         return switch (name.toLowerCase(Locale.ROOT)) {
             // a tenth of full's 55,000 training images and its 5,000 validation images
-            case "quick" -> new Profile("quick", 5000, 2000, 500, List.of(1, 2), 1, 3, 1, 0.05, 2, Map.of(),
-                    rates(0.05, 0.02, 0.02), 1, 0, 128, 8, 30, 1, 1, 1000, 500);
-            case "full" -> new Profile("full", 0, 0, 5000, List.of(1, 2, 5, 10), 3, 10, 3, 0.05, 2,
-                    Map.of("random_init", List.of(0.02, 0.05, 0.1),
-                            "net2net", List.of(0.005, 0.01, 0.02, 0.05),
-                            "random_pad", List.of(0.005, 0.01, 0.02, 0.05)),
-                    rates(0.05, 0.02, 0.02), 1, 1, 128, 40, 30, 1, 1, 5000, 5000);
+            case "quick" ->
+                new Profile(
+                        "quick",
+                        5000,
+                        2000,
+                        500,
+                        List.of(1, 2),
+                        1,
+                        3,
+                        1,
+                        0.05,
+                        2,
+                        Map.of(),
+                        rates(0.05, 0.02, 0.02),
+                        1,
+                        0,
+                        128,
+                        8,
+                        30,
+                        1,
+                        1,
+                        1000,
+                        500);
+            case "full" ->
+                new Profile(
+                        "full",
+                        0,
+                        0,
+                        5000,
+                        List.of(1, 2, 5, 10),
+                        3,
+                        10,
+                        3,
+                        0.05,
+                        2,
+                        Map.of(
+                                "random_init",
+                                List.of(0.02, 0.05, 0.1),
+                                "net2net",
+                                List.of(0.005, 0.01, 0.02, 0.05),
+                                "random_pad",
+                                List.of(0.005, 0.01, 0.02, 0.05)),
+                        rates(0.05, 0.02, 0.02),
+                        1,
+                        1,
+                        128,
+                        40,
+                        30,
+                        1,
+                        1,
+                        5000,
+                        5000);
             // for tests: seconds, with a small grid and the ablation arm so that every path runs
-            case "tiny" -> new Profile("tiny", 200, 100, 100, List.of(1, 2), 2, 2, 1, 0.05, 1,
-                    Map.of("random_init", List.of(0.05, 0.1), "net2net", List.of(0.02, 0.05)),
-                    rates(0.05, 0.02, 0.02), 1, 1, 50, 2, 3, 1, 1, 60, 50);
+            case "tiny" ->
+                new Profile(
+                        "tiny",
+                        200,
+                        100,
+                        100,
+                        List.of(1, 2),
+                        2,
+                        2,
+                        1,
+                        0.05,
+                        1,
+                        Map.of("random_init", List.of(0.05, 0.1), "net2net", List.of(0.02, 0.05)),
+                        rates(0.05, 0.02, 0.02),
+                        1,
+                        1,
+                        50,
+                        2,
+                        3,
+                        1,
+                        1,
+                        60,
+                        50);
             default -> throw new Net2NetException("unknown profile '" + name + "'; use quick or full");
         };
     }
@@ -96,25 +178,61 @@ public record Profile(String name, int trainLimit, int testLimit, int validation
             fixed.put("random_pad", student);
         }
         int s = seedCount == null ? seeds : seedCount;
-        return new Profile(name, trainLimit, testLimit, validationImages, budgets, s, teacherEpochs, earlyTeacherEpochs,
-                teacher == null ? teacherLr : teacher, gridBudget, grid, fixed, Math.min(earlyTeacherSeeds, s), Math.min(constantLrSeeds, s), batch, evalEvery,
-                seedEpochs, Math.min(deeperSeeds, s), Math.min(residualSeeds, s), residualTrainLimit, residualTestLimit);
+        return new Profile(
+                name,
+                trainLimit,
+                testLimit,
+                validationImages,
+                budgets,
+                s,
+                teacherEpochs,
+                earlyTeacherEpochs,
+                teacher == null ? teacherLr : teacher,
+                gridBudget,
+                grid,
+                fixed,
+                Math.min(earlyTeacherSeeds, s),
+                Math.min(constantLrSeeds, s),
+                batch,
+                evalEvery,
+                seedEpochs,
+                Math.min(deeperSeeds, s),
+                Math.min(residualSeeds, s),
+                residualTrainLimit,
+                residualTestLimit);
     }
 
     public String describe() {
-        String rates = TUNED.stream().map(m -> m + " " + (lrGrid.containsKey(m)
-                        ? "chosen on validation from " + lrGrid.get(m) + " at B = " + gridBudget + ", seed 0"
-                        : "fixed at " + fixedLr.get(m)))
+        String rates = TUNED.stream()
+                .map(m -> m + " "
+                        + (lrGrid.containsKey(m)
+                                ? "chosen on validation from " + lrGrid.get(m) + " at B = " + gridBudget + ", seed 0"
+                                : "fixed at " + fixedLr.get(m)))
                 .collect(Collectors.joining("; "));
-        return String.format(Locale.ROOT, "%s: %s training images, %,d validation images carved out of the training set, %s test images; "
+        return String.format(
+                Locale.ROOT,
+                "%s: %s training images, %,d validation images carved out of the training set, %s test images; "
                         + "budgets %s epochs, each a fresh run with warmup-cosine; seeds %d (Net2Net from the early teacher %d, deeper and design space %d, residual %d); "
                         + "teachers %d (converged) and %d (early) epochs at lr %s; rates: %s; %sbatch %d; "
                         + "residual experiments on %s training and %s test images",
-                name, trainLimit == 0 ? "all 55,000" : String.format(Locale.ROOT, "%,d", trainLimit), validationImages,
-                testLimit == 0 ? "all 10,000" : String.format(Locale.ROOT, "%,d", testLimit), budgets, seeds, earlyTeacherSeeds, deeperSeeds,
-                residualSeeds, teacherEpochs, earlyTeacherEpochs, teacherLr, rates,
-                constantLrSeeds > 0 ? "ablation net2net_constant_lr at lr " + constantLr() + " on " + constantLrSeeds + " seed(s); " : "",
-                batch, residualTrainLimit == 0 ? "the same" : String.format(Locale.ROOT, "%,d", residualTrainLimit),
+                name,
+                trainLimit == 0 ? "all 55,000" : String.format(Locale.ROOT, "%,d", trainLimit),
+                validationImages,
+                testLimit == 0 ? "all 10,000" : String.format(Locale.ROOT, "%,d", testLimit),
+                budgets,
+                seeds,
+                earlyTeacherSeeds,
+                deeperSeeds,
+                residualSeeds,
+                teacherEpochs,
+                earlyTeacherEpochs,
+                teacherLr,
+                rates,
+                constantLrSeeds > 0
+                        ? "ablation net2net_constant_lr at lr " + constantLr() + " on " + constantLrSeeds + " seed(s); "
+                        : "",
+                batch,
+                residualTrainLimit == 0 ? "the same" : String.format(Locale.ROOT, "%,d", residualTrainLimit),
                 residualTestLimit == 0 ? "the same" : String.format(Locale.ROOT, "%,d", residualTestLimit));
     }
 }

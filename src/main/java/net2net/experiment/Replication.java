@@ -94,8 +94,19 @@ public final class Replication {
      * @param testCorrect per test image, whether the final network classifies it right (largest budget only), else null
      * @param thisInvocation trained from start to end by this invocation (its wall time is comparable to the others')
      */
-    public record Run(String name, int budget, int seed, double lr, Schedule schedule, List<EpochMetrics> metrics, long examples,
-                      double seconds, long forwardMacs, Double validationAccuracy, boolean[] testCorrect, boolean thisInvocation) {
+    public record Run(
+            String name,
+            int budget,
+            int seed,
+            double lr,
+            Schedule schedule,
+            List<EpochMetrics> metrics,
+            long examples,
+            double seconds,
+            long forwardMacs,
+            Double validationAccuracy,
+            boolean[] testCorrect,
+            boolean thisInvocation) {
         public double testAccuracy() {
             return metrics.get(metrics.size() - 1).testAccuracy();
         }
@@ -113,8 +124,13 @@ public final class Replication {
      * @param teacherRun the teacher's run family, trained for {@code teacherBudget} epochs
      * @param trainImages training images of each epoch
      */
-    public record Experiment(String name, Map<String, String> methods, String teacherRun, int teacherBudget, List<Integer> seeds,
-                             int trainImages) {}
+    public record Experiment(
+            String name,
+            Map<String, String> methods,
+            String teacherRun,
+            int teacherBudget,
+            List<Integer> seeds,
+            int trainImages) {}
 
     /**
      * Everything a replication measured.
@@ -125,8 +141,15 @@ public final class Replication {
      * @param seconds wall time of this invocation
      * @param resumedRuns runs an earlier invocation had finished or begun
      */
-    public record Result(Profile profile, Map<String, Run> runs, Map<String, Map<Double, Double>> grid, Map<String, Double> rates,
-                         List<Experiment> experiments, int validationImages, double seconds, int resumedRuns) {
+    public record Result(
+            Profile profile,
+            Map<String, Run> runs,
+            Map<String, Map<Double, Double>> grid,
+            Map<String, Double> rates,
+            List<Experiment> experiments,
+            int validationImages,
+            double seconds,
+            int resumedRuns) {
         public Run run(String name, int budget, int seed) {
             Run r = runs.get(key(name, budget, seed));
             if (r == null) {
@@ -155,7 +178,8 @@ public final class Replication {
         Profile p = c.profile();
 
         // 1. the learning-rate grid: B = gridBudget, seed 0, judged on validation
-        Map<String, Double> provisional = new LinkedHashMap<>(p.fixedLr()); // the sweep's size, for the ETA, before the grid decides
+        Map<String, Double> provisional =
+                new LinkedHashMap<>(p.fixedLr()); // the sweep's size, for the ETA, before the grid decides
         List<Spec> gridSpecs = new ArrayList<>();
         for (String m : Profile.TUNED) {
             for (double lr : p.lrGrid().getOrDefault(m, List.of())) {
@@ -176,10 +200,22 @@ public final class Replication {
             }
             grid.put(m, scores);
             // the best validation accuracy; a tie goes to the smaller rate, listed first
-            rates.put(m, scores.isEmpty() ? p.fixedLr().get(m)
-                    : scores.entrySet().stream().reduce((a, b) -> b.getValue() > a.getValue() ? b : a).orElseThrow().getKey());
+            rates.put(
+                    m,
+                    scores.isEmpty()
+                            ? p.fixedLr().get(m)
+                            : scores.entrySet().stream()
+                                    .reduce((a, b) -> b.getValue() > a.getValue() ? b : a)
+                                    .orElseThrow()
+                                    .getKey());
             if (!scores.isEmpty()) {
-                c.log().accept(String.format(Locale.ROOT, "replicate: %s rate %s (validation accuracy by rate: %s)", m, rates.get(m), scores));
+                c.log()
+                        .accept(String.format(
+                                Locale.ROOT,
+                                "replicate: %s rate %s (validation accuracy by rate: %s)",
+                                m,
+                                rates.get(m),
+                                scores));
             }
         }
         rates.put(NET2NET_EARLY, rates.get(NET2NET));
@@ -191,8 +227,15 @@ public final class Replication {
         plan.schedule(List.of(), sweep);
         plan.execute(sweep);
         plan.close();
-        return new Result(p, plan.results, grid, rates, plan.experiments(), data.validation().size(),
-                (System.nanoTime() - start) / 1e9, plan.resumedRuns);
+        return new Result(
+                p,
+                plan.results,
+                grid,
+                rates,
+                plan.experiments(),
+                data.validation().size(),
+                (System.nanoTime() - start) / 1e9,
+                plan.resumedRuns);
     }
 
     private static List<Spec> concat(List<Spec> a, List<Spec> b) {
@@ -210,18 +253,34 @@ public final class Replication {
      * @param predictions keeps per-image test correctness (McNemar's test)
      * @param validation measures validation accuracy (the grid)
      */
-    record Spec(String name, String method, int budget, int seed, double lr, Schedule schedule, boolean residual, long forwardMacs,
-                Supplier<Network> make, boolean fine, boolean predictions, boolean validation) {
+    record Spec(
+            String name,
+            String method,
+            int budget,
+            int seed,
+            double lr,
+            Schedule schedule,
+            boolean residual,
+            long forwardMacs,
+            Supplier<Network> make,
+            boolean fine,
+            boolean predictions,
+            boolean validation) {
         String key() {
             return Replication.key(name, budget, seed);
         }
 
         Path dir(Path out) {
-            return out.resolve("runs").resolve(name).resolve("lr" + rate(lr)).resolve("B" + budget).resolve("seed" + seed);
+            return out.resolve("runs")
+                    .resolve(name)
+                    .resolve("lr" + rate(lr))
+                    .resolve("B" + budget)
+                    .resolve("seed" + seed);
         }
 
         Spec asGrid() {
-            return new Spec(name, method, budget, seed, lr, schedule, residual, forwardMacs, make, fine, predictions, true);
+            return new Spec(
+                    name, method, budget, seed, lr, schedule, residual, forwardMacs, make, fine, predictions, true);
         }
     }
 
@@ -262,16 +321,23 @@ public final class Replication {
             this.p = config.profile();
             this.data = d.splits();
             this.validation = d.validation();
-            Dataset rTrain = p.residualTrainLimit() > 0 && p.residualTrainLimit() < data.train().size()
-                    ? Subsets.limit(data.train(), p.residualTrainLimit(), 0) : data.train();
-            Dataset rTest = p.residualTestLimit() > 0 && p.residualTestLimit() < data.test().size()
-                    ? Subsets.testLimit(data.test(), p.residualTestLimit(), 0) : data.test();
+            Dataset rTrain = p.residualTrainLimit() > 0
+                            && p.residualTrainLimit() < data.train().size()
+                    ? Subsets.limit(data.train(), p.residualTrainLimit(), 0)
+                    : data.train();
+            Dataset rTest = p.residualTestLimit() > 0
+                            && p.residualTestLimit() < data.test().size()
+                    ? Subsets.testLimit(data.test(), p.residualTestLimit(), 0)
+                    : data.test();
             residualData = new Splits(rTrain, rTest);
-            statsBatch = Evaluation.Inputs.firstFeatures(manager, data.train(), Math.min(512, data.train().size()));
-            try (Network probe = init(full, 0); Network deeper = deepen(probe, statsBatch)) {
+            statsBatch = Evaluation.Inputs.firstFeatures(
+                    manager, data.train(), Math.min(512, data.train().size()));
+            try (Network probe = init(full, 0);
+                    Network deeper = deepen(probe, statsBatch)) {
                 deeperArch = deeper.architecture();
             }
-            try (Network probe = init(smallRes, 0); Network deeper = deepenResidual(probe, 0)) {
+            try (Network probe = init(smallRes, 0);
+                    Network deeper = deepenResidual(probe, 0)) {
                 deeperRes = deeper.architecture();
             }
         }
@@ -284,16 +350,44 @@ public final class Replication {
             return s;
         }
 
-        Spec spec(String name, String method, int budget, int seed, double lr, Schedule schedule, boolean residual,
-                  Architecture arch, Supplier<Network> make) {
+        Spec spec(
+                String name,
+                String method,
+                int budget,
+                int seed,
+                double lr,
+                Schedule schedule,
+                boolean residual,
+                Architecture arch,
+                Supplier<Network> make) {
             boolean largest = budget == p.largestBudget();
-            return new Spec(name, method, budget, seed, lr, schedule, residual, arch.forwardMacsPerExample(), make,
-                    largest || method.startsWith(TEACHER), largest, false);
+            return new Spec(
+                    name,
+                    method,
+                    budget,
+                    seed,
+                    lr,
+                    schedule,
+                    residual,
+                    arch.forwardMacsPerExample(),
+                    make,
+                    largest || method.startsWith(TEACHER),
+                    largest,
+                    false);
         }
 
         Spec teacher(String name, String method, int epochs, int seed, boolean residual) {
             Architecture a = residual ? smallRes : small;
-            return spec(name, method, epochs, seed, p.teacherLr(), Schedule.WARMUP_COSINE, residual, a, () -> init(a, seed));
+            return spec(
+                    name,
+                    method,
+                    epochs,
+                    seed,
+                    p.teacherLr(),
+                    Schedule.WARMUP_COSINE,
+                    residual,
+                    a,
+                    () -> init(a, seed));
         }
 
         /** The converged and early sqrt(0.3) fashionnets, and the sqrt(0.3) fashionresnet, for every seed that needs them. */
@@ -313,7 +407,12 @@ public final class Replication {
 
         /** A network read back from a finished run. */
         Network load(String name, double lr, int budget, int seed) {
-            Path dir = config.out().resolve("runs").resolve(name).resolve("lr" + rate(lr)).resolve("B" + budget).resolve("seed" + seed);
+            Path dir = config.out()
+                    .resolve("runs")
+                    .resolve(name)
+                    .resolve("lr" + rate(lr))
+                    .resolve("B" + budget)
+                    .resolve("seed" + seed);
             return Trainer.load(dir).network();
         }
 
@@ -326,18 +425,38 @@ public final class Replication {
         /** A wider-experiment run of a tuned method. */
         Spec wider(String method, int budget, int seed, double lr) {
             return switch (method) {
-                case NET2NET -> spec(WIDER + "/" + NET2NET, NET2NET, budget, seed, lr, Schedule.WARMUP_COSINE, false, full, () -> {
-                    try (Network t = smallTeacher(seed)) {
-                        return Net2WiderNet.widen(t, WIDTHS, Net2WiderNet.Options.defaults(seed));
-                    }
-                });
-                case RANDOM_PAD -> spec(WIDER + "/" + RANDOM_PAD, RANDOM_PAD, budget, seed, lr, Schedule.WARMUP_COSINE, false, full, () -> {
-                    try (Network t = smallTeacher(seed)) {
-                        return pad(t, WIDTHS, seed);
-                    }
-                });
-                case RANDOM_INIT -> spec(WIDER + "/" + RANDOM_INIT, RANDOM_INIT, budget, seed, lr, Schedule.WARMUP_COSINE, false, full,
-                        () -> init(full, seed + 1000));
+                case NET2NET ->
+                    spec(WIDER + "/" + NET2NET, NET2NET, budget, seed, lr, Schedule.WARMUP_COSINE, false, full, () -> {
+                        try (Network t = smallTeacher(seed)) {
+                            return Net2WiderNet.widen(t, WIDTHS, Net2WiderNet.Options.defaults(seed));
+                        }
+                    });
+                case RANDOM_PAD ->
+                    spec(
+                            WIDER + "/" + RANDOM_PAD,
+                            RANDOM_PAD,
+                            budget,
+                            seed,
+                            lr,
+                            Schedule.WARMUP_COSINE,
+                            false,
+                            full,
+                            () -> {
+                                try (Network t = smallTeacher(seed)) {
+                                    return pad(t, WIDTHS, seed);
+                                }
+                            });
+                case RANDOM_INIT ->
+                    spec(
+                            WIDER + "/" + RANDOM_INIT,
+                            RANDOM_INIT,
+                            budget,
+                            seed,
+                            lr,
+                            Schedule.WARMUP_COSINE,
+                            false,
+                            full,
+                            () -> init(full, seed + 1000));
                 default -> throw new IllegalArgumentException(method);
             };
         }
@@ -353,19 +472,38 @@ public final class Replication {
                     s.add(wider(RANDOM_INIT, b, seed, ri));
                     s.add(wider(NET2NET, b, seed, n2n));
                     if (seed < p.earlyTeacherSeeds()) {
-                        s.add(spec(WIDER + "/" + NET2NET_EARLY, NET2NET_EARLY, b, seed, n2n, Schedule.WARMUP_COSINE, false, full, () -> {
-                            try (Network t = load(WIDER + "/" + TEACHER_EARLY, p.teacherLr(), p.earlyTeacherEpochs(), sd)) {
-                                return Net2WiderNet.widen(t, WIDTHS, Net2WiderNet.Options.defaults(sd));
-                            }
-                        }));
+                        s.add(spec(
+                                WIDER + "/" + NET2NET_EARLY,
+                                NET2NET_EARLY,
+                                b,
+                                seed,
+                                n2n,
+                                Schedule.WARMUP_COSINE,
+                                false,
+                                full,
+                                () -> {
+                                    try (Network t = load(
+                                            WIDER + "/" + TEACHER_EARLY, p.teacherLr(), p.earlyTeacherEpochs(), sd)) {
+                                        return Net2WiderNet.widen(t, WIDTHS, Net2WiderNet.Options.defaults(sd));
+                                    }
+                                }));
                     }
                     s.add(wider(RANDOM_PAD, b, seed, rates.get(RANDOM_PAD)));
                     if (seed < p.constantLrSeeds()) {
-                        s.add(spec(WIDER + "/" + CONSTANT_LR, CONSTANT_LR, b, seed, p.constantLr(), Schedule.NONE, false, full, () -> {
-                            try (Network t = smallTeacher(sd)) {
-                                return Net2WiderNet.widen(t, WIDTHS, Net2WiderNet.Options.defaults(sd));
-                            }
-                        }));
+                        s.add(spec(
+                                WIDER + "/" + CONSTANT_LR,
+                                CONSTANT_LR,
+                                b,
+                                seed,
+                                p.constantLr(),
+                                Schedule.NONE,
+                                false,
+                                full,
+                                () -> {
+                                    try (Network t = smallTeacher(sd)) {
+                                        return Net2WiderNet.widen(t, WIDTHS, Net2WiderNet.Options.defaults(sd));
+                                    }
+                                }));
                     }
                 }
             }
@@ -373,37 +511,99 @@ public final class Replication {
                 final int sd = seed;
                 for (int b : p.budgets()) {
                     // the deeper experiment's teacher: the full-width net at the largest budget (trained above)
-                    s.add(spec(DEEPER + "/" + NET2NET, NET2NET, b, seed, n2n, Schedule.WARMUP_COSINE, false, deeperArch, () -> {
-                        try (Network t = load(WIDER + "/" + RANDOM_INIT, ri, p.largestBudget(), sd)) {
-                            return deepen(t, statsBatch);
-                        }
-                    }));
-                    s.add(spec(DEEPER + "/" + RANDOM_INIT, RANDOM_INIT, b, seed, ri, Schedule.WARMUP_COSINE, false, deeperArch,
+                    s.add(spec(
+                            DEEPER + "/" + NET2NET,
+                            NET2NET,
+                            b,
+                            seed,
+                            n2n,
+                            Schedule.WARMUP_COSINE,
+                            false,
+                            deeperArch,
+                            () -> {
+                                try (Network t = load(WIDER + "/" + RANDOM_INIT, ri, p.largestBudget(), sd)) {
+                                    return deepen(t, statsBatch);
+                                }
+                            }));
+                    s.add(spec(
+                            DEEPER + "/" + RANDOM_INIT,
+                            RANDOM_INIT,
+                            b,
+                            seed,
+                            ri,
+                            Schedule.WARMUP_COSINE,
+                            false,
+                            deeperArch,
                             () -> init(deeperArch, sd + 2000)));
-                    s.add(spec(DESIGN + "/" + NET2NET, NET2NET, b, seed, n2n, Schedule.WARMUP_COSINE, false, deeperArch, () -> {
-                        try (Network t = smallTeacher(sd); Network wide = Net2WiderNet.widen(t, WIDTHS, Net2WiderNet.Options.defaults(sd))) {
-                            return deepen(wide, statsBatch);
-                        }
-                    }));
+                    s.add(spec(
+                            DESIGN + "/" + NET2NET,
+                            NET2NET,
+                            b,
+                            seed,
+                            n2n,
+                            Schedule.WARMUP_COSINE,
+                            false,
+                            deeperArch,
+                            () -> {
+                                try (Network t = smallTeacher(sd);
+                                        Network wide =
+                                                Net2WiderNet.widen(t, WIDTHS, Net2WiderNet.Options.defaults(sd))) {
+                                    return deepen(wide, statsBatch);
+                                }
+                            }));
                 }
             }
             for (int seed = 0; seed < p.residualSeeds(); seed++) {
                 final int sd = seed;
                 Supplier<Network> teacher = () -> load("residual/" + TEACHER, p.teacherLr(), p.teacherEpochs(), sd);
                 for (int b : p.budgets()) {
-                    s.add(spec(RESIDUAL_WIDER + "/" + NET2NET, NET2NET, b, seed, n2n, Schedule.WARMUP_COSINE, true, fullRes, () -> {
-                        try (Network t = teacher.get()) {
-                            return widenResidual(t, sd);
-                        }
-                    }));
-                    s.add(spec(RESIDUAL_WIDER + "/" + RANDOM_INIT, RANDOM_INIT, b, seed, ri, Schedule.WARMUP_COSINE, true, fullRes,
+                    s.add(spec(
+                            RESIDUAL_WIDER + "/" + NET2NET,
+                            NET2NET,
+                            b,
+                            seed,
+                            n2n,
+                            Schedule.WARMUP_COSINE,
+                            true,
+                            fullRes,
+                            () -> {
+                                try (Network t = teacher.get()) {
+                                    return widenResidual(t, sd);
+                                }
+                            }));
+                    s.add(spec(
+                            RESIDUAL_WIDER + "/" + RANDOM_INIT,
+                            RANDOM_INIT,
+                            b,
+                            seed,
+                            ri,
+                            Schedule.WARMUP_COSINE,
+                            true,
+                            fullRes,
                             () -> init(fullRes, sd + 3000)));
-                    s.add(spec(RESIDUAL_DEEPER + "/" + NET2NET, NET2NET, b, seed, n2n, Schedule.WARMUP_COSINE, true, deeperRes, () -> {
-                        try (Network t = teacher.get()) {
-                            return deepenResidual(t, sd);
-                        }
-                    }));
-                    s.add(spec(RESIDUAL_DEEPER + "/" + RANDOM_INIT, RANDOM_INIT, b, seed, ri, Schedule.WARMUP_COSINE, true, deeperRes,
+                    s.add(spec(
+                            RESIDUAL_DEEPER + "/" + NET2NET,
+                            NET2NET,
+                            b,
+                            seed,
+                            n2n,
+                            Schedule.WARMUP_COSINE,
+                            true,
+                            deeperRes,
+                            () -> {
+                                try (Network t = teacher.get()) {
+                                    return deepenResidual(t, sd);
+                                }
+                            }));
+                    s.add(spec(
+                            RESIDUAL_DEEPER + "/" + RANDOM_INIT,
+                            RANDOM_INIT,
+                            b,
+                            seed,
+                            ri,
+                            Schedule.WARMUP_COSINE,
+                            true,
+                            deeperRes,
                             () -> init(deeperRes, sd + 4000)));
                 }
             }
@@ -423,14 +623,34 @@ public final class Replication {
             int rn = residualData.train().size();
             return List.of(
                     new Experiment(WIDER, wider, WIDER + "/" + TEACHER, p.teacherEpochs(), seeds(config.seeds()), n),
-                    new Experiment(DEEPER, pair(DEEPER + "/" + NET2NET, DEEPER + "/" + RANDOM_INIT), WIDER + "/" + RANDOM_INIT,
-                            p.largestBudget(), seeds(p.deeperSeeds()), n),
-                    new Experiment(DESIGN, pair(DESIGN + "/" + NET2NET, DEEPER + "/" + RANDOM_INIT), WIDER + "/" + TEACHER,
-                            p.teacherEpochs(), seeds(p.deeperSeeds()), n),
-                    new Experiment(RESIDUAL_WIDER, pair(RESIDUAL_WIDER + "/" + NET2NET, RESIDUAL_WIDER + "/" + RANDOM_INIT),
-                            "residual/" + TEACHER, p.teacherEpochs(), seeds(p.residualSeeds()), rn),
-                    new Experiment(RESIDUAL_DEEPER, pair(RESIDUAL_DEEPER + "/" + NET2NET, RESIDUAL_DEEPER + "/" + RANDOM_INIT),
-                            "residual/" + TEACHER, p.teacherEpochs(), seeds(p.residualSeeds()), rn));
+                    new Experiment(
+                            DEEPER,
+                            pair(DEEPER + "/" + NET2NET, DEEPER + "/" + RANDOM_INIT),
+                            WIDER + "/" + RANDOM_INIT,
+                            p.largestBudget(),
+                            seeds(p.deeperSeeds()),
+                            n),
+                    new Experiment(
+                            DESIGN,
+                            pair(DESIGN + "/" + NET2NET, DEEPER + "/" + RANDOM_INIT),
+                            WIDER + "/" + TEACHER,
+                            p.teacherEpochs(),
+                            seeds(p.deeperSeeds()),
+                            n),
+                    new Experiment(
+                            RESIDUAL_WIDER,
+                            pair(RESIDUAL_WIDER + "/" + NET2NET, RESIDUAL_WIDER + "/" + RANDOM_INIT),
+                            "residual/" + TEACHER,
+                            p.teacherEpochs(),
+                            seeds(p.residualSeeds()),
+                            rn),
+                    new Experiment(
+                            RESIDUAL_DEEPER,
+                            pair(RESIDUAL_DEEPER + "/" + NET2NET, RESIDUAL_DEEPER + "/" + RANDOM_INIT),
+                            "residual/" + TEACHER,
+                            p.teacherEpochs(),
+                            seeds(p.residualSeeds()),
+                            rn));
         }
 
         private static Map<String, String> pair(String net2net, String randomInit) {
@@ -480,18 +700,36 @@ public final class Replication {
         Run execute(Spec s) {
             Path dir = s.dir(config.out());
             Run known = byDir.get(dir);
-            if (known != null && (!s.predictions() || known.testCorrect() != null) && (!s.validation() || known.validationAccuracy() != null)) {
+            if (known != null
+                    && (!s.predictions() || known.testCorrect() != null)
+                    && (!s.validation() || known.validationAccuracy() != null)) {
                 results.put(s.key(), known);
                 return known;
             }
             Splits d = s.residual() ? residualData : data;
-            TrainConfig cfg = new TrainConfig(s.budget(), s.lr(), TrainConfig.DEFAULT_MOMENTUM, TrainConfig.DEFAULT_WEIGHT_DECAY,
-                    p.batch(), s.schedule(), s.seed(), s.fine() ? p.evalEvery() : 0);
-            String label = String.format(Locale.ROOT, "[%d/%d] %s lr %s B %d seed %d", ++started, total, s.name(), rate(s.lr()),
-                    s.budget(), s.seed());
+            TrainConfig cfg = new TrainConfig(
+                    s.budget(),
+                    s.lr(),
+                    TrainConfig.DEFAULT_MOMENTUM,
+                    TrainConfig.DEFAULT_WEIGHT_DECAY,
+                    p.batch(),
+                    s.schedule(),
+                    s.seed(),
+                    s.fine() ? p.evalEvery() : 0);
+            String label = String.format(
+                    Locale.ROOT,
+                    "[%d/%d] %s lr %s B %d seed %d",
+                    ++started,
+                    total,
+                    s.name(),
+                    rate(s.lr()),
+                    s.budget(),
+                    s.seed());
             Trainer.Options options = Trainer.Options.quiet()
                     .withOut(dir, true)
-                    .withData("fashion-mnist (" + d.train().size() + " train, " + d.test().size() + " test)",
+                    .withData(
+                            "fashion-mnist (" + d.train().size() + " train, "
+                                    + d.test().size() + " test)",
                             FashionMnist.rawPreprocessing().toJson())
                     .withProgress(new Labelled(label, epochCost(s)));
             Trainer.Result r;
@@ -513,11 +751,24 @@ public final class Replication {
                 fresh = true;
             }
             try (Network net = r.network()) {
-                Double val = s.validation() ? Evaluation.evaluate(net, validation, Evaluation.DEFAULT_BATCH).accuracy() : null;
+                Double val = s.validation()
+                        ? Evaluation.evaluate(net, validation, Evaluation.DEFAULT_BATCH)
+                                .accuracy()
+                        : null;
                 boolean[] correct = s.predictions() ? correct(net, d.test()) : null;
-                Run run = new Run(s.name(), s.budget(), s.seed(), s.lr(), s.schedule(), r.metrics(), r.examples(), r.seconds(),
-                        s.forwardMacs(), val != null ? val : known == null ? null : known.validationAccuracy(),
-                        correct != null ? correct : known == null ? null : known.testCorrect(), fresh || (known != null && known.thisInvocation()));
+                Run run = new Run(
+                        s.name(),
+                        s.budget(),
+                        s.seed(),
+                        s.lr(),
+                        s.schedule(),
+                        r.metrics(),
+                        r.examples(),
+                        r.seconds(),
+                        s.forwardMacs(),
+                        val != null ? val : known == null ? null : known.validationAccuracy(),
+                        correct != null ? correct : known == null ? null : known.testCorrect(),
+                        fresh || (known != null && known.thisInvocation()));
                 byDir.put(dir, run);
                 results.put(s.key(), run);
                 return run;
@@ -545,8 +796,12 @@ public final class Replication {
             public void startEpoch(int epoch, int epochs, int batches) {
                 double elapsed = (System.nanoTime() - startNanos) / 1e9;
                 // the rate: training seconds per unit of cost, measured in this invocation
-                String eta = costDone == 0 ? "" : ", ETA " + duration(trainingSeconds / costDone * Math.max(0, costLeft - costDoneStage));
-                config.log().accept(String.format("%s: epoch %d/%d (elapsed %s%s)", label, epoch + 1, epochs, duration(elapsed), eta));
+                String eta = costDone == 0
+                        ? ""
+                        : ", ETA " + duration(trainingSeconds / costDone * Math.max(0, costLeft - costDoneStage));
+                config.log()
+                        .accept(String.format(
+                                "%s: epoch %d/%d (elapsed %s%s)", label, epoch + 1, epochs, duration(elapsed), eta));
                 clock = System.nanoTime();
                 inner.startEpoch(epoch, epochs, batches);
             }
@@ -573,9 +828,12 @@ public final class Replication {
         float[] buffer = new float[Math.min(Evaluation.DEFAULT_BATCH, test.size()) * test.sampleLength()];
         int[] labels = test.labels();
         for (int from = 0; from < test.size(); from += Evaluation.DEFAULT_BATCH) {
-            int[] idx = java.util.stream.IntStream.range(from, Math.min(test.size(), from + Evaluation.DEFAULT_BATCH)).toArray();
+            int[] idx = java.util.stream.IntStream.range(from, Math.min(test.size(), from + Evaluation.DEFAULT_BATCH))
+                    .toArray();
             try (NDManager m = network.manager().newSubManager()) {
-                long[] predicted = block.forward(Evaluation.Inputs.features(m, test, idx, buffer), false).argMax(1).toLongArray();
+                long[] predicted = block.forward(Evaluation.Inputs.features(m, test, idx, buffer), false)
+                        .argMax(1)
+                        .toLongArray();
                 for (int k = 0; k < idx.length; k++) {
                     right[idx[k]] = predicted[k] == labels[idx[k]];
                 }
@@ -634,23 +892,33 @@ public final class Replication {
         return Initialization.random(arch, seed, Step.Init.seeded(seed));
     }
 
-    static void add(List<CurvePoint> points, String experiment, String method, int seed, List<EpochMetrics> metrics,
-                    long examplesOffset, double secondsOffset) {
+    static void add(
+            List<CurvePoint> points,
+            String experiment,
+            String method,
+            int seed,
+            List<EpochMetrics> metrics,
+            long examplesOffset,
+            double secondsOffset) {
         for (EpochMetrics m : metrics) {
             long ex = m.examples() + examplesOffset;
             double s = m.seconds() + secondsOffset;
             if (m.testAccuracy() != null) {
-                points.add(new CurvePoint(experiment, method, seed, m.epoch(), ex, s, CurvePoint.TEST_ACCURACY, m.testAccuracy()));
+                points.add(new CurvePoint(
+                        experiment, method, seed, m.epoch(), ex, s, CurvePoint.TEST_ACCURACY, m.testAccuracy()));
             }
             points.add(new CurvePoint(experiment, method, seed, m.epoch(), ex, s, CurvePoint.TEST_LOSS, m.testLoss()));
             if (!Double.isNaN(m.trainLoss())) {
-                points.add(new CurvePoint(experiment, method, seed, m.epoch(), ex, s, CurvePoint.TRAIN_LOSS, m.trainLoss()));
+                points.add(new CurvePoint(
+                        experiment, method, seed, m.epoch(), ex, s, CurvePoint.TRAIN_LOSS, m.trainLoss()));
             }
         }
     }
 
     static String duration(double seconds) {
         long s = Math.round(seconds);
-        return s >= 3600 ? String.format("%dh%02dm", s / 3600, s / 60 % 60) : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
+        return s >= 3600
+                ? String.format("%dh%02dm", s / 3600, s / 60 % 60)
+                : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
     }
 }

@@ -37,14 +37,17 @@ public final class ReplicationReport {
             Replication.WIDER, "Net2WiderNet: fashionnet sqrt(0.3) width -> full width",
             Replication.DEEPER, "Net2DeeperNet: fashionnet + identity conv at 14x14 + identity dense",
             Replication.DESIGN, "Design space: sqrt(0.3) teacher -> wider and deeper student",
-            Replication.RESIDUAL_WIDER, "Net2WiderNet across skip connections: fashionresnet sqrt(0.3) width -> full width",
-            Replication.RESIDUAL_DEEPER, "Net2DeeperNet by residual blocks: fashionresnet sqrt(0.3) + 2 identity residual blocks");
+            Replication.RESIDUAL_WIDER,
+                    "Net2WiderNet across skip connections: fashionresnet sqrt(0.3) width -> full width",
+            Replication.RESIDUAL_DEEPER,
+                    "Net2DeeperNet by residual blocks: fashionresnet sqrt(0.3) + 2 identity residual blocks");
 
     /** How far below the teacher's accuracy the zoomed learning-curve panel reaches. */
     static final double ZOOM_BELOW_TEACHER = 0.015;
 
     /** Writes every file and returns summary.json's content. */
-    public static JsonObject write(Path out, Replication.Result r, NotebookExperiment.Outcome seed, String command, String machine) {
+    public static JsonObject write(
+            Path out, Replication.Result r, NotebookExperiment.Outcome seed, String command, String machine) {
         Profile p = r.profile();
         List<CurvePoint> points = new ArrayList<>();
         Map<String, List<CurvePoint>> byExperiment = new LinkedHashMap<>();
@@ -81,21 +84,39 @@ public final class ReplicationReport {
 
         List<CurvePoint> sp = seedPoints(seed);
         Path seedPng = out.resolve("seed.png");
-        Figures.lossFigure("Seed notebook, done properly: test MSE", sp, Figures.X_EXAMPLES, seedPng, out.resolve("seed.svg"));
+        Figures.lossFigure(
+                "Seed notebook, done properly: test MSE", sp, Figures.X_EXAMPLES, seedPng, out.resolve("seed.svg"));
         List<Section> report = new ArrayList<>();
-        report.add(new Section("Protocol and decision rules (fixed before the numbers)", rulesText(r), List.of(), List.of()));
-        report.add(new Section("Verdicts", "One line per experiment; the rules are above, the numbers below.",
-                List.of(new Table(List.of("experiment", "faster", "comparable final accuracy", "final paired difference (pp)",
-                        "speed-up at teacher + 0.1 pp: examples / MACs / MACs with teacher"), verdictRows)), List.of()));
+        report.add(new Section(
+                "Protocol and decision rules (fixed before the numbers)", rulesText(r), List.of(), List.of()));
+        report.add(new Section(
+                "Verdicts",
+                "One line per experiment; the rules are above, the numbers below.",
+                List.of(new Table(
+                        List.of(
+                                "experiment",
+                                "faster",
+                                "comparable final accuracy",
+                                "final paired difference (pp)",
+                                "speed-up at teacher + 0.1 pp: examples / MACs / MACs with teacher"),
+                        verdictRows)),
+                List.of()));
         report.add(new Section("Learning rates", gridText(r), List.of(gridTable(r)), List.of()));
         report.addAll(sections);
-        report.add(new Section("The seed notebook", "```\n" + NotebookExperiment.table(seed.json()) + "```", List.of(), List.of(seedPng)));
+        report.add(new Section(
+                "The seed notebook",
+                "```\n" + NotebookExperiment.table(seed.json()) + "```",
+                List.of(),
+                List.of(seedPng)));
         String intro = "Profile " + p.describe() + ".\n\n"
                 + "Machine: " + machine + ". Run time: " + Replication.duration(r.seconds()) + " in this invocation"
-                + (r.resumedRuns() == 0 ? "" : ", which resumed an earlier one (" + r.resumedRuns()
-                        + " runs were finished or under way before it, so wall times mix invocations)")
+                + (r.resumedRuns() == 0
+                        ? ""
+                        : ", which resumed an earlier one (" + r.resumedRuns()
+                                + " runs were finished or under way before it, so wall times mix invocations)")
                 + ".\n\nCommand: `" + command + "`";
-        ReportWriter.write(out.resolve("report.md"), out.resolve("report.html"), "Net2Net on Fashion-MNIST", intro, report);
+        ReportWriter.write(
+                out.resolve("report.md"), out.resolve("report.html"), "Net2Net on Fashion-MNIST", intro, report);
         return summary;
     }
 
@@ -104,15 +125,33 @@ public final class ReplicationReport {
         List<CurvePoint> points = new ArrayList<>();
         int largest = r.profile().largestBudget();
         for (int s : e.seeds()) {
-            Replication.add(points, e.name(), Replication.TEACHER, s, r.run(e.teacherRun(), e.teacherBudget(), s).metrics(), 0, 0);
+            Replication.add(
+                    points,
+                    e.name(),
+                    Replication.TEACHER,
+                    s,
+                    r.run(e.teacherRun(), e.teacherBudget(), s).metrics(),
+                    0,
+                    0);
             if (e.name().equals(Replication.WIDER) && s < r.profile().earlyTeacherSeeds()) {
-                Replication.add(points, e.name(), Replication.TEACHER_EARLY, s,
-                        r.run(Replication.WIDER + "/" + Replication.TEACHER_EARLY, r.profile().earlyTeacherEpochs(), s).metrics(), 0, 0);
+                Replication.add(
+                        points,
+                        e.name(),
+                        Replication.TEACHER_EARLY,
+                        s,
+                        r.run(
+                                        Replication.WIDER + "/" + Replication.TEACHER_EARLY,
+                                        r.profile().earlyTeacherEpochs(),
+                                        s)
+                                .metrics(),
+                        0,
+                        0);
             }
         }
         e.methods().forEach((method, run) -> {
             for (int s : seeds(r, e, run)) {
-                Replication.add(points, e.name(), method, s, r.run(run, largest, s).metrics(), 0, 0);
+                Replication.add(
+                        points, e.name(), method, s, r.run(run, largest, s).metrics(), 0, 0);
             }
         });
         return points;
@@ -120,7 +159,10 @@ public final class ReplicationReport {
 
     /** The seeds a run family has (the ablation arm may have fewer than its experiment). */
     static List<Integer> seeds(Replication.Result r, Experiment e, String run) {
-        return e.seeds().stream().filter(s -> r.runs().containsKey(Replication.key(run, r.profile().largestBudget(), s))).toList();
+        return e.seeds().stream()
+                .filter(s ->
+                        r.runs().containsKey(Replication.key(run, r.profile().largestBudget(), s)))
+                .toList();
     }
 
     /** One experiment's numbers: summary.json's entry, the verdict row and the text. */
@@ -145,19 +187,25 @@ public final class ReplicationReport {
 
         // today's keys, from the largest budget's curves
         JsonObject today = Summary.experiment(points);
-        double[] teacherAcc = e.seeds().stream().mapToDouble(s -> r.run(e.teacherRun(), e.teacherBudget(), s).testAccuracy()).toArray();
+        double[] teacherAcc = e.seeds().stream()
+                .mapToDouble(s -> r.run(e.teacherRun(), e.teacherBudget(), s).testAccuracy())
+                .toArray();
         a.teacher = Statistics.mean(teacherAcc);
-        a.teacherMacs = r.run(e.teacherRun(), e.teacherBudget(), e.seeds().get(0)).trainMacs();
+        a.teacherMacs =
+                r.run(e.teacherRun(), e.teacherBudget(), e.seeds().get(0)).trainMacs();
         JsonObject n2nToday = today.getAsJsonObject(Replication.NET2NET);
         n2nToday.addProperty("teacher_final_accuracy", a.teacher);
-        n2nToday.addProperty("start_minus_teacher_accuracy", n2nToday.get("start_accuracy").getAsDouble() - a.teacher);
+        n2nToday.addProperty(
+                "start_minus_teacher_accuracy", n2nToday.get("start_accuracy").getAsDouble() - a.teacher);
         // no speed-up of random init against itself
         today.getAsJsonObject(Replication.RANDOM_INIT).add("speedup_vs_random_init", JsonNull.INSTANCE);
         JsonObject teacherJson = today.getAsJsonObject(Replication.TEACHER);
         teacherJson.addProperty("lr", p.teacherLr());
         teacherJson.addProperty("budget_epochs", e.teacherBudget());
         teacherJson.addProperty("train_macs", a.teacherMacs);
-        teacherJson.addProperty("forward_macs_per_example", r.run(e.teacherRun(), e.teacherBudget(), e.seeds().get(0)).forwardMacs());
+        teacherJson.addProperty(
+                "forward_macs_per_example",
+                r.run(e.teacherRun(), e.teacherBudget(), e.seeds().get(0)).forwardMacs());
         a.json.add(Replication.TEACHER, teacherJson);
 
         // accuracy at budget, per method
@@ -179,8 +227,12 @@ public final class ReplicationReport {
             double[] hi = new double[budgets.size()];
             for (int i = 0; i < budgets.size(); i++) {
                 int b = budgets.get(i);
-                double[] acc = seeds.stream().mapToDouble(s -> r.run(m.getValue(), b, s).testAccuracy()).toArray();
-                double[] wall = seeds.stream().mapToDouble(s -> r.run(m.getValue(), b, s).seconds()).toArray();
+                double[] acc = seeds.stream()
+                        .mapToDouble(s -> r.run(m.getValue(), b, s).testAccuracy())
+                        .toArray();
+                double[] wall = seeds.stream()
+                        .mapToDouble(s -> r.run(m.getValue(), b, s).seconds())
+                        .toArray();
                 Run first = r.run(m.getValue(), b, seeds.get(0));
                 mean[i] = Statistics.mean(acc);
                 mac[i] = first.trainMacs();
@@ -196,17 +248,30 @@ public final class ReplicationReport {
                 x.addProperty("wall_seconds_mean", Statistics.mean(wall));
                 String diffText = "";
                 if (!method.equals(Replication.RANDOM_INIT)) {
-                    double[] ri = seeds.stream().mapToDouble(s -> r.run(riRun, b, s).testAccuracy()).toArray();
+                    double[] ri = seeds.stream()
+                            .mapToDouble(s -> r.run(riRun, b, s).testAccuracy())
+                            .toArray();
                     double[] d = Statistics.pairedDifferences(acc, ri);
                     x.addProperty("paired_diff_vs_random_init_mean", Statistics.mean(d));
                     x.addProperty("paired_diff_vs_random_init_min", Statistics.min(d));
                     x.addProperty("paired_diff_vs_random_init_max", Statistics.max(d));
-                    diffText = String.format(Locale.ROOT, "%+.2f [%+.2f, %+.2f]", 100 * Statistics.mean(d), 100 * Statistics.min(d),
+                    diffText = String.format(
+                            Locale.ROOT,
+                            "%+.2f [%+.2f, %+.2f]",
+                            100 * Statistics.mean(d),
+                            100 * Statistics.min(d),
                             100 * Statistics.max(d));
                 }
                 bj.add(String.valueOf(b), x);
-                a.rows.add(List.of(method, Replication.rate(any.lr()), String.valueOf(b), meanSd(mean[i], sd), perSeed(acc), diffText,
-                        String.format(Locale.ROOT, "%.3g", mac[i]), String.format(Locale.ROOT, "%,d", first.examples()),
+                a.rows.add(List.of(
+                        method,
+                        Replication.rate(any.lr()),
+                        String.valueOf(b),
+                        meanSd(mean[i], sd),
+                        perSeed(acc),
+                        diffText,
+                        String.format(Locale.ROOT, "%.3g", mac[i]),
+                        String.format(Locale.ROOT, "%,d", first.examples()),
                         String.format(Locale.ROOT, "%.1f", Statistics.mean(wall))));
             }
             mj.add("budgets", bj);
@@ -273,8 +338,12 @@ public final class ReplicationReport {
         String n2nRun = e.methods().get(Replication.NET2NET);
         for (int i = 0; i < budgets.size(); i++) {
             int b = budgets.get(i);
-            n2n[i] = e.seeds().stream().mapToDouble(s -> r.run(n2nRun, b, s).testAccuracy()).toArray();
-            ri[i] = e.seeds().stream().mapToDouble(s -> r.run(riRun, b, s).testAccuracy()).toArray();
+            n2n[i] = e.seeds().stream()
+                    .mapToDouble(s -> r.run(n2nRun, b, s).testAccuracy())
+                    .toArray();
+            ri[i] = e.seeds().stream()
+                    .mapToDouble(s -> r.run(riRun, b, s).testAccuracy())
+                    .toArray();
         }
         a.verdict = Statistics.verdict(bs, n2n, ri, a.teacher);
         JsonObject v = new JsonObject();
@@ -282,14 +351,19 @@ public final class ReplicationReport {
         v.addProperty("comparable_final", a.verdict.comparableFinal());
         v.addProperty("text", a.verdict.text());
         a.json.add("verdict", v);
-        a.verdictRow = List.of(e.name(), a.verdict.faster() ? "yes" : "not reproduced",
+        a.verdictRow = List.of(
+                e.name(),
+                a.verdict.faster() ? "yes" : "not reproduced",
                 a.verdict.comparableFinal() ? "yes" : "not reproduced",
-                String.format(Locale.ROOT, "%+.2f", 100 * a.verdict.finalMeanDifference()), headlineText);
+                String.format(Locale.ROOT, "%+.2f", 100 * a.verdict.finalMeanDifference()),
+                headlineText);
 
         // McNemar at the largest budget, per seed
         JsonArray mc = new JsonArray();
         for (int s : e.seeds()) {
-            Statistics.McNemar m = Statistics.mcnemar(r.run(n2nRun, largest, s).testCorrect(), r.run(riRun, largest, s).testCorrect());
+            Statistics.McNemar m = Statistics.mcnemar(
+                    r.run(n2nRun, largest, s).testCorrect(),
+                    r.run(riRun, largest, s).testCorrect());
             JsonObject mj = new JsonObject();
             mj.addProperty("seed", s);
             mj.addProperty("both_right", m.bothRight());
@@ -298,22 +372,38 @@ public final class ReplicationReport {
             mj.addProperty("both_wrong", m.bothWrong());
             mj.addProperty("p_value", m.pValue());
             mc.add(mj);
-            a.mcnemar.add(String.format(Locale.ROOT, "- seed %d: only Net2Net right on %,d test images, only random init on %,d "
-                    + "(both right %,d, both wrong %,d); exact two-sided p = %.3g", s, m.onlyFirstRight(), m.onlySecondRight(),
-                    m.bothRight(), m.bothWrong(), m.pValue()));
+            a.mcnemar.add(String.format(
+                    Locale.ROOT,
+                    "- seed %d: only Net2Net right on %,d test images, only random init on %,d "
+                            + "(both right %,d, both wrong %,d); exact two-sided p = %.3g",
+                    s,
+                    m.onlyFirstRight(),
+                    m.onlySecondRight(),
+                    m.bothRight(),
+                    m.bothWrong(),
+                    m.pValue()));
         }
         a.json.add("mcnemar", mc);
         return a;
     }
 
-    static Section section(Path out, Replication.Result r, Experiment e, Analysis a, List<CurvePoint> points, String machine) {
+    static Section section(
+            Path out, Replication.Result r, Experiment e, Analysis a, List<CurvePoint> points, String machine) {
         String title = TITLES.get(e.name());
         Path png = out.resolve(e.name() + ".png");
-        BudgetFigures.accuracyAtBudget(e.name() + ": test accuracy at each budget", a.series, a.teacher, png, out.resolve(e.name() + ".svg"));
-        List<CurvePoint> students = points.stream().filter(p -> !p.method().startsWith(Replication.TEACHER)).toList();
+        BudgetFigures.accuracyAtBudget(
+                e.name() + ": test accuracy at each budget", a.series, a.teacher, png, out.resolve(e.name() + ".svg"));
+        List<CurvePoint> students = points.stream()
+                .filter(p -> !p.method().startsWith(Replication.TEACHER))
+                .toList();
         Path curve = out.resolve(e.name() + "_curve.png");
-        BudgetFigures.learningCurves(e.name() + ": learning curves at B = " + r.profile().largestBudget(), students, a.teacher,
-                ZOOM_BELOW_TEACHER, curve, out.resolve(e.name() + "_curve.svg"));
+        BudgetFigures.learningCurves(
+                e.name() + ": learning curves at B = " + r.profile().largestBudget(),
+                students,
+                a.teacher,
+                ZOOM_BELOW_TEACHER,
+                curve,
+                out.resolve(e.name() + "_curve.svg"));
         List<Path> figures = new ArrayList<>(List.of(png, curve));
         // wall time only when every run of the largest budget ran whole in this invocation, on one machine
         boolean oneInvocation = e.methods().values().stream().allMatch(run -> seeds(r, e, run).stream()
@@ -321,7 +411,12 @@ public final class ReplicationReport {
         String timeNote;
         if (oneInvocation) {
             Path time = out.resolve(e.name() + "_time.png");
-            Figures.accuracyFigure(e.name() + " at B = " + r.profile().largestBudget() + ", wall time on " + machine.split(",")[0], students, Figures.X_SECONDS, a.teacher, time,
+            Figures.accuracyFigure(
+                    e.name() + " at B = " + r.profile().largestBudget() + ", wall time on " + machine.split(",")[0],
+                    students,
+                    Figures.X_SECONDS,
+                    a.teacher,
+                    time,
                     out.resolve(e.name() + "_time.svg"));
             figures.add(time);
             timeNote = "The wall-time figure shows runs of this invocation only, on " + machine + ".";
@@ -338,17 +433,39 @@ public final class ReplicationReport {
         }
         StringBuilder text = new StringBuilder();
         text.append("**Verdict:** ").append(a.verdict.text()).append("\n\n");
-        text.append(String.format(Locale.ROOT, "Teacher: %s (mean over %d seed(s)), trained %d epochs for %.3g training MACs%s.%n%n",
-                pct(a.teacher), e.seeds().size(), e.teacherBudget(), a.teacherMacs,
-                e.name().equals(Replication.DEEPER) ? " (it is the wider experiment's random init at the largest budget)" : ""));
-        text.append("McNemar's test at B = ").append(r.profile().largestBudget()).append(", Net2Net against random init:\n\n");
+        text.append(String.format(
+                Locale.ROOT,
+                "Teacher: %s (mean over %d seed(s)), trained %d epochs for %.3g training MACs%s.%n%n",
+                pct(a.teacher),
+                e.seeds().size(),
+                e.teacherBudget(),
+                a.teacherMacs,
+                e.name().equals(Replication.DEEPER)
+                        ? " (it is the wider experiment's random init at the largest budget)"
+                        : ""));
+        text.append("McNemar's test at B = ")
+                .append(r.profile().largestBudget())
+                .append(", Net2Net against random init:\n\n");
         a.mcnemar.forEach(l -> text.append(l).append('\n'));
-        text.append('\n').append(String.format(Locale.ROOT, "Trained on %,d images. ", e.trainImages())).append(timeNote)
-                .append(" The first table gives test accuracy (%) per method and budget B (epochs); the paired difference is "
-                        + "against random init of the same seed, in pp, mean [min, max]. The second gives, per target, the budget "
-                        + "(epochs, interpolated in log B) each method needs and Net2Net's speed-up over random init.");
-        Table perBudget = new Table(List.of("method", "rate", "B", "test accuracy mean ± sd", "per seed", "paired diff vs random init",
-                "training MACs", "examples", "wall s (mean)"), a.rows);
+        text.append('\n')
+                .append(String.format(Locale.ROOT, "Trained on %,d images. ", e.trainImages()))
+                .append(timeNote)
+                .append(
+                        " The first table gives test accuracy (%) per method and budget B (epochs); the paired difference is "
+                                + "against random init of the same seed, in pp, mean [min, max]. The second gives, per target, the budget "
+                                + "(epochs, interpolated in log B) each method needs and Net2Net's speed-up over random init.");
+        Table perBudget = new Table(
+                List.of(
+                        "method",
+                        "rate",
+                        "B",
+                        "test accuracy mean ± sd",
+                        "per seed",
+                        "paired diff vs random init",
+                        "training MACs",
+                        "examples",
+                        "wall s (mean)"),
+                a.rows);
         List<String> header = new ArrayList<>(List.of("target", "accuracy"));
         e.methods().keySet().forEach(m -> header.add("B " + m));
         header.addAll(List.of("speed-up examples", "speed-up MACs", "speed-up MACs with teacher"));
@@ -357,12 +474,15 @@ public final class ReplicationReport {
 
     static String rulesText(Replication.Result r) {
         Profile p = r.profile();
-        return "- Validation: " + String.format(Locale.ROOT, "%,d", r.validationImages()) + " class-balanced images carved out of "
+        return "- Validation: " + String.format(Locale.ROOT, "%,d", r.validationImages())
+                + " class-balanced images carved out of "
                 + "the 60,000 training images, never trained on, the same in every run. Learning rates are chosen on it; the test "
                 + "set is only reported.\n"
                 + "- Every run has its own schedule over its own budget: linear warmup over 3% of its steps, then cosine to zero at "
-                + "the end. Each budget B in " + p.budgets() + " epochs is a fresh run; all methods of one seed see the same batches.\n"
-                + "- Compute: a training example costs " + Architecture.TRAINING_MACS_PER_FORWARD_MAC + " times its forward "
+                + "the end. Each budget B in " + p.budgets()
+                + " epochs is a fresh run; all methods of one seed see the same batches.\n"
+                + "- Compute: a training example costs " + Architecture.TRAINING_MACS_PER_FORWARD_MAC
+                + " times its forward "
                 + "multiply-accumulates (dense and conv layers, residual bodies included). Net2Net's cost is given without and "
                 + "with its teacher's training.\n"
                 + "- Targets above the teacher's accuracy: the teacher + 0.1 pp and random init's best mean; the budget to reach "
@@ -380,21 +500,35 @@ public final class ReplicationReport {
         StringBuilder sb = new StringBuilder();
         for (String m : Profile.TUNED) {
             Map<Double, Double> g = r.grid().get(m);
-            sb.append(g.isEmpty()
-                    ? String.format(Locale.ROOT, "- %s: fixed rate %s (the profile's; no grid).%n", m, r.rates().get(m))
-                    : String.format(Locale.ROOT, "- %s: rate %s, the best validation accuracy of the grid at B = %d, seed 0.%n", m,
-                            r.rates().get(m), r.profile().gridBudget()));
+            sb.append(
+                    g.isEmpty()
+                            ? String.format(
+                                    Locale.ROOT,
+                                    "- %s: fixed rate %s (the profile's; no grid).%n",
+                                    m,
+                                    r.rates().get(m))
+                            : String.format(
+                                    Locale.ROOT,
+                                    "- %s: rate %s, the best validation accuracy of the grid at B = %d, seed 0.%n",
+                                    m,
+                                    r.rates().get(m),
+                                    r.profile().gridBudget()));
         }
-        sb.append(String.format(Locale.ROOT, "- Net2Net from the early teacher, and every Net2Net student of the other experiments, use "
-                + "Net2Net's rate; every random init uses random init's; teachers train at %s; the ablation arm net2net_constant_lr "
-                + "trains at a constant %s (a tenth of the teacher's rate, the old protocol).", r.profile().teacherLr(), r.profile().constantLr()));
+        sb.append(String.format(
+                Locale.ROOT,
+                "- Net2Net from the early teacher, and every Net2Net student of the other experiments, use "
+                        + "Net2Net's rate; every random init uses random init's; teachers train at %s; the ablation arm net2net_constant_lr "
+                        + "trains at a constant %s (a tenth of the teacher's rate, the old protocol).",
+                r.profile().teacherLr(),
+                r.profile().constantLr()));
         return sb.toString();
     }
 
     static Table gridTable(Replication.Result r) {
         List<List<String>> rows = new ArrayList<>();
-        r.grid().forEach((m, g) -> g.forEach((lr, acc) -> rows.add(List.of(m, Replication.rate(lr), pct(acc),
-                lr.equals(r.rates().get(m)) ? "chosen" : ""))));
+        r.grid()
+                .forEach((m, g) -> g.forEach((lr, acc) -> rows.add(List.of(
+                        m, Replication.rate(lr), pct(acc), lr.equals(r.rates().get(m)) ? "chosen" : ""))));
         if (rows.isEmpty()) {
             rows.add(List.of("-", "-", "-", "no grid in this profile"));
         }
@@ -434,11 +568,22 @@ public final class ReplicationReport {
 
     /** One row per run: what it is, what it scored, what it cost. */
     static void writeRunsCsv(Path file, Replication.Result r) {
-        StringBuilder sb = new StringBuilder("run,budget_epochs,seed,lr,schedule,test_accuracy,validation_accuracy,examples,train_macs,wall_seconds\n");
+        StringBuilder sb = new StringBuilder(
+                "run,budget_epochs,seed,lr,schedule,test_accuracy,validation_accuracy,examples,train_macs,wall_seconds\n");
         for (Run x : r.runs().values().stream().distinct().toList()) {
-            sb.append(String.format(Locale.ROOT, "%s,%d,%d,%s,%s,%.6f,%s,%d,%.6g,%.3f%n", x.name(), x.budget(), x.seed(), Replication.rate(x.lr()),
-                    x.schedule().key(), x.testAccuracy(), x.validationAccuracy() == null ? "" : String.format(Locale.ROOT, "%.6f", x.validationAccuracy()),
-                    x.examples(), x.trainMacs(), x.seconds()));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%s,%d,%d,%s,%s,%.6f,%s,%d,%.6g,%.3f%n",
+                    x.name(),
+                    x.budget(),
+                    x.seed(),
+                    Replication.rate(x.lr()),
+                    x.schedule().key(),
+                    x.testAccuracy(),
+                    x.validationAccuracy() == null ? "" : String.format(Locale.ROOT, "%.6f", x.validationAccuracy()),
+                    x.examples(),
+                    x.trainMacs(),
+                    x.seconds()));
         }
         AtomicFiles.writeString(file, sb.toString());
     }
@@ -456,7 +601,9 @@ public final class ReplicationReport {
     }
 
     static String meanSd(double mean, Double sd) {
-        return sd == null ? String.format(Locale.ROOT, "%.2f ± -", 100 * mean) : String.format(Locale.ROOT, "%.2f ± %.2f", 100 * mean, 100 * sd);
+        return sd == null
+                ? String.format(Locale.ROOT, "%.2f ± -", 100 * mean)
+                : String.format(Locale.ROOT, "%.2f ± %.2f", 100 * mean, 100 * sd);
     }
 
     static String perSeed(double[] acc) {
@@ -479,13 +626,14 @@ public final class ReplicationReport {
     static List<CurvePoint> seedPoints(NotebookExperiment.Outcome seed) {
         List<CurvePoint> points = new ArrayList<>();
         for (NotebookExperiment.Curve c : seed.curves()) {
-            String method = switch (c.method()) {
-                case "wider" -> "net2net";
-                case "random_init_wider" -> "random_init";
-                case "deeper" -> "net2net_deeper";
-                case "random_init_deeper" -> "random_init_deeper";
-                default -> c.method();
-            };
+            String method =
+                    switch (c.method()) {
+                        case "wider" -> "net2net";
+                        case "random_init_wider" -> "random_init";
+                        case "deeper" -> "net2net_deeper";
+                        case "random_init_deeper" -> "random_init_deeper";
+                        default -> c.method();
+                    };
             Replication.add(points, "seed", method, 0, c.metrics(), 0, 0);
         }
         return points;
@@ -499,7 +647,9 @@ public final class ReplicationReport {
         o.add("net2net", methodLosses(p.get("wider_start_loss"), p.get("wider_trained_loss")));
         o.add("random_init", methodLosses(p.get("random_init_wider_start_loss"), p.get("random_init_wider_loss")));
         o.add("net2net_deeper", methodLosses(p.get("deeper_start_loss"), p.get("deeper_trained_loss")));
-        o.add("random_init_deeper", methodLosses(p.get("random_init_deeper_start_loss"), p.get("random_init_deeper_loss")));
+        o.add(
+                "random_init_deeper",
+                methodLosses(p.get("random_init_deeper_start_loss"), p.get("random_init_deeper_loss")));
         o.add("figures", seed);
         return o;
     }

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.UUID;
-
 import net2net.Net2NetException;
 
 /**
@@ -36,8 +35,10 @@ public final class AtomicFiles {
             Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             tmp = null;
         } catch (AtomicMoveNotSupportedException e) {
-            throw new Net2NetException("cannot write " + target + ": its file system does not support atomic renames;"
-                    + " choose an output directory on a local disk", e);
+            throw new Net2NetException(
+                    "cannot write " + target + ": its file system does not support atomic renames;"
+                            + " choose an output directory on a local disk",
+                    e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
         } finally {

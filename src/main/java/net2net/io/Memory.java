@@ -45,7 +45,8 @@ public final class Memory {
         }
         if (bytes > limit) {
             throw new Net2NetException(what + " needs " + human(bytes) + " of Java heap, but only " + human(limit)
-                    + " is available (maximum " + human(Runtime.getRuntime().maxMemory()) + "); make it smaller, or raise -Xmx in NET2NET_JAVA_OPTS");
+                    + " is available (maximum " + human(Runtime.getRuntime().maxMemory())
+                    + "); make it smaller, or raise -Xmx in NET2NET_JAVA_OPTS");
         }
     }
 
@@ -53,8 +54,8 @@ public final class Memory {
     public static void requireNative(long bytes, String what) {
         long limit = nativeAvailable();
         if (bytes > limit) {
-            throw new Net2NetException(what + " needs " + human(bytes) + " of memory, but this machine has " + human(limit)
-                    + " available; make it smaller or use a machine with more memory");
+            throw new Net2NetException(what + " needs " + human(bytes) + " of memory, but this machine has "
+                    + human(limit) + " available; make it smaller or use a machine with more memory");
         }
     }
 

@@ -1,7 +1,6 @@
 package net2net.io;
 
 import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -30,7 +29,8 @@ public final class OutputDirs {
         Path old = null;
         try {
             Files.createDirectories(parent);
-            // not Files.createTempDirectory: its owner-only mode (0700) would survive the rename; this one follows the umask
+            // not Files.createTempDirectory: its owner-only mode (0700) would survive the rename; this one follows the
+            // umask
             tmp = Files.createDirectory(parent.resolve("." + target.getFileName() + ".tmp-" + UUID.randomUUID()));
             writer.write(tmp);
             if (Files.exists(target)) {
@@ -48,8 +48,8 @@ public final class OutputDirs {
                     // leave the old copy where it is rather than lose it
                 }
             }
-            throw new Net2NetException("cannot write " + target + " (" + e.getClass().getSimpleName() + ": " + e.getMessage()
-                    + "); check the path and free disk space");
+            throw new Net2NetException("cannot write " + target + " ("
+                    + e.getClass().getSimpleName() + ": " + e.getMessage() + "); check the path and free disk space");
         } finally {
             deleteTree(tmp);
             deleteTree(old);
@@ -61,7 +61,8 @@ public final class OutputDirs {
         Path dir = out.toAbsolutePath().normalize();
         recover(dir).forEach(m -> System.err.println("net2net: " + m));
         if (Files.exists(dir) && !force) {
-            throw new Net2NetException("output " + dir + " already exists; choose another --out or add --force to replace it");
+            throw new Net2NetException(
+                    "output " + dir + " already exists; choose another --out or add --force to replace it");
         }
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new Net2NetException("output " + dir + " is a file, not a directory; choose another --out");
@@ -105,7 +106,8 @@ public final class OutputDirs {
             olds.sort(Comparator.comparing(OutputDirs::modified).reversed());
             try {
                 Files.move(olds.get(0), target, StandardCopyOption.ATOMIC_MOVE);
-                done.add("restored " + target + " from " + olds.remove(0).getFileName() + " (a write was interrupted between its renames)");
+                done.add("restored " + target + " from " + olds.remove(0).getFileName()
+                        + " (a write was interrupted between its renames)");
             } catch (IOException e) {
                 throw new Net2NetException("cannot restore " + target + " from " + olds.get(0) + " (" + e.getMessage()
                         + "); rename it back by hand");
@@ -136,12 +138,15 @@ public final class OutputDirs {
         Path tmp = null;
         try {
             Files.createDirectories(target.getParent());
-            tmp = target.getParent().resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp"); // umask, not 0600
-            Files.write(tmp, content, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE);
+            tmp = target.getParent()
+                    .resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp"); // umask, not 0600
+            Files.write(
+                    tmp, content, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             tmp = null;
         } catch (IOException e) {
-            throw new Net2NetException("cannot write " + target + " (" + e.getMessage() + "); check the path and free disk space");
+            throw new Net2NetException(
+                    "cannot write " + target + " (" + e.getMessage() + "); check the path and free disk space");
         } finally {
             deleteTree(tmp);
         }

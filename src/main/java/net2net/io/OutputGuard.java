@@ -25,28 +25,34 @@ public final class OutputGuard {
 
     /** Files whose net2net "format" marks a directory as ours, with that format. */
     private static final List<String[]> MARKERS = List.of(
-            new String[] {"model.json", "net2net-model"},
-            new String[] {"train_state.json", "net2net-train-state"});
+            new String[] {"model.json", "net2net-model"}, new String[] {"train_state.json", "net2net-train-state"});
 
     /** Refuses to let {@code --force} replace {@code dir} (absolute, normalised, existing) unless net2net wrote it. */
     public static void requireReplaceable(Path dir) {
         Path d = dir.toAbsolutePath().normalize();
         if (d.getParent() == null) {
-            throw new Net2NetException("--out " + d + " is the root directory; net2net never replaces it, choose a new directory");
+            throw new Net2NetException(
+                    "--out " + d + " is the root directory; net2net never replaces it, choose a new directory");
         }
         Path cwd = Path.of("").toAbsolutePath().normalize();
         if (cwd.startsWith(d)) {
-            throw new Net2NetException("--out " + d + " is the working directory" + (cwd.equals(d) ? "" : " or one of its parents")
-                    + "; --force never replaces it, choose a new directory");
+            throw new Net2NetException(
+                    "--out " + d + " is the working directory" + (cwd.equals(d) ? "" : " or one of its parents")
+                            + "; --force never replaces it, choose a new directory");
         }
         String home = System.getProperty("user.home");
-        if (home != null && !home.isBlank() && Path.of(home).toAbsolutePath().normalize().startsWith(d)) {
-            throw new Net2NetException("--out " + d + " is the home directory or one of its parents; --force never replaces it, choose a new directory");
+        if (home != null
+                && !home.isBlank()
+                && Path.of(home).toAbsolutePath().normalize().startsWith(d)) {
+            throw new Net2NetException(
+                    "--out " + d
+                            + " is the home directory or one of its parents; --force never replaces it, choose a new directory");
         }
         if (!Files.isDirectory(d) || isEmpty(d) || isNet2NetOutput(d)) {
             return;
         }
-        throw new Net2NetException("--out " + d + " exists and is not a directory net2net wrote (no model.json or train_state.json of net2net);"
+        throw new Net2NetException("--out " + d
+                + " exists and is not a directory net2net wrote (no model.json or train_state.json of net2net);"
                 + " --force only replaces net2net's own output, choose another --out or remove it yourself");
     }
 
@@ -56,7 +62,8 @@ public final class OutputGuard {
         for (Path input : inputs) {
             Path i = input.toAbsolutePath().normalize();
             if (i.startsWith(o) && !i.equals(o)) {
-                throw new Net2NetException("--out " + o + " holds " + i + ", an input of this command; choose an --out outside it");
+                throw new Net2NetException(
+                        "--out " + o + " holds " + i + ", an input of this command; choose an --out outside it");
             }
         }
     }
@@ -67,7 +74,8 @@ public final class OutputGuard {
             try {
                 if (Files.isRegularFile(f) && Files.size(f) < (64L << 20)) {
                     JsonElement j = StrictJson.parse(Files.readString(f));
-                    if (j.isJsonObject() && j.getAsJsonObject().has("format")
+                    if (j.isJsonObject()
+                            && j.getAsJsonObject().has("format")
                             && m[1].equals(j.getAsJsonObject().get("format").getAsString())) {
                         return true;
                     }
@@ -145,13 +153,15 @@ public final class OutputGuard {
         }
     }
 
-    private static final java.util.concurrent.ConcurrentHashMap<Path, Boolean> HELD = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final java.util.concurrent.ConcurrentHashMap<Path, Boolean> HELD =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private static Lock lockFile(Path o, Path base, Path file) {
         for (int attempt = 0; attempt < 10; attempt++) {
             FileChannel channel = null;
             try {
-                channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                channel = FileChannel.open(
+                        file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
                 FileLock lock = channel.tryLock();
                 if (lock == null) {
                     String holder = holder(channel);
@@ -165,14 +175,16 @@ public final class OutputGuard {
                     continue;
                 }
                 channel.truncate(0);
-                channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)), 0);
+                channel.write(
+                        ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)), 0);
                 channel.force(false);
                 return new Lock(file, channel, lock);
             } catch (IOException e) {
                 closeQuietly(channel);
                 // a read-only place: nothing can be written there either, which the write reports
-                throw new Net2NetException("cannot lock " + o + " (" + e.getClass().getSimpleName() + ": " + e.getMessage()
-                        + "); check that " + base + " is a writable directory");
+                throw new Net2NetException(
+                        "cannot lock " + o + " (" + e.getClass().getSimpleName() + ": " + e.getMessage()
+                                + "); check that " + base + " is a writable directory");
             }
         }
         throw new Net2NetException("cannot lock " + o + ": other writers keep replacing its lock file; try again");
@@ -196,7 +208,8 @@ public final class OutputGuard {
 
     private static boolean sameFile(FileChannel channel, Path file) throws IOException {
         // FileChannel does not tell its inode: look for one of this process's descriptors on the path's inode (Linux)
-        Object key = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        Object key = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class)
+                .fileKey();
         Path fd = Path.of("/proc/self/fd");
         if (key == null || !Files.isDirectory(fd)) {
             return true;
@@ -204,7 +217,8 @@ public final class OutputGuard {
         try (Stream<Path> fds = Files.list(fd)) {
             return fds.anyMatch(p -> {
                 try {
-                    return key.equals(Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class).fileKey());
+                    return key.equals(Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class)
+                            .fileKey());
                 } catch (IOException | UncheckedIOException e) {
                     return false;
                 }

@@ -25,7 +25,8 @@ public final class RegularFiles {
         } catch (NoSuchFileException e) {
             throw new Net2NetException("cannot read " + file + ": it does not exist; " + fix);
         } catch (IOException e) {
-            throw new Net2NetException("cannot read " + file + " (" + e.getClass().getSimpleName() + "); " + fix);
+            throw new Net2NetException(
+                    "cannot read " + file + " (" + e.getClass().getSimpleName() + "); " + fix);
         }
         if (!a.isRegularFile()) {
             String kind = a.isDirectory() ? "a directory" : "a device, FIFO or socket";
@@ -46,7 +47,8 @@ public final class RegularFiles {
         } catch (CharacterCodingException e) {
             throw new Net2NetException(file + " is not UTF-8 text; " + fix);
         } catch (IOException e) {
-            throw new Net2NetException("cannot read " + file + " (" + e.getClass().getSimpleName() + "); " + fix);
+            throw new Net2NetException(
+                    "cannot read " + file + " (" + e.getClass().getSimpleName() + "); " + fix);
         }
     }
 }

@@ -40,13 +40,16 @@ public final class Devices {
         if (device.isGpu()) {
             int gpus = engine.getGpuCount(); // 0 unless libtorch was built with CUDA and a GPU is visible
             if (gpus == 0) {
-                throw new Net2NetException("--device " + name(device) + ": no usable GPU (libtorch " + engine.getVersion()
-                        + (engine.hasCapability(StandardCapabilities.CUDA) ? " has CUDA but sees no GPU" : " is the CPU build")
-                        + "); use --device cpu, or point PYTORCH_LIBRARY_PATH at a CUDA libtorch 2.7.1 (see docs/scale.md)");
+                throw new Net2NetException(
+                        "--device " + name(device) + ": no usable GPU (libtorch " + engine.getVersion()
+                                + (engine.hasCapability(StandardCapabilities.CUDA)
+                                        ? " has CUDA but sees no GPU"
+                                        : " is the CPU build")
+                                + "); use --device cpu, or point PYTORCH_LIBRARY_PATH at a CUDA libtorch 2.7.1 (see docs/scale.md)");
             }
             if (device.getDeviceId() >= gpus) {
-                throw new Net2NetException("--device " + name(device) + ": this machine has " + gpus + " usable GPU(s); use gpu:0"
-                        + (gpus > 1 ? " to gpu:" + (gpus - 1) : ""));
+                throw new Net2NetException("--device " + name(device) + ": this machine has " + gpus
+                        + " usable GPU(s); use gpu:0" + (gpus > 1 ? " to gpu:" + (gpus - 1) : ""));
             }
         }
         if (!engine.defaultDevice().equals(device)) {
@@ -66,7 +69,8 @@ public final class Devices {
             field.setAccessible(true);
             field.set(engine, device);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new IllegalStateException("cannot set DJL's default device (" + e + "); this DJL version differs from 0.36", e);
+            throw new IllegalStateException(
+                    "cannot set DJL's default device (" + e + "); this DJL version differs from 0.36", e);
         }
     }
 }

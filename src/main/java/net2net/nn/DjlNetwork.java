@@ -36,7 +36,8 @@ public final class DjlNetwork {
 
     private final boolean dropoutOff;
 
-    private DjlNetwork(Architecture arch, Map<String, NDArray> weights, NDManager manager, boolean dropoutOff, String until) {
+    private DjlNetwork(
+            Architecture arch, Map<String, NDArray> weights, NDManager manager, boolean dropoutOff, String until) {
         this.dropoutOff = dropoutOff;
         block = new SequentialBlock();
         addLayers(arch.layers(), "", weights, until, block);
@@ -54,13 +55,16 @@ public final class DjlNetwork {
      * its body's layers up to it, applied to the residual's input: what its body computes there.
      * Returns whether {@code until} was reached.
      */
-    private boolean addLayers(List<Layer> layers, String prefix, Map<String, NDArray> weights, String until, SequentialBlock into) {
+    private boolean addLayers(
+            List<Layer> layers, String prefix, Map<String, NDArray> weights, String until, SequentialBlock into) {
         for (int i = 0; i < layers.size(); i++) {
             Layer layer = layers.get(i);
             if (until != null && layer instanceof Layer.Residual r && contains(r.body(), until)) {
                 return addLayers(r.body(), prefix + r.name() + ".body.", weights, until, into);
             }
-            if (layer instanceof Layer.Relu && i + 1 < layers.size() && layers.get(i + 1) instanceof Layer.MaxPool
+            if (layer instanceof Layer.Relu
+                    && i + 1 < layers.size()
+                    && layers.get(i + 1) instanceof Layer.MaxPool
                     && !layer.name().equals(until)) {
                 // relu then maxpool, run as maxpool then relu: the same function on a quarter of the elements
                 into.add(new MaxPool2x2(true));
@@ -93,16 +97,23 @@ public final class DjlNetwork {
             SequentialBlock body = new SequentialBlock();
             addLayers(r.body(), prefix + r.name() + ".body.", weights, null, body);
             ParallelBlock sum = new ParallelBlock(
-                    branches -> new NDList(branches.get(0).singletonOrThrow().add(branches.get(1).singletonOrThrow())),
+                    branches -> new NDList(branches.get(0)
+                            .singletonOrThrow()
+                            .add(branches.get(1).singletonOrThrow())),
                     List.of(Blocks.identityBlock(), body));
             if (r.activation() == null) {
                 return sum;
             }
-            return new SequentialBlock().add(sum)
-                    .add(r.activation() == Layer.Residual.Activation.RELU ? Activation.reluBlock() : Activation.tanhBlock());
+            return new SequentialBlock()
+                    .add(sum)
+                    .add(
+                            r.activation() == Layer.Residual.Activation.RELU
+                                    ? Activation.reluBlock()
+                                    : Activation.tanhBlock());
         }
         String key = prefix + layer.name();
-        Parameter tied = layer instanceof TransformerLayers.LmHead h && h.tied() ? attached.get(h.tie() + ".weight") : null;
+        Parameter tied =
+                layer instanceof TransformerLayers.LmHead h && h.tied() ? attached.get(h.tie() + ".weight") : null;
         Block b = TransformerBlocks.of(layer, suffixes(key, weights), tied);
         if (b == null) {
             b = djlBlock(layer, dropoutOff);
@@ -113,7 +124,10 @@ public final class DjlNetwork {
 
     /** The state_dict suffixes of the layer with prefix {@code key}: weight, q_proj.bias, ... */
     private static List<String> suffixes(String key, Map<String, NDArray> weights) {
-        return weights.keySet().stream().filter(k -> k.startsWith(key + ".")).map(k -> k.substring(key.length() + 1)).toList();
+        return weights.keySet().stream()
+                .filter(k -> k.startsWith(key + "."))
+                .map(k -> k.substring(key.length() + 1))
+                .toList();
     }
 
     /** A block over the network's own arrays. */

@@ -29,22 +29,44 @@ final class FastBatchNorm extends AbstractBlock {
         super((byte) 1);
         epsilon = (float) eps;
         djlMomentum = (float) (1 - torchMomentum); // DJL's momentum is the weight of the old running value
-        gamma = addParameter(Parameter.builder().setName("gamma").setType(Parameter.Type.GAMMA).optRequiresGrad(true).build());
-        beta = addParameter(Parameter.builder().setName("beta").setType(Parameter.Type.BETA).optRequiresGrad(true).build());
-        runningMean = addParameter(Parameter.builder().setName("runningMean").setType(Parameter.Type.RUNNING_MEAN)
-                .optRequiresGrad(false).build());
-        runningVar = addParameter(Parameter.builder().setName("runningVar").setType(Parameter.Type.RUNNING_VAR)
-                .optRequiresGrad(false).build());
+        gamma = addParameter(Parameter.builder()
+                .setName("gamma")
+                .setType(Parameter.Type.GAMMA)
+                .optRequiresGrad(true)
+                .build());
+        beta = addParameter(Parameter.builder()
+                .setName("beta")
+                .setType(Parameter.Type.BETA)
+                .optRequiresGrad(true)
+                .build());
+        runningMean = addParameter(Parameter.builder()
+                .setName("runningMean")
+                .setType(Parameter.Type.RUNNING_MEAN)
+                .optRequiresGrad(false)
+                .build());
+        runningVar = addParameter(Parameter.builder()
+                .setName("runningVar")
+                .setType(Parameter.Type.RUNNING_VAR)
+                .optRequiresGrad(false)
+                .build());
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray input = inputs.singletonOrThrow();
         var device = input.getDevice();
-        return input.getNDArrayInternal().batchNorm(input,
-                store.getValue(runningMean, device, training), store.getValue(runningVar, device, training),
-                store.getValue(gamma, device, training), store.getValue(beta, device, training),
-                -1, djlMomentum, epsilon, training);
+        return input.getNDArrayInternal()
+                .batchNorm(
+                        input,
+                        store.getValue(runningMean, device, training),
+                        store.getValue(runningVar, device, training),
+                        store.getValue(gamma, device, training),
+                        store.getValue(beta, device, training),
+                        -1,
+                        djlMomentum,
+                        epsilon,
+                        training);
     }
 
     @Override

@@ -28,13 +28,16 @@ public final class Initialization {
         for (Map.Entry<String, Shape> e : shapes.entrySet()) {
             String key = e.getKey();
             String layer = key.substring(0, key.lastIndexOf('.'));
-            weights.put(key, Sizes.create(manager, values(arch, key, e.getValue(), fanIn(shapes, layer), rng), e.getValue()));
+            weights.put(
+                    key,
+                    Sizes.create(manager, values(arch, key, e.getValue(), fanIn(shapes, layer), rng), e.getValue()));
         }
         return new Network(arch, weights, List.of(step), null, manager);
     }
 
     /** PyTorch's default initialisation of only the given parameters of {@code arch}, seeded. */
-    public static Map<String, NDArray> parameters(Architecture arch, java.util.Collection<String> keys, long seed, NDManager manager) {
+    public static Map<String, NDArray> parameters(
+            Architecture arch, java.util.Collection<String> keys, long seed, NDManager manager) {
         SplittableRandom rng = new SplittableRandom(seed);
         Map<String, Shape> shapes = arch.parameterShapes();
         Map<String, NDArray> out = new LinkedHashMap<>();
@@ -51,8 +54,10 @@ public final class Initialization {
     /** Embedding tables are standard normal, as nn.Embedding draws them; the rest as {@link #initialValues}. */
     private static float[] values(Architecture arch, String key, Shape shape, long fanIn, SplittableRandom rng) {
         String layer = key.substring(0, key.lastIndexOf('.'));
-        boolean embedding = arch.all().stream().anyMatch(l -> l.key().equals(layer)
-                && (l.layer() instanceof TransformerLayers.Embedding || l.layer() instanceof TransformerLayers.PositionEmbedding));
+        boolean embedding = arch.all().stream()
+                .anyMatch(l -> l.key().equals(layer)
+                        && (l.layer() instanceof TransformerLayers.Embedding
+                                || l.layer() instanceof TransformerLayers.PositionEmbedding));
         if (!embedding) {
             return initialValues(key, shape, fanIn, rng);
         }

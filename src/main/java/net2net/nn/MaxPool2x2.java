@@ -28,7 +28,8 @@ final class MaxPool2x2 extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         NDArray pooled = training ? Pool.maxPool2d(x, TWO, TWO, new Shape(0, 0), false) : evalPool(x);
         return new NDList(relu ? pooled.getNDArrayInternal().relu() : pooled);

@@ -1,24 +1,21 @@
 package net2net.nn;
 
-import net2net.io.OutputDirs;
-import net2net.io.RegularFiles;
-import net2net.io.StrictJson;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.GsonBuilder;
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import net2net.Net2NetException;
+import net2net.io.OutputDirs;
+import net2net.io.RegularFiles;
+import net2net.io.StrictJson;
 import net2net.spec.Architecture;
 import net2net.spec.ArchitectureJson;
 
@@ -46,7 +43,9 @@ public final class ModelFiles {
      * {@link OutputDirs#writeAtomically}.
      */
     public static void writeInto(Network network, Path dir) throws IOException {
-        Files.writeString(dir.resolve(JSON), new GsonBuilder().setPrettyPrinting().create().toJson(toJson(network)) + "\n");
+        Files.writeString(
+                dir.resolve(JSON),
+                new GsonBuilder().setPrettyPrinting().create().toJson(toJson(network)) + "\n");
         Safetensors.write(dir.resolve(WEIGHTS), network.weights());
     }
 
@@ -77,18 +76,21 @@ public final class ModelFiles {
         NDManager manager = NDManager.newBaseManager();
         try {
             Map<String, NDArray> weights = Safetensors.read(weightsFile, expected, manager);
-            return new Network(arch, weights, history, pre != null && pre.isJsonObject() ? pre.getAsJsonObject() : null, manager);
+            return new Network(
+                    arch, weights, history, pre != null && pre.isJsonObject() ? pre.getAsJsonObject() : null, manager);
         } catch (RuntimeException e) {
             manager.close();
             if (e instanceof Net2NetException n) {
                 throw n;
             }
-            throw new Net2NetException(weightsFile + " is corrupt (" + e.getMessage() + "); restore it or create the model again");
+            throw new Net2NetException(
+                    weightsFile + " is corrupt (" + e.getMessage() + "); restore it or create the model again");
         }
     }
 
     private static JsonObject readJson(Path jsonFile) {
-        String text = RegularFiles.readString(jsonFile, MAX_JSON_BYTES, "a model directory needs model.json and model.safetensors");
+        String text = RegularFiles.readString(
+                jsonFile, MAX_JSON_BYTES, "a model directory needs model.json and model.safetensors");
         JsonElement json;
         try {
             json = StrictJson.parse(text);
@@ -100,11 +102,16 @@ public final class ModelFiles {
         }
         JsonObject root = json.getAsJsonObject();
         JsonElement v = root.get("version");
-        if (v != null && !(v.isJsonPrimitive() && v.getAsJsonPrimitive().isNumber() && v.getAsString().matches("[0-9]{1,9}"))) {
-            throw new Net2NetException(jsonFile + " has format version " + v + ", not a version number; restore it or create the model again");
+        if (v != null
+                && !(v.isJsonPrimitive()
+                        && v.getAsJsonPrimitive().isNumber()
+                        && v.getAsString().matches("[0-9]{1,9}"))) {
+            throw new Net2NetException(jsonFile + " has format version " + v
+                    + ", not a version number; restore it or create the model again");
         }
         if (v != null && v.getAsInt() > FORMAT_VERSION) {
-            throw new Net2NetException(jsonFile + " has format version " + v + ", newer than this net2net reads (" + FORMAT_VERSION + "); upgrade net2net");
+            throw new Net2NetException(jsonFile + " has format version " + v + ", newer than this net2net reads ("
+                    + FORMAT_VERSION + "); upgrade net2net");
         }
         return root;
     }

@@ -29,15 +29,20 @@ public final class Network implements AutoCloseable {
     private final NDManager manager;
 
     /** Takes ownership of {@code manager}; every array of {@code weights} must belong to it. */
-    public Network(Architecture architecture, Map<String, NDArray> weights, List<Step> history,
-                   JsonObject preprocessing, NDManager manager) {
+    public Network(
+            Architecture architecture,
+            Map<String, NDArray> weights,
+            List<Step> history,
+            JsonObject preprocessing,
+            NDManager manager) {
         Map<String, Shape> expected = architecture.parameterShapes();
         if (!expected.keySet().equals(weights.keySet())) {
             List<String> missing = new ArrayList<>(expected.keySet());
             missing.removeAll(weights.keySet());
             List<String> extra = new ArrayList<>(weights.keySet());
             extra.removeAll(expected.keySet());
-            throw new Net2NetException("weights do not match the architecture: missing " + missing + ", unexpected " + extra);
+            throw new Net2NetException(
+                    "weights do not match the architecture: missing " + missing + ", unexpected " + extra);
         }
         Map<String, NDArray> ordered = new LinkedHashMap<>();
         for (Map.Entry<String, Shape> e : expected.entrySet()) {
@@ -47,7 +52,8 @@ public final class Network implements AutoCloseable {
                         + " but the architecture needs " + e.getValue());
             }
             if (array.getDataType() != DataType.FLOAT32 && array.getDataType() != DataType.FLOAT64) {
-                throw new Net2NetException("weight " + e.getKey() + " is " + array.getDataType() + "; net2net needs float32");
+                throw new Net2NetException(
+                        "weight " + e.getKey() + " is " + array.getDataType() + "; net2net needs float32");
             }
             ordered.put(e.getKey(), array);
         }
@@ -134,8 +140,8 @@ public final class Network implements AutoCloseable {
         NDManager m = NDManager.newBaseManager();
         Map<String, NDArray> w = new LinkedHashMap<>();
         // (toType with copy=true returns the same array when the type already matches)
-        weights.forEach((k, v) -> w.put(k, precision == null || v.getDataType() == precision
-                ? v.duplicate() : v.toType(precision, false)));
+        weights.forEach((k, v) -> w.put(
+                k, precision == null || v.getDataType() == precision ? v.duplicate() : v.toType(precision, false)));
         w.values().forEach(a -> a.attach(m));
         return new Network(architecture, w, h, pre, m);
     }

@@ -23,10 +23,12 @@ public final class NonFinite {
                 continue;
             }
             long n = 0;
-            try (NDArray nan = e.getValue().isNaN(); NDArray nanCount = nan.countNonzero()) {
+            try (NDArray nan = e.getValue().isNaN();
+                    NDArray nanCount = nan.countNonzero()) {
                 n += nanCount.getLong();
             }
-            try (NDArray inf = e.getValue().isInfinite(); NDArray infCount = inf.countNonzero()) {
+            try (NDArray inf = e.getValue().isInfinite();
+                    NDArray infCount = inf.countNonzero()) {
                 n += infCount.getLong();
             }
             if (n > 0) {
@@ -37,7 +39,8 @@ public final class NonFinite {
     }
 
     private static boolean finite(NDArray a) {
-        try (NDArray max = a.max(); NDArray min = a.min()) {
+        try (NDArray max = a.max();
+                NDArray min = a.min()) {
             return Double.isFinite(max.toArray()[0].doubleValue()) && Double.isFinite(min.toArray()[0].doubleValue());
         }
     }
@@ -54,7 +57,8 @@ public final class NonFinite {
     /** "fc1.weight: 3, fc2.bias: 1". */
     public static String describe(Map<String, Long> bad) {
         StringBuilder sb = new StringBuilder();
-        bad.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append(": ").append(v));
+        bad.forEach((k, v) ->
+                sb.append(sb.length() == 0 ? "" : ", ").append(k).append(": ").append(v));
         return sb.toString();
     }
 }

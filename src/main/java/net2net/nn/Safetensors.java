@@ -52,6 +52,7 @@ final class Safetensors {
     static final long MAX_HEADER = 100_000_000;
     /** Bytes per mapped chunk: well under the 2 GiB a ByteBuffer can address (tests lower it). */
     static long CHUNK = 1L << 28;
+
     private static final String FIX = "restore it or create the model again";
 
     private record Entry(String name, Shape shape, long begin, long end) {}
@@ -70,8 +71,8 @@ final class Safetensors {
             ByteBuffer lengthBytes = readFully(channel, 0, 8).order(ByteOrder.LITTLE_ENDIAN);
             long headerLength = lengthBytes.getLong(); // a u64 above 2^63 reads negative: refused below
             if (headerLength < 2 || headerLength > MAX_HEADER || headerLength > size - 8) {
-                throw new Net2NetException(corrupt + " (header length " + Long.toUnsignedString(headerLength) + " for a file of "
-                        + size + " bytes; at most " + MAX_HEADER + "); " + FIX);
+                throw new Net2NetException(corrupt + " (header length " + Long.toUnsignedString(headerLength)
+                        + " for a file of " + size + " bytes; at most " + MAX_HEADER + "); " + FIX);
             }
             JsonObject header = header(readFully(channel, 8, (int) headerLength), corrupt);
             long dataStart = 8 + headerLength;
@@ -89,7 +90,8 @@ final class Safetensors {
             }
             return out;
         } catch (IOException e) {
-            throw new Net2NetException("cannot read " + file + " (" + e.getClass().getSimpleName() + "); " + FIX);
+            throw new Net2NetException(
+                    "cannot read " + file + " (" + e.getClass().getSimpleName() + "); " + FIX);
         }
     }
 
@@ -106,8 +108,12 @@ final class Safetensors {
     private static JsonObject header(ByteBuffer bytes, String corrupt) {
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(bytes).toString();
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(bytes)
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new Net2NetException(corrupt + " (the header is not UTF-8); " + FIX);
         }
@@ -124,7 +130,8 @@ final class Safetensors {
         return json.getAsJsonObject();
     }
 
-    private static List<Entry> entries(Path file, JsonObject header, Map<String, Shape> expected, long dataLength, String corrupt) {
+    private static List<Entry> entries(
+            Path file, JsonObject header, Map<String, Shape> expected, long dataLength, String corrupt) {
         List<Entry> entries = new ArrayList<>();
         for (Map.Entry<String, JsonElement> e : header.entrySet()) {
             String name = e.getKey();
@@ -136,7 +143,8 @@ final class Safetensors {
             }
             if (!expected.containsKey(name)) {
                 throw new Net2NetException(file + " holds tensor '" + name + "' that model.json does not describe ("
-                        + (header.size() - (header.has("__metadata__") ? 1 : 0)) + " tensors, model.json describes " + expected.size()
+                        + (header.size() - (header.has("__metadata__") ? 1 : 0)) + " tensors, model.json describes "
+                        + expected.size()
                         + "); the model files do not belong together");
             }
             String malformed = corrupt + " (malformed entry for '" + name + "'); " + FIX;
@@ -152,30 +160,33 @@ final class Safetensors {
                 throw new Net2NetException(malformed);
             }
             if (!"F32".equals(dtype.getAsString())) {
-                throw new Net2NetException(file + ": tensor '" + name + "' is " + dtype.getAsString() + ", expected F32; convert it to float32");
+                throw new Net2NetException(file + ": tensor '" + name + "' is " + dtype.getAsString()
+                        + ", expected F32; convert it to float32");
             }
             long[] dims = naturals(o.get("shape"), -1, malformed);
             long[] offsets = naturals(o.get("data_offsets"), 2, malformed);
             Shape shape = new Shape(dims);
             if (!shape.equals(expected.get(name))) {
-                throw new Net2NetException(file + ": tensor '" + name + "' has shape " + shape + " but model.json needs "
-                        + expected.get(name) + "; the model files do not belong together");
+                throw new Net2NetException(file + ": tensor '" + name + "' has shape " + shape
+                        + " but model.json needs " + expected.get(name) + "; the model files do not belong together");
             }
             long begin = offsets[0];
             long end = offsets[1];
             if (begin > end || end > dataLength) {
-                throw new Net2NetException(corrupt + " (tensor '" + name + "' lies outside the data; the file is truncated or corrupt); " + FIX);
+                throw new Net2NetException(corrupt + " (tensor '" + name
+                        + "' lies outside the data; the file is truncated or corrupt); " + FIX);
             }
             long bytes = Sizes.elements(shape);
             if (bytes > Sizes.MAX_ELEMENTS || end - begin != 4 * bytes) {
-                throw new Net2NetException(corrupt + " (tensor '" + name + "' spans " + (end - begin) + " bytes but " + shape
-                        + " float32 needs " + (bytes > Sizes.MAX_ELEMENTS ? "more" : 4 * bytes) + "); " + FIX);
+                throw new Net2NetException(corrupt + " (tensor '" + name + "' spans " + (end - begin) + " bytes but "
+                        + shape + " float32 needs " + (bytes > Sizes.MAX_ELEMENTS ? "more" : 4 * bytes) + "); " + FIX);
             }
             entries.add(new Entry(name, shape, begin, end));
         }
         for (String name : expected.keySet()) {
             if (!header.has(name)) {
-                throw new Net2NetException(file + " has no tensor '" + name + "' that model.json needs; the model files do not belong together");
+                throw new Net2NetException(file + " has no tensor '" + name
+                        + "' that model.json needs; the model files do not belong together");
             }
         }
         return entries;
@@ -186,7 +197,9 @@ final class Safetensors {
      * length). Exact: 2^64, -1, 1.5 or 1e3 are refused, where Gson's getAsLong would round or wrap.
      */
     private static long[] naturals(JsonElement json, int length, String malformed) {
-        if (json == null || !json.isJsonArray() || (length >= 0 && json.getAsJsonArray().size() != length)) {
+        if (json == null
+                || !json.isJsonArray()
+                || (length >= 0 && json.getAsJsonArray().size() != length)) {
             throw new Net2NetException(malformed);
         }
         JsonArray a = json.getAsJsonArray();
@@ -217,16 +230,19 @@ final class Safetensors {
         Entry previous = null;
         for (Entry e : sorted) {
             if (e.begin() < at) {
-                throw new Net2NetException(corrupt + " (tensor '" + e.name() + "' overlaps tensor '" + previous.name() + "'); " + FIX);
+                throw new Net2NetException(
+                        corrupt + " (tensor '" + e.name() + "' overlaps tensor '" + previous.name() + "'); " + FIX);
             }
             if (e.begin() > at) {
-                throw new Net2NetException(corrupt + " (" + (e.begin() - at) + " unused bytes before tensor '" + e.name() + "'); " + FIX);
+                throw new Net2NetException(
+                        corrupt + " (" + (e.begin() - at) + " unused bytes before tensor '" + e.name() + "'); " + FIX);
             }
             at = e.end();
             previous = e;
         }
         if (at != dataLength) {
-            throw new Net2NetException(corrupt + " (" + (dataLength - at) + " bytes after the last tensor; the file is corrupt); " + FIX);
+            throw new Net2NetException(
+                    corrupt + " (" + (dataLength - at) + " bytes after the last tensor; the file is corrupt); " + FIX);
         }
     }
 
@@ -234,7 +250,8 @@ final class Safetensors {
     private static NDArray load(FileChannel channel, long dataStart, Entry e, NDManager manager) throws IOException {
         long bytes = e.end() - e.begin();
         if (bytes <= CHUNK) {
-            try (NDArray mapped = manager.create(map(channel, dataStart + e.begin(), bytes), e.shape(), DataType.FLOAT32)) {
+            try (NDArray mapped =
+                    manager.create(map(channel, dataStart + e.begin(), bytes), e.shape(), DataType.FLOAT32)) {
                 return mapped.duplicate();
             }
         }
@@ -243,7 +260,8 @@ final class Safetensors {
         try {
             for (long first = 0; first < elements; first += CHUNK / 4) {
                 long n = Math.min(CHUNK / 4, elements - first);
-                try (NDArray mapped = manager.create(map(channel, dataStart + e.begin() + 4 * first, 4 * n), new Shape(n), DataType.FLOAT32)) {
+                try (NDArray mapped = manager.create(
+                        map(channel, dataStart + e.begin() + 4 * first, 4 * n), new Shape(n), DataType.FLOAT32)) {
                     flat.set(new NDIndex().addSliceDim(first, first + n), mapped);
                 }
             }
@@ -303,7 +321,8 @@ final class Safetensors {
                     long elements = flat.size();
                     for (long first = 0; first < elements; first += CHUNK / 4) {
                         long n = Math.min(CHUNK / 4, elements - first);
-                        NDArray part = elements <= CHUNK / 4 ? flat : flat.get(new NDIndex().addSliceDim(first, first + n));
+                        NDArray part =
+                                elements <= CHUNK / 4 ? flat : flat.get(new NDIndex().addSliceDim(first, first + n));
                         part.attach(scratch);
                         writeFully(out, part.toByteBuffer(true)); // direct: the tensor's own memory, no heap copy
                     }

@@ -90,8 +90,10 @@ public final class Sizes {
             if (!e.getValue().equals(old.get(e.getKey()))) {
                 long n = elements(e.getValue());
                 if (before != null && n > MAX_BUFFER_ELEMENTS) {
-                    throw new Net2NetException(what + " is too large: its new tensor '" + e.getKey() + "' " + e.getValue() + " has " + count(n)
-                            + " elements, and a transform builds a new tensor in one buffer of at most " + count(MAX_BUFFER_ELEMENTS)
+                    throw new Net2NetException(what + " is too large: its new tensor '" + e.getKey() + "' "
+                            + e.getValue() + " has " + count(n)
+                            + " elements, and a transform builds a new tensor in one buffer of at most "
+                            + count(MAX_BUFFER_ELEMENTS)
                             + " float32 (2 GiB); use smaller widths or kernels");
                 }
                 largest = Math.max(largest, n);
@@ -138,14 +140,16 @@ public final class Sizes {
         }
         long batch = saturatingMultiply(samples, widest);
         if (batch > MAX_ELEMENTS) {
-            throw new Net2NetException(what + ": " + count(samples) + " samples of up to " + count(widest) + " values make arrays of "
-                    + count(batch) + " elements, more than one array holds (" + count(MAX_ELEMENTS) + "); use fewer samples");
+            throw new Net2NetException(what + ": " + count(samples) + " samples of up to " + count(widest)
+                    + " values make arrays of " + count(batch) + " elements, more than one array holds ("
+                    + count(MAX_ELEMENTS) + "); use fewer samples");
         }
         // the input is built as a Java array first, and made in one DJL buffer; a few activations are alive at once
         long inputs = samples * elements(arch.input());
         if (inputs > MAX_BUFFER_ELEMENTS) {
-            throw new Net2NetException(what + ": " + count(samples) + " inputs of " + count(elements(arch.input())) + " values make "
-                    + count(inputs) + ", more than one buffer holds (" + count(MAX_BUFFER_ELEMENTS) + "); use fewer samples");
+            throw new Net2NetException(what + ": " + count(samples) + " inputs of " + count(elements(arch.input()))
+                    + " values make " + count(inputs) + ", more than one buffer holds (" + count(MAX_BUFFER_ELEMENTS)
+                    + "); use fewer samples");
         }
         Memory.requireHeap(saturatingMultiply(4, inputs), what);
         Memory.requireNative(saturatingMultiply(16, batch), what);

@@ -14,8 +14,8 @@ import java.util.Map;
  * the same records and writes back the same JSON. Optional fields are null when absent.
  * {@code from} is the model directory the step was applied to, when the CLI made it.
  */
-public sealed interface Step permits Step.Init, Step.Widen, Step.Pad, Step.Deepen, Step.Train, Step.NotebookWiden,
-        Step.Other {
+public sealed interface Step
+        permits Step.Init, Step.Widen, Step.Pad, Step.Deepen, Step.Train, Step.NotebookWiden, Step.Other {
 
     /** The step's {@code "op"}. */
     String op();
@@ -29,7 +29,14 @@ public sealed interface Step permits Step.Init, Step.Widen, Step.Pad, Step.Deepe
     JsonObject toJson();
 
     /** A network made from scratch: a preset at a width multiplier, or an architecture file. */
-    record Init(String preset, Double widthMult, Integer vocab, Long context, String architectureFile, Long seed, String from)
+    record Init(
+            String preset,
+            Double widthMult,
+            Integer vocab,
+            Long context,
+            String architectureFile,
+            Long seed,
+            String from)
             implements Step {
         public static Init seeded(long seed) {
             return new Init(null, null, null, null, null, seed, null);
@@ -59,8 +66,14 @@ public sealed interface Step permits Step.Init, Step.Widen, Step.Pad, Step.Deepe
      * Net2WiderNet. {@code streams}: for a requested layer that writes a residual stream, every
      * writer of that stream (widened together); empty for plain layers.
      */
-    record Widen(Map<String, Integer> widths, Map<String, List<String>> streams, String noise, double noiseScale,
-                 long seed, String from) implements Step {
+    record Widen(
+            Map<String, Integer> widths,
+            Map<String, List<String>> streams,
+            String noise,
+            double noiseScale,
+            long seed,
+            String from)
+            implements Step {
         public Widen {
             widths = copy(widths);
             streams = copy(streams);
@@ -118,8 +131,16 @@ public sealed interface Step permits Step.Init, Step.Widen, Step.Pad, Step.Deepe
      * Net2DeeperNet: {@code layer} inserted after {@code after}. statsSamples: the batch a plain
      * batchnorm was set from; seed: a residual body's initialisation (each null otherwise).
      */
-    record Deepen(String after, String layer, boolean residual, int kernel, boolean batchnorm, Long statsSamples,
-                  Long seed, String from) implements Step {
+    record Deepen(
+            String after,
+            String layer,
+            boolean residual,
+            int kernel,
+            boolean batchnorm,
+            Long statsSamples,
+            Long seed,
+            String from)
+            implements Step {
         public String op() {
             return "deepen";
         }
@@ -149,10 +170,31 @@ public sealed interface Step permits Step.Init, Step.Widen, Step.Pad, Step.Deepe
      * TrainConfig lives in a package that depends on this one. testLoss and testAccuracy are the
      * last evaluation's, or null.
      */
-    record Train(String data, int trainSamples, int testSamples, String loss, int epochs, JsonObject settings,
-                 long examples, double seconds, Double testLoss, Double testAccuracy, String from) implements Step {
-        private static final List<String> OWN = List.of("op", "data", "train_samples", "test_samples", "loss", "epochs",
-                "examples", "seconds", "test_loss", "test_accuracy", "from");
+    record Train(
+            String data,
+            int trainSamples,
+            int testSamples,
+            String loss,
+            int epochs,
+            JsonObject settings,
+            long examples,
+            double seconds,
+            Double testLoss,
+            Double testAccuracy,
+            String from)
+            implements Step {
+        private static final List<String> OWN = List.of(
+                "op",
+                "data",
+                "train_samples",
+                "test_samples",
+                "loss",
+                "epochs",
+                "examples",
+                "seconds",
+                "test_loss",
+                "test_accuracy",
+                "from");
 
         public Train {
             settings = settings.deepCopy();
@@ -169,8 +211,18 @@ public sealed interface Step permits Step.Init, Step.Widen, Step.Pad, Step.Deepe
         }
 
         public Train withFrom(String source) {
-            return new Train(data, trainSamples, testSamples, loss, epochs, settings, examples, seconds, testLoss,
-                    testAccuracy, source);
+            return new Train(
+                    data,
+                    trainSamples,
+                    testSamples,
+                    loss,
+                    epochs,
+                    settings,
+                    examples,
+                    seconds,
+                    testLoss,
+                    testAccuracy,
+                    source);
         }
 
         public JsonObject toJson() {
@@ -190,10 +242,20 @@ public sealed interface Step permits Step.Init, Step.Widen, Step.Pad, Step.Deepe
 
         static Train fromJson(JsonObject o) {
             JsonObject settings = new JsonObject();
-            o.entrySet().stream().filter(e -> !OWN.contains(e.getKey())).forEach(e -> settings.add(e.getKey(), e.getValue()));
-            return new Train(string(o, "data"), o.get("train_samples").getAsInt(), o.get("test_samples").getAsInt(),
-                    string(o, "loss"), o.get("epochs").getAsInt(), settings, o.get("examples").getAsLong(),
-                    o.get("seconds").getAsDouble(), optionalDouble(o, "test_loss"), optionalDouble(o, "test_accuracy"),
+            o.entrySet().stream()
+                    .filter(e -> !OWN.contains(e.getKey()))
+                    .forEach(e -> settings.add(e.getKey(), e.getValue()));
+            return new Train(
+                    string(o, "data"),
+                    o.get("train_samples").getAsInt(),
+                    o.get("test_samples").getAsInt(),
+                    string(o, "loss"),
+                    o.get("epochs").getAsInt(),
+                    settings,
+                    o.get("examples").getAsLong(),
+                    o.get("seconds").getAsDouble(),
+                    optionalDouble(o, "test_loss"),
+                    optionalDouble(o, "test_accuracy"),
                     string(o, "from"));
         }
     }
@@ -255,22 +317,52 @@ public sealed interface Step permits Step.Init, Step.Widen, Step.Pad, Step.Deepe
         }
         JsonObject o = e.getAsJsonObject();
         try {
-            Step step = switch (string(o, "op") == null ? "" : string(o, "op")) {
-                case "init" -> new Init(string(o, "preset"), optionalDouble(o, "width_mult"),
-                        o.has("vocab") ? Integer.valueOf(o.get("vocab").getAsInt()) : null, optionalLong(o, "context"),
-                        string(o, "architecture_file"),
-                        optionalLong(o, "seed"), string(o, "from"));
-                case "widen" -> new Widen(widths(o.getAsJsonObject("widths")), streams(o.getAsJsonObject("streams")),
-                        string(o, "noise"), o.get("noise_scale").getAsDouble(), o.get("seed").getAsLong(), string(o, "from"));
-                case "pad" -> new Pad(string(o, "layer"), o.get("width").getAsInt(), o.get("seed").getAsLong(), string(o, "from"));
-                case "deepen" -> new Deepen(string(o, "after"), string(o, "layer"), o.has("residual") && o.get("residual").getAsBoolean(),
-                        o.get("kernel").getAsInt(), o.get("batchnorm").getAsBoolean(), optionalLong(o, "stats_samples"),
-                        optionalLong(o, "seed"), string(o, "from"));
-                case "train" -> Train.fromJson(o);
-                case "notebook_widen" -> new NotebookWiden(string(o, "layer"), o.get("width").getAsInt(),
-                        o.get("seed").getAsLong(), string(o, "from"));
-                default -> new Other(o);
-            };
+            Step step =
+                    switch (string(o, "op") == null ? "" : string(o, "op")) {
+                        case "init" ->
+                            new Init(
+                                    string(o, "preset"),
+                                    optionalDouble(o, "width_mult"),
+                                    o.has("vocab")
+                                            ? Integer.valueOf(o.get("vocab").getAsInt())
+                                            : null,
+                                    optionalLong(o, "context"),
+                                    string(o, "architecture_file"),
+                                    optionalLong(o, "seed"),
+                                    string(o, "from"));
+                        case "widen" ->
+                            new Widen(
+                                    widths(o.getAsJsonObject("widths")),
+                                    streams(o.getAsJsonObject("streams")),
+                                    string(o, "noise"),
+                                    o.get("noise_scale").getAsDouble(),
+                                    o.get("seed").getAsLong(),
+                                    string(o, "from"));
+                        case "pad" ->
+                            new Pad(
+                                    string(o, "layer"),
+                                    o.get("width").getAsInt(),
+                                    o.get("seed").getAsLong(),
+                                    string(o, "from"));
+                        case "deepen" ->
+                            new Deepen(
+                                    string(o, "after"),
+                                    string(o, "layer"),
+                                    o.has("residual") && o.get("residual").getAsBoolean(),
+                                    o.get("kernel").getAsInt(),
+                                    o.get("batchnorm").getAsBoolean(),
+                                    optionalLong(o, "stats_samples"),
+                                    optionalLong(o, "seed"),
+                                    string(o, "from"));
+                        case "train" -> Train.fromJson(o);
+                        case "notebook_widen" ->
+                            new NotebookWiden(
+                                    string(o, "layer"),
+                                    o.get("width").getAsInt(),
+                                    o.get("seed").getAsLong(),
+                                    string(o, "from"));
+                        default -> new Other(o);
+                    };
             // a known op with fields this version does not write is kept whole rather than trimmed
             return step.toJson().keySet().equals(o.keySet()) ? step : new Other(o);
         } catch (RuntimeException malformed) {

@@ -42,10 +42,19 @@ final class TransformerBlocks {
         private final Forward forward;
         private final UnaryOperator<Shape> outputShape;
 
-        FunctionBlock(Collection<String> parameters, Map<String, Parameter> shared, Forward forward, UnaryOperator<Shape> outputShape) {
+        FunctionBlock(
+                Collection<String> parameters,
+                Map<String, Parameter> shared,
+                Forward forward,
+                UnaryOperator<Shape> outputShape) {
             super((byte) 1);
             for (String name : parameters) {
-                own.put(name, addParameter(Parameter.builder().setName(name).setType(Parameter.Type.WEIGHT).build()));
+                own.put(
+                        name,
+                        addParameter(Parameter.builder()
+                                .setName(name)
+                                .setType(Parameter.Type.WEIGHT)
+                                .build()));
             }
             this.shared = shared;
             this.forward = forward;
@@ -53,7 +62,8 @@ final class TransformerBlocks {
         }
 
         @Override
-        protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+        protected NDList forwardInternal(
+                ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
             NDArray x = inputs.singletonOrThrow();
             Map<String, NDArray> values = new LinkedHashMap<>();
             own.forEach((k, p) -> values.put(k, store.getValue(p, x.getDevice(), training)));
@@ -75,9 +85,15 @@ final class TransformerBlocks {
         if (layer instanceof TransformerLayers.Embedding e) {
             return new FunctionBlock(names, Map.of(), (x, p) -> embed(x, p.get("weight")), s -> s.add(e.dim()));
         } else if (layer instanceof TransformerLayers.PositionEmbedding) {
-            return new FunctionBlock(names, Map.of(), (x, p) -> x.add(p.get("weight").get(new NDIndex("0:" + x.getShape().get(1)))), s -> s);
+            return new FunctionBlock(
+                    names,
+                    Map.of(),
+                    (x, p) -> x.add(
+                            p.get("weight").get(new NDIndex("0:" + x.getShape().get(1)))),
+                    s -> s);
         } else if (layer instanceof TransformerLayers.LayerNorm n) {
-            return new FunctionBlock(names, Map.of(), (x, p) -> layerNorm(x, n.eps(), p.get("weight"), p.get("bias")), s -> s);
+            return new FunctionBlock(
+                    names, Map.of(), (x, p) -> layerNorm(x, n.eps(), p.get("weight"), p.get("bias")), s -> s);
         } else if (layer instanceof TransformerLayers.RmsNorm n) {
             return new FunctionBlock(names, Map.of(), (x, p) -> rmsNorm(x, n.eps(), p.get("weight")), s -> s);
         } else if (layer instanceof TransformerLayers.Attention a) {
@@ -87,11 +103,16 @@ final class TransformerBlocks {
         } else if (layer instanceof TransformerLayers.Silu) {
             return new FunctionBlock(names, Map.of(), (x, p) -> silu(x), s -> s);
         } else if (layer instanceof TransformerLayers.GatedMlp) {
-            return new FunctionBlock(names, Map.of(), (x, p) -> linear(silu(linear(x, p, "gate_proj")).mul(linear(x, p, "up_proj")), p, "down_proj"), s -> s);
+            return new FunctionBlock(
+                    names,
+                    Map.of(),
+                    (x, p) -> linear(silu(linear(x, p, "gate_proj")).mul(linear(x, p, "up_proj")), p, "down_proj"),
+                    s -> s);
         } else if (layer instanceof TransformerLayers.LmHead h) {
             Map<String, Parameter> shared = h.tied() ? Map.of("weight", tiedWeight) : Map.of();
-            return new FunctionBlock(names, shared, (x, p) -> x.matMul(p.get("weight").transpose()),
-                    s -> s.slice(0, s.dimension() - 1).add(h.vocab()));
+            return new FunctionBlock(
+                    names, shared, (x, p) -> x.matMul(p.get("weight").transpose()), s -> s.slice(0, s.dimension() - 1)
+                            .add(h.vocab()));
         }
         return null;
     }
@@ -131,7 +152,8 @@ final class TransformerBlocks {
 
     static NDArray linear(NDArray x, Map<String, NDArray> p, String module) {
         NDArray bias = p.get(module + ".bias");
-        return bias == null ? Linear.linear(x, p.get(module + ".weight")).singletonOrThrow()
+        return bias == null
+                ? Linear.linear(x, p.get(module + ".weight")).singletonOrThrow()
                 : Linear.linear(x, p.get(module + ".weight"), bias).singletonOrThrow();
     }
 
@@ -158,7 +180,9 @@ final class TransformerBlocks {
             k = k.expandDims(2).broadcast(grouped).reshape(full);
             v = v.expandDims(2).broadcast(grouped).reshape(full);
         }
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div(Math.sqrt(hd)).add(causalMask(x.getManager(), t, x.getDataType()));
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2))
+                .div(Math.sqrt(hd))
+                .add(causalMask(x.getManager(), t, x.getDataType()));
         NDArray out = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(b, t, (long) a.heads() * hd);
         return linear(out, p, "o_proj");
     }
@@ -197,7 +221,9 @@ final class TransformerBlocks {
             }
         }
         Shape shape = new Shape(t, hd);
-        return new NDArray[] {m.create(cos, shape).toType(type, false), m.create(sin, shape).toType(type, false)};
+        return new NDArray[] {
+            m.create(cos, shape).toType(type, false), m.create(sin, shape).toType(type, false)
+        };
     }
 
     /** x cos + rotate_half(x) sin, rotate_half([x1, x2]) = [-x2, x1] over the last axis. */

@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
@@ -22,7 +21,6 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.XYSeries.XYSeriesRenderStyle;
 import org.knowm.xchart.style.Styler;
-import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -63,7 +61,9 @@ public final class BudgetFigures {
             for (int k = 0; k < s.macs().length; k++) {
                 // the spread over seeds: a vertical bar from the lowest to the highest seed
                 if (s.max()[k] > s.min()[k]) {
-                    XYSeries bar = chart.addSeries(s.method() + " bar " + k, new double[] {s.macs()[k], s.macs()[k]},
+                    XYSeries bar = chart.addSeries(
+                            s.method() + " bar " + k,
+                            new double[] {s.macs()[k], s.macs()[k]},
                             new double[] {100 * s.min()[k], 100 * s.max()[k]});
                     bar.setXYSeriesRenderStyle(XYSeriesRenderStyle.Line);
                     bar.setLineColor(colors.get(i));
@@ -88,23 +88,30 @@ public final class BudgetFigures {
         chart.getStyler().setYAxisMin(100 * lo - 0.3);
         chart.getStyler().setYAxisMax(100 * hi + 0.3);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
-        write(List.of(chart), png, svg, title, "Mean test accuracy over seeds at each budget against its training MACs (log "
-                + "axis); vertical bars span the seeds' lowest to highest value; dashed: the teacher's final accuracy.");
+        write(
+                List.of(chart),
+                png,
+                svg,
+                title,
+                "Mean test accuracy over seeds at each budget against its training MACs (log "
+                        + "axis); vertical bars span the seeds' lowest to highest value; dashed: the teacher's final accuracy.");
     }
 
     /**
      * Learning curves (test accuracy against training examples) of one budget: the whole range, and
      * below it the same curves zoomed to [teacher - zoomBelow, best + 0.3 pp].
      */
-    public static void learningCurves(String title, List<CurvePoint> points, double teacherAccuracy, double zoomBelow,
-                                      Path png, Path svg) {
+    public static void learningCurves(
+            String title, List<CurvePoint> points, double teacherAccuracy, double zoomBelow, Path png, Path svg) {
         List<MeanCurve> curves = MeanCurve.of(points, CurvePoint.TEST_ACCURACY);
         if (curves.isEmpty()) {
             throw new Net2NetException("no test accuracy points for figure '" + title + "'");
         }
         XYChart all = chart(title, "Training examples seen (thousands)", "Test accuracy (%)");
-        XYChart zoom = chart("zoomed near the teacher's accuracy", "Training examples seen (thousands)", "Test accuracy (%)");
-        List<Color> colors = Methods.colors(curves.stream().map(MeanCurve::method).toList());
+        XYChart zoom =
+                chart("zoomed near the teacher's accuracy", "Training examples seen (thousands)", "Test accuracy (%)");
+        List<Color> colors =
+                Methods.colors(curves.stream().map(MeanCurve::method).toList());
         double best = teacherAccuracy;
         double xMax = 0;
         for (int i = 0; i < curves.size(); i++) {
@@ -134,9 +141,15 @@ public final class BudgetFigures {
         zoom.getStyler().setShowWithinAreaPoint(false);
         all.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
         zoom.getStyler().setLegendVisible(false);
-        write(List.of(all, zoom), png, svg, title, "Top: mean test accuracy over seeds against training examples. Bottom: the "
-                + "same curves zoomed to the teacher's accuracy - " + String.format(Locale.ROOT, "%.1f", 100 * zoomBelow)
-                + " pp and above. Dashed: the teacher's final accuracy.");
+        write(
+                List.of(all, zoom),
+                png,
+                svg,
+                title,
+                "Top: mean test accuracy over seeds against training examples. Bottom: the "
+                        + "same curves zoomed to the teacher's accuracy - "
+                        + String.format(Locale.ROOT, "%.1f", 100 * zoomBelow)
+                        + " pp and above. Dashed: the teacher's final accuracy.");
     }
 
     private static XYChart chart(String title, String x, String y) {
@@ -151,11 +164,14 @@ public final class BudgetFigures {
     }
 
     private static void teacherLine(XYChart chart, double teacher, double xMin, double xMax) {
-        XYSeries ref = chart.addSeries(String.format(Locale.ROOT, "Teacher final (%.2f%%)", 100 * teacher),
-                new double[] {xMin, xMax}, new double[] {100 * teacher, 100 * teacher});
+        XYSeries ref = chart.addSeries(
+                String.format(Locale.ROOT, "Teacher final (%.2f%%)", 100 * teacher),
+                new double[] {xMin, xMax},
+                new double[] {100 * teacher, 100 * teacher});
         ref.setXYSeriesRenderStyle(XYSeriesRenderStyle.Line);
         ref.setLineColor(REFERENCE);
-        ref.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+        ref.setLineStyle(
+                new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
         ref.setMarker(SeriesMarkers.NONE);
     }
 
@@ -198,13 +214,17 @@ public final class BudgetFigures {
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            new SVGProcessor().getDocument(v.getCommands(), new PageSize(0, 0, w, (double) h * charts.size())).writeTo(out);
+            new SVGProcessor()
+                    .getDocument(v.getCommands(), new PageSize(0, 0, w, (double) h * charts.size()))
+                    .writeTo(out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         String text = out.toString(StandardCharsets.UTF_8);
         int open = text.indexOf('>', text.indexOf("<svg")) + 1;
-        AtomicFiles.writeString(svg, text.substring(0, open) + "<title>" + Html.escape(title) + "</title><desc>"
-                + Html.escape(description) + "</desc>" + text.substring(open));
+        AtomicFiles.writeString(
+                svg,
+                text.substring(0, open) + "<title>" + Html.escape(title) + "</title><desc>" + Html.escape(description)
+                        + "</desc>" + text.substring(open));
     }
 }

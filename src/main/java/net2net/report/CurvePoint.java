@@ -14,8 +14,15 @@ import java.util.Objects;
  * @param metric one of {@link #TEST_ACCURACY}, {@link #TEST_LOSS}, {@link #TRAIN_LOSS}
  * @param value the measurement; accuracies are fractions in [0, 1]
  */
-public record CurvePoint(String experiment, String method, int seed, double epoch, long examples, double seconds,
-                         String metric, double value) {
+public record CurvePoint(
+        String experiment,
+        String method,
+        int seed,
+        double epoch,
+        long examples,
+        double seconds,
+        String metric,
+        double value) {
 
     public static final String TEST_ACCURACY = "test_accuracy";
     public static final String TEST_LOSS = "test_loss";

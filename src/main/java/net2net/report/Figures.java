@@ -1,6 +1,5 @@
 package net2net.report;
 
-import net2net.io.AtomicFiles;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -17,9 +16,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-
 import javax.imageio.ImageIO;
-
+import net2net.Net2NetException;
+import net2net.io.AtomicFiles;
 import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
@@ -28,8 +27,6 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.XYStyler;
 import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
-
-import net2net.Net2NetException;
 
 /**
  * Training-progress figures in the spirit of the paper's figures 4–6: a metric against examples
@@ -47,12 +44,14 @@ public final class Figures {
 
     /** Figure size in points (SVG user units; PNG pixels before scaling). */
     public static final int WIDTH = 800;
+
     public static final int HEIGHT = 500;
     /** The PNG holds {@code PNG_SCALE × WIDTH} by {@code PNG_SCALE × HEIGHT} pixels. */
     public static final int PNG_SCALE = 2;
 
     /** Values for the {@code xAxis} argument. */
     public static final String X_EXAMPLES = "examples";
+
     public static final String X_SECONDS = "seconds";
 
     private static final Color REFERENCE = new Color(0x555555);
@@ -70,10 +69,23 @@ public final class Figures {
      * @param teacherFinalAccuracy the teacher's final accuracy as a fraction, drawn as a dashed
      *     horizontal reference line; null for none
      */
-    public static void accuracyFigure(String title, List<CurvePoint> points, String xAxis,
-                                      Double teacherFinalAccuracy, Path pngOut, Path svgOut) {
-        draw(title, points, CurvePoint.TEST_ACCURACY, "Test accuracy (%)", 100.0, xAxis, teacherFinalAccuracy,
-                pngOut, svgOut);
+    public static void accuracyFigure(
+            String title,
+            List<CurvePoint> points,
+            String xAxis,
+            Double teacherFinalAccuracy,
+            Path pngOut,
+            Path svgOut) {
+        draw(
+                title,
+                points,
+                CurvePoint.TEST_ACCURACY,
+                "Test accuracy (%)",
+                100.0,
+                xAxis,
+                teacherFinalAccuracy,
+                pngOut,
+                svgOut);
     }
 
     /** Test loss against training progress, one line per method; arguments as in {@link #accuracyFigure}. */
@@ -81,11 +93,19 @@ public final class Figures {
         draw(title, points, CurvePoint.TEST_LOSS, "Test loss", 1.0, xAxis, null, pngOut, svgOut);
     }
 
-    private static void draw(String title, List<CurvePoint> points, String metric, String yTitle, double yScale,
-                             String xAxis, Double reference, Path pngOut, Path svgOut) {
+    private static void draw(
+            String title,
+            List<CurvePoint> points,
+            String metric,
+            String yTitle,
+            double yScale,
+            String xAxis,
+            Double reference,
+            Path pngOut,
+            Path svgOut) {
         if (!X_EXAMPLES.equals(xAxis) && !X_SECONDS.equals(xAxis)) {
-            throw new Net2NetException("unknown x axis '" + xAxis + "' for figure '" + title + "'; use '"
-                    + X_EXAMPLES + "' or '" + X_SECONDS + "'");
+            throw new Net2NetException("unknown x axis '" + xAxis + "' for figure '" + title + "'; use '" + X_EXAMPLES
+                    + "' or '" + X_SECONDS + "'");
         }
         List<MeanCurve> curves = MeanCurve.of(points, metric);
         if (curves.isEmpty()) {
@@ -99,9 +119,11 @@ public final class Figures {
             }
         }
         double xScale = !examples || xMax < 1e3 ? 1.0 : xMax < 1e6 ? 1e-3 : 1e-6;
-        String xTitle = !examples ? "Wall time (s)"
-                : xScale == 1.0 ? "Training examples seen"
-                : xScale == 1e-3 ? "Training examples seen (thousands)" : "Training examples seen (millions)";
+        String xTitle = !examples
+                ? "Wall time (s)"
+                : xScale == 1.0
+                        ? "Training examples seen"
+                        : xScale == 1e-3 ? "Training examples seen (thousands)" : "Training examples seen (millions)";
 
         XYChart chart = new XYChart(WIDTH, HEIGHT);
         chart.setTitle(title);
@@ -115,7 +137,7 @@ public final class Figures {
         List<String> methods = curves.stream().map(MeanCurve::method).toList();
         List<Color> colors = Methods.colors(methods);
         List<String> legend = new ArrayList<>();
-        List<Shape> areas = new ArrayList<>();     // bands, for placing the legend
+        List<Shape> areas = new ArrayList<>(); // bands, for placing the legend
         List<Line2D> segments = new ArrayList<>(); // lines, for placing the legend
         boolean anyBand = false;
 
@@ -169,8 +191,10 @@ public final class Figures {
         if (anyBand) {
             // A legend entry explaining the shading. Its single point draws nothing.
             MeanCurve.Row any = curves.get(0).first();
-            XYSeries key = chart.addSeries("Shaded: min–max over seeds",
-                    new double[] {x(any, examples) * xScale}, new double[] {any.mean() * yScale});
+            XYSeries key = chart.addSeries(
+                    "Shaded: min–max over seeds",
+                    new double[] {x(any, examples) * xScale},
+                    new double[] {any.mean() * yScale});
             key.setXYSeriesRenderStyle(XYSeriesRenderStyle.PolygonArea);
             key.setFillColor(withAlpha(Color.GRAY, 2 * BAND_ALPHA));
             key.setLineColor(withAlpha(Color.GRAY, 2 * BAND_ALPHA));
@@ -191,16 +215,16 @@ public final class Figures {
             XYSeries ref = chart.addSeries(name, xs, ys);
             ref.setXYSeriesRenderStyle(XYSeriesRenderStyle.Line);
             ref.setLineColor(REFERENCE);
-            ref.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
-                    new float[] {6f, 4f}, 0f));
+            ref.setLineStyle(
+                    new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
             ref.setMarker(SeriesMarkers.NONE);
             legend.add(name);
         }
 
         chart.getStyler().setLegendPosition(legendPosition(segments, areas, legend));
         AtomicFiles.writeBytes(pngOut, png(chart));
-        String description = "Lines: " + String.join("; ", legend) + ". x axis: " + xTitle + ". y axis: " + yTitle
-                + "." + (anyBand ? " Lines are means over seeds; shading spans the seeds' minimum to maximum." : "");
+        String description = "Lines: " + String.join("; ", legend) + ". x axis: " + xTitle + ". y axis: " + yTitle + "."
+                + (anyBand ? " Lines are means over seeds; shading spans the seeds' minimum to maximum." : "");
         AtomicFiles.writeString(svgOut, svg(chart, title, description));
     }
 

@@ -9,7 +9,6 @@ import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-
 import net2net.Net2NetException;
 
 /**
@@ -80,8 +79,8 @@ record MeanCurve(String method, int seeds, List<Row> rows) {
         return experiments.isEmpty() ? "" : experiments.iterator().next();
     }
 
-    private static MeanCurve average(String experiment, String method,
-                                     Map<Integer, NavigableMap<Double, CurvePoint>> bySeed) {
+    private static MeanCurve average(
+            String experiment, String method, Map<Integer, NavigableMap<Double, CurvePoint>> bySeed) {
         Set<Double> shared = null;
         for (NavigableMap<Double, CurvePoint> seedCurve : bySeed.values()) {
             if (shared == null) {

@@ -24,10 +24,19 @@ import com.google.gson.JsonPrimitive;
  *     starting accuracy (its teacher's final one: the training a Net2Net student starts with), or
  *     null (never reached, or no net2net in the experiment)
  */
-public record MethodSummary(String method, int seeds, double startAccuracy, Double accuracyAfter1Epoch,
-                            double finalAccuracy, double finalAccuracyStd, double finalEpoch,
-                            Long examplesToReachRandomInitFinal, Double speedupVsRandomInit,
-                            double bestAccuracy, long examplesToBest, Long examplesToReachNet2netStart) {
+public record MethodSummary(
+        String method,
+        int seeds,
+        double startAccuracy,
+        Double accuracyAfter1Epoch,
+        double finalAccuracy,
+        double finalAccuracyStd,
+        double finalEpoch,
+        Long examplesToReachRandomInitFinal,
+        Double speedupVsRandomInit,
+        double bestAccuracy,
+        long examplesToBest,
+        Long examplesToReachNet2netStart) {
 
     /** The JSON object written to summary.json (snake_case keys, nulls kept, non-finite numbers as null). */
     public JsonObject toJson() {
@@ -38,13 +47,19 @@ public record MethodSummary(String method, int seeds, double startAccuracy, Doub
         o.add("final_accuracy", number(finalAccuracy));
         o.add("final_accuracy_std", number(finalAccuracyStd));
         o.add("final_epoch", number(finalEpoch));
-        o.add("examples_to_reach_random_init_final", examplesToReachRandomInitFinal == null
-                ? JsonNull.INSTANCE : new JsonPrimitive(examplesToReachRandomInitFinal));
+        o.add(
+                "examples_to_reach_random_init_final",
+                examplesToReachRandomInitFinal == null
+                        ? JsonNull.INSTANCE
+                        : new JsonPrimitive(examplesToReachRandomInitFinal));
         o.add("speedup_vs_random_init", number(speedupVsRandomInit));
         o.add("best_accuracy", number(bestAccuracy));
         o.addProperty("examples_to_best", examplesToBest);
-        o.add("examples_to_reach_net2net_start", examplesToReachNet2netStart == null
-                ? JsonNull.INSTANCE : new JsonPrimitive(examplesToReachNet2netStart));
+        o.add(
+                "examples_to_reach_net2net_start",
+                examplesToReachNet2netStart == null
+                        ? JsonNull.INSTANCE
+                        : new JsonPrimitive(examplesToReachNet2netStart));
         return o;
     }
 

@@ -20,22 +20,33 @@ public final class Methods {
     private static final List<String> KNOWN = List.of(NET2NET, RANDOM_PAD, RANDOM_INIT, TEACHER);
 
     private static final Map<String, String> NAMES = Map.of(
-            NET2NET, "Net2Net", RANDOM_PAD, "Random pad", RANDOM_INIT, "Random init", TEACHER, "Teacher",
-            "net2net_early_teacher", "Net2Net from the early teacher", "net2net_constant_lr", "Net2Net, constant rate (ablation)",
-            "teacher_early", "Early teacher");
+            NET2NET,
+            "Net2Net",
+            RANDOM_PAD,
+            "Random pad",
+            RANDOM_INIT,
+            "Random init",
+            TEACHER,
+            "Teacher",
+            "net2net_early_teacher",
+            "Net2Net from the early teacher",
+            "net2net_constant_lr",
+            "Net2Net, constant rate (ablation)",
+            "teacher_early",
+            "Early teacher");
 
     private static final Map<String, Color> COLORS = Map.of(
-            NET2NET, new Color(0x0072B2),      // blue
-            RANDOM_PAD, new Color(0xE69F00),   // orange
-            RANDOM_INIT, new Color(0xD55E00),  // vermillion
-            TEACHER, new Color(0x000000));     // black
+            NET2NET, new Color(0x0072B2), // blue
+            RANDOM_PAD, new Color(0xE69F00), // orange
+            RANDOM_INIT, new Color(0xD55E00), // vermillion
+            TEACHER, new Color(0x000000)); // black
 
     /** Colours for methods without a fixed one, handed out in order of appearance. */
     private static final List<Color> EXTRA = List.of(
-            new Color(0x009E73),  // bluish green
-            new Color(0xCC79A7),  // reddish purple
-            new Color(0x56B4E9),  // sky blue
-            new Color(0x999999),  // grey
+            new Color(0x009E73), // bluish green
+            new Color(0xCC79A7), // reddish purple
+            new Color(0x56B4E9), // sky blue
+            new Color(0x999999), // grey
             new Color(0xF0E442)); // yellow (last: weak on white)
 
     private Methods() {}

@@ -1,6 +1,5 @@
 package net2net.report;
 
-import net2net.io.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -9,8 +8,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
 import net2net.Net2NetException;
+import net2net.io.AtomicFiles;
 
 /**
  * The curves of a replication as CSV, one {@link CurvePoint} per row, in the order given.
@@ -30,14 +29,22 @@ public final class MetricsCsv {
         StringBuilder out = new StringBuilder(64 * (points.size() + 1));
         out.append(HEADER).append('\n');
         for (CurvePoint p : points) {
-            out.append(field(p.experiment())).append(',')
-                    .append(field(p.method())).append(',')
-                    .append(p.seed()).append(',')
-                    .append(Double.toString(p.epoch())).append(',')
-                    .append(p.examples()).append(',')
-                    .append(Double.toString(p.seconds())).append(',')
-                    .append(field(p.metric())).append(',')
-                    .append(Double.toString(p.value())).append('\n');
+            out.append(field(p.experiment()))
+                    .append(',')
+                    .append(field(p.method()))
+                    .append(',')
+                    .append(p.seed())
+                    .append(',')
+                    .append(Double.toString(p.epoch()))
+                    .append(',')
+                    .append(p.examples())
+                    .append(',')
+                    .append(Double.toString(p.seconds()))
+                    .append(',')
+                    .append(field(p.metric()))
+                    .append(',')
+                    .append(Double.toString(p.value()))
+                    .append('\n');
         }
         AtomicFiles.writeString(csv, out.toString());
     }
@@ -69,12 +76,19 @@ public final class MetricsCsv {
     private static CurvePoint parse(String line, Path csv, int lineNumber) {
         List<String> f = split(line, csv, lineNumber);
         if (f.size() != COLUMNS) {
-            throw new Net2NetException(csv + " line " + lineNumber + ": expected " + COLUMNS + " fields ("
-                    + HEADER + ") but found " + f.size());
+            throw new Net2NetException(csv + " line " + lineNumber + ": expected " + COLUMNS + " fields (" + HEADER
+                    + ") but found " + f.size());
         }
         try {
-            return new CurvePoint(f.get(0), f.get(1), Integer.parseInt(f.get(2)), Double.parseDouble(f.get(3)),
-                    Long.parseLong(f.get(4)), Double.parseDouble(f.get(5)), f.get(6), Double.parseDouble(f.get(7)));
+            return new CurvePoint(
+                    f.get(0),
+                    f.get(1),
+                    Integer.parseInt(f.get(2)),
+                    Double.parseDouble(f.get(3)),
+                    Long.parseLong(f.get(4)),
+                    Double.parseDouble(f.get(5)),
+                    f.get(6),
+                    Double.parseDouble(f.get(7)));
         } catch (NumberFormatException e) {
             throw new Net2NetException(csv + " line " + lineNumber + ": bad number (" + e.getMessage()
                     + "); seed and examples must be integers, epoch, seconds and value decimals");

@@ -1,6 +1,5 @@
 package net2net.report;
 
-import net2net.io.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,8 +9,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
-
 import net2net.Net2NetException;
+import net2net.io.AtomicFiles;
 
 /**
  * Writes the replication report twice: {@code report.md}, which links the figures by relative path,
@@ -116,7 +115,11 @@ public final class ReportWriter {
             for (Path png : s.figurePngs()) {
                 n++;
                 String alt = oneLine(s.heading()) + (s.figurePngs().size() > 1 ? ", figure " + n : "");
-                md.append("![").append(alt.replace("]", "\\]")).append("](").append(link(base, png)).append(')');
+                md.append("![")
+                        .append(alt.replace("]", "\\]"))
+                        .append("](")
+                        .append(link(base, png))
+                        .append(')');
                 Path svg = sibling(png, ".svg");
                 if (Files.isRegularFile(svg)) {
                     md.append("\n\n[SVG version](").append(link(base, svg)).append(')');
@@ -144,8 +147,13 @@ public final class ReportWriter {
         } catch (IllegalArgumentException differentRoots) {
             return target.toUri().toString();
         }
-        return rel.replace('\\', '/').replace("%", "%25").replace(" ", "%20")
-                .replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E");
+        return rel.replace('\\', '/')
+                .replace("%", "%25")
+                .replace(" ", "%20")
+                .replace("(", "%28")
+                .replace(")", "%29")
+                .replace("<", "%3C")
+                .replace(">", "%3E");
     }
 
     private static Path sibling(Path png, String extension) {
@@ -164,9 +172,15 @@ public final class ReportWriter {
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-                .append("<title>").append(Html.escape(oneLine(title))).append("</title>\n")
-                .append("<style>\n").append(CSS).append("</style>\n</head>\n<body>\n")
-                .append("<h1>").append(Html.escape(oneLine(title))).append("</h1>\n");
+                .append("<title>")
+                .append(Html.escape(oneLine(title)))
+                .append("</title>\n")
+                .append("<style>\n")
+                .append(CSS)
+                .append("</style>\n</head>\n<body>\n")
+                .append("<h1>")
+                .append(Html.escape(oneLine(title)))
+                .append("</h1>\n");
         blocks(h, intro);
         for (Section s : sections) {
             h.append("<h2>").append(Html.escape(oneLine(s.heading()))).append("</h2>\n");
@@ -178,8 +192,11 @@ public final class ReportWriter {
             for (Path png : s.figurePngs()) {
                 n++;
                 String alt = oneLine(s.heading()) + (s.figurePngs().size() > 1 ? ", figure " + n : "");
-                h.append("<figure><img alt=\"").append(Html.escape(alt)).append("\" src=\"data:image/png;base64,")
-                        .append(Base64.getEncoder().encodeToString(read(png))).append("\"></figure>\n");
+                h.append("<figure><img alt=\"")
+                        .append(Html.escape(alt))
+                        .append("\" src=\"data:image/png;base64,")
+                        .append(Base64.getEncoder().encodeToString(read(png)))
+                        .append("\"></figure>\n");
             }
         }
         return h.append("</body>\n</html>\n").toString();
@@ -220,19 +237,26 @@ public final class ReportWriter {
         boolean[] numeric = new boolean[columns];
         for (int c = 0; c < columns; c++) {
             final int col = c;
-            List<String> cells = t.rows().stream().map(r -> r.get(col).strip())
-                    .filter(x -> !PLACEHOLDER.matcher(x).matches()).toList();
-            numeric[c] = !cells.isEmpty() && cells.stream().allMatch(x -> NUMBER.matcher(x).matches());
+            List<String> cells = t.rows().stream()
+                    .map(r -> r.get(col).strip())
+                    .filter(x -> !PLACEHOLDER.matcher(x).matches())
+                    .toList();
+            numeric[c] = !cells.isEmpty()
+                    && cells.stream().allMatch(x -> NUMBER.matcher(x).matches());
         }
         h.append("<table>\n<thead><tr>");
         for (int c = 0; c < columns; c++) {
-            h.append(numeric[c] ? "<th class=\"num\">" : "<th>").append(Html.escape(t.header().get(c))).append("</th>");
+            h.append(numeric[c] ? "<th class=\"num\">" : "<th>")
+                    .append(Html.escape(t.header().get(c)))
+                    .append("</th>");
         }
         h.append("</tr></thead>\n<tbody>\n");
         for (List<String> row : t.rows()) {
             h.append("<tr>");
             for (int c = 0; c < columns; c++) {
-                h.append(numeric[c] ? "<td class=\"num\">" : "<td>").append(Html.escape(row.get(c))).append("</td>");
+                h.append(numeric[c] ? "<td class=\"num\">" : "<td>")
+                        .append(Html.escape(row.get(c)))
+                        .append("</td>");
             }
             h.append("</tr>\n");
         }
@@ -243,7 +267,8 @@ public final class ReportWriter {
         try {
             return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            throw new Net2NetException("figure " + file + " does not exist; draw the figures before writing the report");
+            throw new Net2NetException(
+                    "figure " + file + " does not exist; draw the figures before writing the report");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }

@@ -44,7 +44,8 @@ public final class Statistics {
     /** {@code a[i] - b[i]}: per-seed differences of two methods trained with the same seed. */
     public static double[] pairedDifferences(double[] a, double[] b) {
         if (a.length != b.length) {
-            throw new IllegalArgumentException("paired values need as many seeds on each side: " + a.length + " and " + b.length);
+            throw new IllegalArgumentException(
+                    "paired values need as many seeds on each side: " + a.length + " and " + b.length);
         }
         double[] d = new double[a.length];
         for (int i = 0; i < a.length; i++) {
@@ -104,18 +105,21 @@ public final class Statistics {
      * @param comparableFinal the "comparable final accuracy" rule holds
      * @param finalMeanDifference the mean paired difference Net2Net - random init at the largest budget
      */
-    public record Verdict(boolean faster, Double fasterBudget, boolean comparableFinal, double finalMeanDifference, String text) {}
+    public record Verdict(
+            boolean faster, Double fasterBudget, boolean comparableFinal, double finalMeanDifference, String text) {}
 
     /** The decision rules in words, printed in the report before any number. */
     public static String rules() {
-        return String.format(Locale.ROOT,
+        return String.format(
+                Locale.ROOT,
                 "- **Faster**: at some budget B no larger than half the largest budget, Net2Net's test accuracy is above random "
                         + "init's in every seed (the paired difference, same seed and data order, is > 0), and Net2Net's mean test "
                         + "accuracy at that B reaches a target above the teacher's accuracy (the teacher's mean final accuracy + %.1f pp).%n"
                         + "- **Comparable final accuracy**: the mean paired difference Net2Net - random init at the largest budget lies "
                         + "within +-%.1f pp.%n"
                         + "- When a rule fails, the verdict says **not reproduced**.%n",
-                100 * ABOVE_TEACHER, 100 * COMPARABLE);
+                100 * ABOVE_TEACHER,
+                100 * COMPARABLE);
     }
 
     /**
@@ -141,16 +145,32 @@ public final class Statistics {
         double finalDiff = mean(pairedDifferences(net2net[budgets.length - 1], randomInit[budgets.length - 1]));
         boolean comparable = Math.abs(finalDiff) <= COMPARABLE;
         List<String> parts = new ArrayList<>();
-        parts.add(fasterAt != null
-                ? String.format(Locale.ROOT, "Faster: reproduced (at B = %s, Net2Net is ahead of random init in every seed and above the teacher + %.1f pp)",
-                        fmt(fasterAt), 100 * ABOVE_TEACHER)
-                : String.format(Locale.ROOT, "Faster: not reproduced (at no B <= %s is Net2Net ahead of random init in every seed while above the teacher + %.1f pp)",
-                        fmt(largest / 2), 100 * ABOVE_TEACHER));
-        parts.add(comparable
-                ? String.format(Locale.ROOT, "comparable final accuracy: reproduced (mean paired difference at B = %s is %+.2f pp, within +-%.1f pp)",
-                        fmt(largest), 100 * finalDiff, 100 * COMPARABLE)
-                : String.format(Locale.ROOT, "comparable final accuracy: not reproduced (mean paired difference at B = %s is %+.2f pp, outside +-%.1f pp)",
-                        fmt(largest), 100 * finalDiff, 100 * COMPARABLE));
+        parts.add(
+                fasterAt != null
+                        ? String.format(
+                                Locale.ROOT,
+                                "Faster: reproduced (at B = %s, Net2Net is ahead of random init in every seed and above the teacher + %.1f pp)",
+                                fmt(fasterAt),
+                                100 * ABOVE_TEACHER)
+                        : String.format(
+                                Locale.ROOT,
+                                "Faster: not reproduced (at no B <= %s is Net2Net ahead of random init in every seed while above the teacher + %.1f pp)",
+                                fmt(largest / 2),
+                                100 * ABOVE_TEACHER));
+        parts.add(
+                comparable
+                        ? String.format(
+                                Locale.ROOT,
+                                "comparable final accuracy: reproduced (mean paired difference at B = %s is %+.2f pp, within +-%.1f pp)",
+                                fmt(largest),
+                                100 * finalDiff,
+                                100 * COMPARABLE)
+                        : String.format(
+                                Locale.ROOT,
+                                "comparable final accuracy: not reproduced (mean paired difference at B = %s is %+.2f pp, outside +-%.1f pp)",
+                                fmt(largest),
+                                100 * finalDiff,
+                                100 * COMPARABLE));
         return new Verdict(fasterAt != null, fasterAt, comparable, finalDiff, String.join("; ", parts) + ".");
     }
 
@@ -168,8 +188,8 @@ public final class Statistics {
 
     public static McNemar mcnemar(boolean[] firstRight, boolean[] secondRight) {
         if (firstRight.length != secondRight.length) {
-            throw new IllegalArgumentException("McNemar's test pairs predictions on the same examples: " + firstRight.length
-                    + " and " + secondRight.length);
+            throw new IllegalArgumentException("McNemar's test pairs predictions on the same examples: "
+                    + firstRight.length + " and " + secondRight.length);
         }
         int both = 0;
         int b = 0;

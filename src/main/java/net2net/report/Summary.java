@@ -1,14 +1,13 @@
 package net2net.report;
 
-import net2net.io.AtomicFiles;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonObject;
+import net2net.io.AtomicFiles;
 
 /**
  * The per-method numbers of summary.json, computed from the {@code test_accuracy} curves.
@@ -49,8 +48,11 @@ public final class Summary {
         }
         Double target = randomInit == null ? null : randomInit.last().mean();
         Long randomInitReach = randomInit == null ? null : examplesToReach(randomInit, target);
-        Double net2netStart = curves.stream().filter(c -> c.method().equals(Methods.NET2NET))
-                .map(c -> c.first().mean()).findFirst().orElse(null);
+        Double net2netStart = curves.stream()
+                .filter(c -> c.method().equals(Methods.NET2NET))
+                .map(c -> c.first().mean())
+                .findFirst()
+                .orElse(null);
 
         Map<String, MethodSummary> out = new LinkedHashMap<>();
         for (MeanCurve c : curves) {
@@ -61,17 +63,29 @@ public final class Summary {
                 }
             }
             Long reach = target == null ? null : examplesToReach(c, target);
-            Double speedup = reach == null || randomInitReach == null || reach == 0
-                    ? null : (double) randomInitReach / reach;
+            Double speedup =
+                    reach == null || randomInitReach == null || reach == 0 ? null : (double) randomInitReach / reach;
             MeanCurve.Row best = c.first();
             for (MeanCurve.Row r : c.rows()) {
                 if (r.mean() > best.mean()) {
                     best = r;
                 }
             }
-            out.put(c.method(), new MethodSummary(c.method(), c.seeds(), c.first().mean(), afterOneEpoch,
-                    c.last().mean(), c.last().std(), c.last().epoch(), reach, speedup, best.mean(), Math.round(best.examples()),
-                    net2netStart == null ? null : examplesToReach(c, net2netStart)));
+            out.put(
+                    c.method(),
+                    new MethodSummary(
+                            c.method(),
+                            c.seeds(),
+                            c.first().mean(),
+                            afterOneEpoch,
+                            c.last().mean(),
+                            c.last().std(),
+                            c.last().epoch(),
+                            reach,
+                            speedup,
+                            best.mean(),
+                            Math.round(best.examples()),
+                            net2netStart == null ? null : examplesToReach(c, net2netStart)));
         }
         return out;
     }
@@ -96,7 +110,8 @@ public final class Summary {
 
     /** Writes {@code summary} pretty-printed, JSON nulls kept, atomically. */
     public static void write(Path summaryJson, JsonObject summary) {
-        String json = new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(summary);
+        String json =
+                new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(summary);
         AtomicFiles.writeString(summaryJson, json + "\n");
     }
 

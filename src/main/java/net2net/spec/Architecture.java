@@ -79,10 +79,12 @@ public record Architecture(Shape input, List<Layer> layers) {
     private static void checkNames(List<Layer> layers, Set<String> names) {
         for (Layer layer : layers) {
             if (layer.name() == null || layer.name().isBlank() || !layer.name().matches("[A-Za-z0-9_]+")) {
-                throw new Net2NetException("layer name '" + layer.name() + "' is invalid: use letters, digits and underscores");
+                throw new Net2NetException(
+                        "layer name '" + layer.name() + "' is invalid: use letters, digits and underscores");
             }
             if (!names.add(layer.name())) {
-                throw new Net2NetException("layer name '" + layer.name() + "' is used twice: names must be unique, inside residual bodies too");
+                throw new Net2NetException("layer name '" + layer.name()
+                        + "' is used twice: names must be unique, inside residual bodies too");
             }
             if (layer instanceof Layer.Residual r) {
                 checkNames(r.body(), names);
@@ -180,7 +182,8 @@ public record Architecture(Shape input, List<Layer> layers) {
     }
 
     /** Applies {@code change} to (a copy of) the list holding the layer at {@code path}, rebuilding the residuals above it. */
-    private static List<Layer> edit(List<Layer> list, List<Integer> path, int depth, UnaryOperator<List<Layer>> change) {
+    private static List<Layer> edit(
+            List<Layer> list, List<Integer> path, int depth, UnaryOperator<List<Layer>> change) {
         List<Layer> copy = new ArrayList<>(list);
         if (depth == path.size() - 1) {
             return change.apply(copy);
@@ -237,7 +240,8 @@ public record Architecture(Shape input, List<Layer> layers) {
     /** Learnable parameters only (batchnorm running statistics are buffers, not parameters). */
     public long parameterCount() {
         return parameterShapes().entrySet().stream()
-                .filter(e -> !e.getKey().endsWith(".running_mean") && !e.getKey().endsWith(".running_var"))
+                .filter(e ->
+                        !e.getKey().endsWith(".running_mean") && !e.getKey().endsWith(".running_var"))
                 .mapToLong(e -> e.getValue().size())
                 .sum();
     }

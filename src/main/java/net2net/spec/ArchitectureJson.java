@@ -26,16 +26,33 @@ import net2net.Net2NetException;
 public final class ArchitectureJson {
     private ArchitectureJson() {}
 
-    public static final List<String> KINDS =
-            List.of("dense", "conv2d", "batchnorm", "relu", "tanh", "maxpool", "flatten", "dropout", "residual",
-                    "embedding", "position_embedding", "layernorm", "rmsnorm", "attention", "gelu", "silu", "gated_mlp", "lm_head");
+    public static final List<String> KINDS = List.of(
+            "dense",
+            "conv2d",
+            "batchnorm",
+            "relu",
+            "tanh",
+            "maxpool",
+            "flatten",
+            "dropout",
+            "residual",
+            "embedding",
+            "position_embedding",
+            "layernorm",
+            "rmsnorm",
+            "attention",
+            "gelu",
+            "silu",
+            "gated_mlp",
+            "lm_head");
 
     public static Architecture read(Path file) {
         String text;
         try {
             text = Files.readString(file);
         } catch (NoSuchFileException e) {
-            throw new Net2NetException("architecture file " + file + " does not exist; give a preset name or an existing JSON file");
+            throw new Net2NetException(
+                    "architecture file " + file + " does not exist; give a preset name or an existing JSON file");
         } catch (IOException e) {
             throw new Net2NetException("cannot read architecture file " + file + ": " + e.getMessage());
         }
@@ -48,7 +65,8 @@ public final class ArchitectureJson {
 
     public static Architecture fromJson(JsonElement json, String source) {
         if (json == null || !json.isJsonObject()) {
-            throw new Net2NetException(source + ": an architecture must be a JSON object with \"input\" and \"layers\"");
+            throw new Net2NetException(
+                    source + ": an architecture must be a JSON object with \"input\" and \"layers\"");
         }
         JsonObject root = json.getAsJsonObject();
         Shape input = readShape(root.get("input"), source);
@@ -77,7 +95,8 @@ public final class ArchitectureJson {
         }
     }
 
-    private static List<Layer> readLayers(JsonArray array, String wherePrefix, Set<String> given, Map<String, Integer> counters) {
+    private static List<Layer> readLayers(
+            JsonArray array, String wherePrefix, Set<String> given, Map<String, Integer> counters) {
         List<Layer> layers = new ArrayList<>();
         int index = 0;
         for (JsonElement e : array) {
@@ -103,7 +122,8 @@ public final class ArchitectureJson {
                     throw new Net2NetException(here + ": \"body\" must be an array of layer objects");
                 }
                 List<Layer> inner = readLayers(body.getAsJsonArray(), here + ": body layer ", given, counters);
-                layers.add(new Layer.Residual(name, inner, Layer.Residual.Activation.parse(string(o, "activation", null, here), name)));
+                layers.add(new Layer.Residual(
+                        name, inner, Layer.Residual.Activation.parse(string(o, "activation", null, here), name)));
             } else {
                 layers.add(layer(kind, name, o, here));
             }
@@ -115,36 +135,60 @@ public final class ArchitectureJson {
     private static Layer layer(String kind, String name, JsonObject o, String where) {
         return switch (kind) {
             case "dense" -> new Layer.Dense(name, integer(o, "units", null, where), bool(o, "bias", true, where));
-            case "conv2d" -> new Layer.Conv2d(name, integer(o, "filters", null, where),
-                    integer(o, "kernel", 3, where), bool(o, "bias", true, where));
-            case "batchnorm" -> new Layer.BatchNorm(name, number(o, "eps", Layer.BatchNorm.DEFAULT_EPS, where),
-                    number(o, "momentum", Layer.BatchNorm.DEFAULT_MOMENTUM, where));
+            case "conv2d" ->
+                new Layer.Conv2d(
+                        name,
+                        integer(o, "filters", null, where),
+                        integer(o, "kernel", 3, where),
+                        bool(o, "bias", true, where));
+            case "batchnorm" ->
+                new Layer.BatchNorm(
+                        name,
+                        number(o, "eps", Layer.BatchNorm.DEFAULT_EPS, where),
+                        number(o, "momentum", Layer.BatchNorm.DEFAULT_MOMENTUM, where));
             case "relu" -> new Layer.Relu(name);
             case "tanh" -> new Layer.Tanh(name);
             case "maxpool" -> new Layer.MaxPool(name);
             case "flatten" -> new Layer.Flatten(name);
             case "dropout" -> new Layer.Dropout(name, number(o, "rate", 0.5, where));
-            case "embedding" -> new TransformerLayers.Embedding(name, integer(o, "vocab", null, where), integer(o, "dim", null, where));
-            case "position_embedding" -> new TransformerLayers.PositionEmbedding(name, integer(o, "context", null, where));
-            case "layernorm" -> new TransformerLayers.LayerNorm(name, number(o, "eps", TransformerLayers.LayerNorm.DEFAULT_EPS, where),
-                    bool(o, "affine", true, where), bool(o, "bias", true, where));
-            case "rmsnorm" -> new TransformerLayers.RmsNorm(name, number(o, "eps", TransformerLayers.RmsNorm.DEFAULT_EPS, where));
+            case "embedding" ->
+                new TransformerLayers.Embedding(name, integer(o, "vocab", null, where), integer(o, "dim", null, where));
+            case "position_embedding" ->
+                new TransformerLayers.PositionEmbedding(name, integer(o, "context", null, where));
+            case "layernorm" ->
+                new TransformerLayers.LayerNorm(
+                        name,
+                        number(o, "eps", TransformerLayers.LayerNorm.DEFAULT_EPS, where),
+                        bool(o, "affine", true, where),
+                        bool(o, "bias", true, where));
+            case "rmsnorm" ->
+                new TransformerLayers.RmsNorm(name, number(o, "eps", TransformerLayers.RmsNorm.DEFAULT_EPS, where));
             case "attention" -> {
                 int heads = integer(o, "heads", null, where);
-                yield new TransformerLayers.Attention(name, heads, integer(o, "kv_heads", heads, where),
-                        integer(o, "head_dim", null, where), bool(o, "bias", true, where), number(o, "rope_theta", 0, where));
+                yield new TransformerLayers.Attention(
+                        name,
+                        heads,
+                        integer(o, "kv_heads", heads, where),
+                        integer(o, "head_dim", null, where),
+                        bool(o, "bias", true, where),
+                        number(o, "rope_theta", 0, where));
             }
             case "gelu" -> {
                 String approximate = string(o, "approximate", "none", where);
                 if (!approximate.equals("none") && !approximate.equals("tanh")) {
-                    throw new Net2NetException(where + ": \"approximate\" must be \"none\" (exact) or \"tanh\", got \"" + approximate + "\"");
+                    throw new Net2NetException(where + ": \"approximate\" must be \"none\" (exact) or \"tanh\", got \""
+                            + approximate + "\"");
                 }
                 yield new TransformerLayers.Gelu(name, approximate.equals("tanh"));
             }
             case "silu" -> new TransformerLayers.Silu(name);
-            case "gated_mlp" -> new TransformerLayers.GatedMlp(name, integer(o, "hidden", null, where), bool(o, "bias", false, where));
-            case "lm_head" -> new TransformerLayers.LmHead(name, integer(o, "vocab", null, where), string(o, "tie", null, where));
-            default -> throw new Net2NetException(where + ": unknown layer type \"" + kind + "\"; use one of " + String.join(", ", KINDS));
+            case "gated_mlp" ->
+                new TransformerLayers.GatedMlp(name, integer(o, "hidden", null, where), bool(o, "bias", false, where));
+            case "lm_head" ->
+                new TransformerLayers.LmHead(name, integer(o, "vocab", null, where), string(o, "tie", null, where));
+            default ->
+                throw new Net2NetException(
+                        where + ": unknown layer type \"" + kind + "\"; use one of " + String.join(", ", KINDS));
         };
     }
 
@@ -210,8 +254,11 @@ public final class ArchitectureJson {
             JsonArray body = new JsonArray();
             r.body().forEach(l -> body.add(toJson(l)));
             o.add("body", body);
-            o.add("activation", r.activation() == null ? com.google.gson.JsonNull.INSTANCE
-                    : new com.google.gson.JsonPrimitive(r.activation().key()));
+            o.add(
+                    "activation",
+                    r.activation() == null
+                            ? com.google.gson.JsonNull.INSTANCE
+                            : new com.google.gson.JsonPrimitive(r.activation().key()));
         }
         return o;
     }
@@ -224,8 +271,10 @@ public final class ArchitectureJson {
         long[] dims = new long[a.size()];
         for (int i = 0; i < dims.length; i++) {
             JsonElement d = a.get(i);
-            if (!d.isJsonPrimitive() || !d.getAsJsonPrimitive().isNumber()
-                    || d.getAsDouble() != Math.rint(d.getAsDouble()) || d.getAsDouble() < 1) {
+            if (!d.isJsonPrimitive()
+                    || !d.getAsJsonPrimitive().isNumber()
+                    || d.getAsDouble() != Math.rint(d.getAsDouble())
+                    || d.getAsDouble() < 1) {
                 throw new Net2NetException(source + ": \"input\" must hold positive integers, got " + a);
             }
             dims[i] = d.getAsLong();
@@ -252,8 +301,10 @@ public final class ArchitectureJson {
             }
             return fallback;
         }
-        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()
-                || e.getAsDouble() != Math.rint(e.getAsDouble()) || Math.abs(e.getAsDouble()) > Integer.MAX_VALUE) {
+        if (!e.isJsonPrimitive()
+                || !e.getAsJsonPrimitive().isNumber()
+                || e.getAsDouble() != Math.rint(e.getAsDouble())
+                || Math.abs(e.getAsDouble()) > Integer.MAX_VALUE) {
             throw new Net2NetException(where + ": \"" + key + "\" must be an integer, got " + e);
         }
         return e.getAsInt();

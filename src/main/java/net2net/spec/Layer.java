@@ -12,11 +12,24 @@ import net2net.Net2NetException;
  * {@code (D)} for vectors. Layers with parameters name them as in PyTorch's {@code state_dict}.
  */
 public sealed interface Layer
-        permits Layer.Dense, Layer.Conv2d, Layer.BatchNorm, Layer.Relu, Layer.Tanh, Layer.MaxPool,
-                Layer.Flatten, Layer.Dropout, Layer.Residual,
-                TransformerLayers.Embedding, TransformerLayers.PositionEmbedding, TransformerLayers.LayerNorm,
-                TransformerLayers.RmsNorm, TransformerLayers.Attention, TransformerLayers.Gelu, TransformerLayers.Silu,
-                TransformerLayers.GatedMlp, TransformerLayers.LmHead {
+        permits Layer.Dense,
+                Layer.Conv2d,
+                Layer.BatchNorm,
+                Layer.Relu,
+                Layer.Tanh,
+                Layer.MaxPool,
+                Layer.Flatten,
+                Layer.Dropout,
+                Layer.Residual,
+                TransformerLayers.Embedding,
+                TransformerLayers.PositionEmbedding,
+                TransformerLayers.LayerNorm,
+                TransformerLayers.RmsNorm,
+                TransformerLayers.Attention,
+                TransformerLayers.Gelu,
+                TransformerLayers.Silu,
+                TransformerLayers.GatedMlp,
+                TransformerLayers.LmHead {
 
     String name();
 
@@ -78,7 +91,10 @@ public sealed interface Layer
             Specs.requirePositive(filters, name, "filters");
             Specs.requirePositive(kernel, name, "kernel");
             if (kernel % 2 == 0) {
-                throw Specs.error(name, "kernel " + kernel + " is even; use an odd kernel (1, 3, 5, ...) so that same padding is symmetric");
+                throw Specs.error(
+                        name,
+                        "kernel " + kernel
+                                + " is even; use an odd kernel (1, 3, 5, ...) so that same padding is symmetric");
             }
         }
 
@@ -252,7 +268,8 @@ public sealed interface Layer
     record Residual(String name, List<Layer> body, Activation activation) implements Layer {
         /** What may follow the addition. */
         public enum Activation {
-            RELU, TANH;
+            RELU,
+            TANH;
 
             public String key() {
                 return name().toLowerCase(Locale.ROOT);
@@ -269,7 +286,8 @@ public sealed interface Layer
                     case "tanh":
                         return TANH;
                     default:
-                        throw Specs.error(layer, "residual activation '" + s + "' is unknown; use \"relu\", \"tanh\" or null");
+                        throw Specs.error(
+                                layer, "residual activation '" + s + "' is unknown; use \"relu\", \"tanh\" or null");
                 }
             }
         }
@@ -301,8 +319,11 @@ public sealed interface Layer
             }
             if (!shape.equals(in)) {
                 throw new Net2NetException("residual '" + name + "': its body turns " + in + " into " + shape
-                        + ", but the addition needs the input's shape; make the body's last layer output " + (in.dimension() == 3 ? in.get(0) : in.get(in.dimension() - 1))
-                        + (in.dimension() == 3 ? " channels and keep the spatial size (no maxpool or flatten)" : " units"));
+                        + ", but the addition needs the input's shape; make the body's last layer output "
+                        + (in.dimension() == 3 ? in.get(0) : in.get(in.dimension() - 1))
+                        + (in.dimension() == 3
+                                ? " channels and keep the spatial size (no maxpool or flatten)"
+                                : " units"));
             }
             return in;
         }

@@ -25,6 +25,7 @@ public final class Presets {
 
     /** Defaults of the token presets: bytes as tokens, 64 positions. */
     public static final int DEFAULT_VOCAB = 256;
+
     public static final int DEFAULT_CONTEXT = 64;
 
     interface TokenPreset {
@@ -32,7 +33,9 @@ public final class Presets {
     }
 
     public static List<String> names() {
-        return java.util.stream.Stream.concat(PRESETS.keySet().stream(), TOKEN_PRESETS.keySet().stream()).sorted().toList();
+        return java.util.stream.Stream.concat(PRESETS.keySet().stream(), TOKEN_PRESETS.keySet().stream())
+                .sorted()
+                .toList();
     }
 
     public static boolean exists(String name) {
@@ -49,8 +52,10 @@ public final class Presets {
         TokenPreset token = TOKEN_PRESETS.get(name);
         if (token == null) {
             if (vocab != null || context != null) {
-                throw new Net2NetException("--vocab and --context apply to the token-model presets (" + String.join(", ", TOKEN_PRESETS.keySet().stream().sorted().toList())
-                        + ") only; drop them for '" + name + "'");
+                throw new Net2NetException("--vocab and --context apply to the token-model presets ("
+                        + String.join(
+                                ", ", TOKEN_PRESETS.keySet().stream().sorted().toList()) + ") only; drop them for '"
+                        + name + "'");
             }
             return get(name, widthMult);
         }
@@ -76,7 +81,8 @@ public final class Presets {
         requireWidthMult(widthMult);
         DoubleFunction<Architecture> preset = PRESETS.get(name);
         if (preset == null) {
-            throw new Net2NetException("unknown preset '" + name + "'; use one of " + String.join(", ", names()) + ", or a JSON file");
+            throw new Net2NetException(
+                    "unknown preset '" + name + "'; use one of " + String.join(", ", names()) + ", or a JSON file");
         }
         return preset.apply(widthMult);
     }
@@ -84,34 +90,39 @@ public final class Presets {
     static int scale(int width, double mult) {
         int w = (int) Math.round(width * mult);
         if (w < 1) {
-            throw new Net2NetException("--width-mult " + mult + " leaves a layer of width " + width + " with no units; use a larger multiplier");
+            throw new Net2NetException("--width-mult " + mult + " leaves a layer of width " + width
+                    + " with no units; use a larger multiplier");
         }
         return w;
     }
 
     /** The seed notebook's 4-10-1 MLP without biases. */
     static Architecture mlpSeed(double m) {
-        return new Architecture(new Shape(4), List.of(
-                new Layer.Dense("fc1", scale(10, m), false),
-                new Layer.Relu("relu1"),
-                new Layer.Dense("fc2", 1, false)));
+        return new Architecture(
+                new Shape(4),
+                List.of(
+                        new Layer.Dense("fc1", scale(10, m), false),
+                        new Layer.Relu("relu1"),
+                        new Layer.Dense("fc2", 1, false)));
     }
 
     /** A small VGG-style convnet for 28x28 grey images: two conv blocks and two dense layers. */
     static Architecture fashionnet(double m) {
-        return new Architecture(new Shape(1, 28, 28), List.of(
-                new Layer.Conv2d("conv1", scale(32, m), 3, true),
-                new Layer.BatchNorm("bn1"),
-                new Layer.Relu("relu1"),
-                new Layer.MaxPool("pool1"),
-                new Layer.Conv2d("conv2", scale(64, m), 3, true),
-                new Layer.BatchNorm("bn2"),
-                new Layer.Relu("relu2"),
-                new Layer.MaxPool("pool2"),
-                new Layer.Flatten("flatten"),
-                new Layer.Dense("fc1", scale(128, m), true),
-                new Layer.Relu("relu3"),
-                new Layer.Dense("fc2", 10, true)));
+        return new Architecture(
+                new Shape(1, 28, 28),
+                List.of(
+                        new Layer.Conv2d("conv1", scale(32, m), 3, true),
+                        new Layer.BatchNorm("bn1"),
+                        new Layer.Relu("relu1"),
+                        new Layer.MaxPool("pool1"),
+                        new Layer.Conv2d("conv2", scale(64, m), 3, true),
+                        new Layer.BatchNorm("bn2"),
+                        new Layer.Relu("relu2"),
+                        new Layer.MaxPool("pool2"),
+                        new Layer.Flatten("flatten"),
+                        new Layer.Dense("fc1", scale(128, m), true),
+                        new Layer.Relu("relu3"),
+                        new Layer.Dense("fc2", 10, true)));
     }
 
     /**
@@ -122,31 +133,36 @@ public final class Presets {
     static Architecture fashionresnet(double m) {
         int c1 = scale(32, m);
         int c2 = scale(64, m);
-        return new Architecture(new Shape(1, 28, 28), List.of(
-                new Layer.Conv2d("conv1", c1, 3, true),
-                new Layer.BatchNorm("bn1"),
-                new Layer.Relu("relu1"),
-                block("res1", c1),
-                new Layer.MaxPool("pool1"),
-                new Layer.Conv2d("conv2", c2, 3, true),
-                new Layer.BatchNorm("bn2"),
-                new Layer.Relu("relu2"),
-                block("res2", c2),
-                new Layer.MaxPool("pool2"),
-                new Layer.Flatten("flatten"),
-                new Layer.Dense("fc1", scale(128, m), true),
-                new Layer.Relu("relu3"),
-                new Layer.Dense("fc2", 10, true)));
+        return new Architecture(
+                new Shape(1, 28, 28),
+                List.of(
+                        new Layer.Conv2d("conv1", c1, 3, true),
+                        new Layer.BatchNorm("bn1"),
+                        new Layer.Relu("relu1"),
+                        block("res1", c1),
+                        new Layer.MaxPool("pool1"),
+                        new Layer.Conv2d("conv2", c2, 3, true),
+                        new Layer.BatchNorm("bn2"),
+                        new Layer.Relu("relu2"),
+                        block("res2", c2),
+                        new Layer.MaxPool("pool2"),
+                        new Layer.Flatten("flatten"),
+                        new Layer.Dense("fc1", scale(128, m), true),
+                        new Layer.Relu("relu3"),
+                        new Layer.Dense("fc2", 10, true)));
     }
 
     /** conv-bn-relu-conv-bn at {@code channels}, added to its input, then a relu. */
     static Layer.Residual block(String name, int channels) {
-        return new Layer.Residual(name, List.of(
-                new Layer.Conv2d(name + "_conv1", channels, 3, true),
-                new Layer.BatchNorm(name + "_bn1"),
-                new Layer.Relu(name + "_relu"),
-                new Layer.Conv2d(name + "_conv2", channels, 3, true),
-                new Layer.BatchNorm(name + "_bn2")), Layer.Residual.Activation.RELU);
+        return new Layer.Residual(
+                name,
+                List.of(
+                        new Layer.Conv2d(name + "_conv1", channels, 3, true),
+                        new Layer.BatchNorm(name + "_bn1"),
+                        new Layer.Relu(name + "_relu"),
+                        new Layer.Conv2d(name + "_conv2", channels, 3, true),
+                        new Layer.BatchNorm(name + "_bn2")),
+                Layer.Residual.Activation.RELU);
     }
 
     /**
@@ -164,14 +180,22 @@ public final class Presets {
         layers.add(new TransformerLayers.PositionEmbedding("wpe", context));
         for (int b = 0; b < 2; b++) {
             String h = "h" + b + "_";
-            layers.add(new Layer.Residual(h + "attn_res", List.of(
-                    new TransformerLayers.LayerNorm(h + "ln1", TransformerLayers.LayerNorm.DEFAULT_EPS, true, true),
-                    new TransformerLayers.Attention(h + "attn", heads, heads, headDim, true, 0)), null));
-            layers.add(new Layer.Residual(h + "mlp_res", List.of(
-                    new TransformerLayers.LayerNorm(h + "ln2", TransformerLayers.LayerNorm.DEFAULT_EPS, true, true),
-                    new Layer.Dense(h + "fc", ffn, true),
-                    new TransformerLayers.Gelu(h + "gelu", true),
-                    new Layer.Dense(h + "proj", d, true)), null));
+            layers.add(new Layer.Residual(
+                    h + "attn_res",
+                    List.of(
+                            new TransformerLayers.LayerNorm(
+                                    h + "ln1", TransformerLayers.LayerNorm.DEFAULT_EPS, true, true),
+                            new TransformerLayers.Attention(h + "attn", heads, heads, headDim, true, 0)),
+                    null));
+            layers.add(new Layer.Residual(
+                    h + "mlp_res",
+                    List.of(
+                            new TransformerLayers.LayerNorm(
+                                    h + "ln2", TransformerLayers.LayerNorm.DEFAULT_EPS, true, true),
+                            new Layer.Dense(h + "fc", ffn, true),
+                            new TransformerLayers.Gelu(h + "gelu", true),
+                            new Layer.Dense(h + "proj", d, true)),
+                    null));
         }
         layers.add(new TransformerLayers.LayerNorm("ln_f", TransformerLayers.LayerNorm.DEFAULT_EPS, true, true));
         layers.add(new TransformerLayers.LmHead("lm_head", vocab, "wte"));
@@ -192,12 +216,18 @@ public final class Presets {
         layers.add(new TransformerLayers.Embedding("embed", vocab, d));
         for (int b = 0; b < 2; b++) {
             String h = "h" + b + "_";
-            layers.add(new Layer.Residual(h + "attn_res", List.of(
-                    new TransformerLayers.RmsNorm(h + "norm1", TransformerLayers.RmsNorm.DEFAULT_EPS),
-                    new TransformerLayers.Attention(h + "attn", heads, 2, headDim, false, 10000)), null));
-            layers.add(new Layer.Residual(h + "mlp_res", List.of(
-                    new TransformerLayers.RmsNorm(h + "norm2", TransformerLayers.RmsNorm.DEFAULT_EPS),
-                    new TransformerLayers.GatedMlp(h + "mlp", ffn, false)), null));
+            layers.add(new Layer.Residual(
+                    h + "attn_res",
+                    List.of(
+                            new TransformerLayers.RmsNorm(h + "norm1", TransformerLayers.RmsNorm.DEFAULT_EPS),
+                            new TransformerLayers.Attention(h + "attn", heads, 2, headDim, false, 10000)),
+                    null));
+            layers.add(new Layer.Residual(
+                    h + "mlp_res",
+                    List.of(
+                            new TransformerLayers.RmsNorm(h + "norm2", TransformerLayers.RmsNorm.DEFAULT_EPS),
+                            new TransformerLayers.GatedMlp(h + "mlp", ffn, false)),
+                    null));
         }
         layers.add(new TransformerLayers.RmsNorm("norm_f", TransformerLayers.RmsNorm.DEFAULT_EPS));
         layers.add(new TransformerLayers.LmHead("lm_head", vocab, null));

@@ -63,7 +63,10 @@ public final class TransformerLayers {
         public Shape outputShape(Shape in) {
             requireSequence(this, in);
             if (in.get(0) > context) {
-                throw Specs.error(name, "the input has " + in.get(0) + " positions but the context is " + context + "; raise \"context\" or shorten the input");
+                throw Specs.error(
+                        name,
+                        "the input has " + in.get(0) + " positions but the context is " + context
+                                + "; raise \"context\" or shorten the input");
             }
             return in;
         }
@@ -153,13 +156,17 @@ public final class TransformerLayers {
      * {@code ropeTheta > 0} rotates q and k by position (rotate-half convention, as Llama); 0 means
      * no rotary embedding. Scores are scaled by {@code 1/sqrt(headDim)}.
      */
-    public record Attention(String name, int heads, int kvHeads, int headDim, boolean bias, double ropeTheta) implements Layer {
+    public record Attention(String name, int heads, int kvHeads, int headDim, boolean bias, double ropeTheta)
+            implements Layer {
         public Attention {
             Specs.requirePositive(heads, name, "heads");
             Specs.requirePositive(kvHeads, name, "kv_heads");
             Specs.requirePositive(headDim, name, "head_dim");
             if (heads % kvHeads != 0) {
-                throw Specs.error(name, "heads " + heads + " is not a multiple of kv_heads " + kvHeads + "; each kv head serves heads/kv_heads query heads");
+                throw Specs.error(
+                        name,
+                        "heads " + heads + " is not a multiple of kv_heads " + kvHeads
+                                + "; each kv head serves heads/kv_heads query heads");
             }
             if (!(ropeTheta >= 0) || Double.isInfinite(ropeTheta)) {
                 throw Specs.error(name, "rope_theta must be positive (or 0 for no rotary embedding), got " + ropeTheta);

@@ -34,7 +34,10 @@ import net2net.Net2NetException;
  */
 public final class AdamW implements Optimizer {
     /** PyTorch's defaults. */
-    public static final double DEFAULT_BETA1 = 0.9, DEFAULT_BETA2 = 0.999, DEFAULT_EPS = 1e-8, DEFAULT_WEIGHT_DECAY = 0.01;
+    public static final double DEFAULT_BETA1 = 0.9,
+            DEFAULT_BETA2 = 0.999,
+            DEFAULT_EPS = 1e-8,
+            DEFAULT_WEIGHT_DECAY = 0.01;
 
     /** Every parameter decays: PyTorch's AdamW with one parameter group. */
     public static final BiPredicate<String, Shape> ALL = (name, shape) -> true;
@@ -77,7 +80,8 @@ public final class AdamW implements Optimizer {
             throw new Net2NetException("AdamW betas must be in [0, 1), got " + beta1 + " and " + beta2);
         }
         if (!(eps >= 0) || !(weightDecay >= 0) || Double.isInfinite(eps) || Double.isInfinite(weightDecay)) {
-            throw new Net2NetException("AdamW eps and weight decay must be non-negative numbers, got " + eps + " and " + weightDecay);
+            throw new Net2NetException(
+                    "AdamW eps and weight decay must be non-negative numbers, got " + eps + " and " + weightDecay);
         }
         this.beta1 = beta1;
         this.beta2 = beta2;
@@ -97,12 +101,14 @@ public final class AdamW implements Optimizer {
             NDArray w = e.getValue().getArray();
             // The wrapper shares the parameter's .grad storage: read here, zeroed at the end.
             NDArray g = scratch(w.getGradient(), scratch);
-            Moments s = moments.computeIfAbsent(e.getKey(), k -> new Moments(own(w.zerosLike()), own(w.zerosLike()), 0));
+            Moments s =
+                    moments.computeIfAbsent(e.getKey(), k -> new Moments(own(w.zerosLike()), own(w.zerosLike()), 0));
             s.steps++;
             if (weightDecay != 0 && decays.test(e.getKey(), w.getShape())) {
                 w.muli(1 - lr * weightDecay);
             }
-            // Scalars go in as doubles: a float64 parameter then gets them unrounded, a float32 one rounds them as torch does.
+            // Scalars go in as doubles: a float64 parameter then gets them unrounded, a float32 one rounds them as
+            // torch does.
             s.m.muli(beta1).addi(scratch(g.mul(1 - beta1), scratch));
             s.v.muli(beta2).addi(scratch(g.square().muli(1 - beta2), scratch));
             double correction1 = 1 - Math.pow(beta1, s.steps);
@@ -139,7 +145,12 @@ public final class AdamW implements Optimizer {
                 throw new IllegalArgumentException("AdamW keeps two moments and a step count per parameter, not "
                         + e.getValue().getClass().getSimpleName() + " (parameter " + e.getKey() + ")");
             }
-            copies.put(e.getKey(), new Moments(own(a.firstMoment().duplicate()), own(a.secondMoment().duplicate()), a.steps()));
+            copies.put(
+                    e.getKey(),
+                    new Moments(
+                            own(a.firstMoment().duplicate()),
+                            own(a.secondMoment().duplicate()),
+                            a.steps()));
         }
         moments.values().forEach(AdamW::close);
         moments.clear();
@@ -181,8 +192,8 @@ public final class AdamW implements Optimizer {
         try {
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new Net2NetException("cannot read the optimizer state " + file + " (" + e.getClass().getSimpleName()
-                    + "); the checkpoint is incomplete, start again without --resume");
+            throw new Net2NetException("cannot read the optimizer state " + file + " ("
+                    + e.getClass().getSimpleName() + "); the checkpoint is incomplete, start again without --resume");
         }
         Map<String, NDArray> arrays = new LinkedHashMap<>();
         if (bytes.length > 8 + 2) { // else no state yet (an empty safetensors file)
@@ -203,12 +214,18 @@ public final class AdamW implements Optimizer {
             NDArray m = arrays.get(name + FIRST);
             NDArray v = arrays.get(name + SECOND);
             NDArray steps = e.getValue();
-            if (m == null || v == null || steps.getDataType() != DataType.INT64 || steps.size() != 1 || steps.getLong() < 1
+            if (m == null
+                    || v == null
+                    || steps.getDataType() != DataType.INT64
+                    || steps.size() != 1
+                    || steps.getLong() < 1
                     || !m.getShape().equals(v.getShape())) {
                 arrays.values().forEach(NDArray::close);
-                throw new Net2NetException("the optimizer state " + file + " is not an AdamW state for parameter " + name
-                        + " (it needs " + name + FIRST + ", " + name + SECOND + " of one shape and a positive " + name + STEPS
-                        + "); start again without --resume");
+                throw new Net2NetException(
+                        "the optimizer state " + file + " is not an AdamW state for parameter " + name
+                                + " (it needs " + name + FIRST + ", " + name + SECOND + " of one shape and a positive "
+                                + name + STEPS
+                                + "); start again without --resume");
             }
             loaded.put(name, new Moments(m, v, steps.getLong()));
             steps.close();

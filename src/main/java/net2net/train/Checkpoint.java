@@ -11,10 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import net2net.Net2NetException;
 import net2net.data.Splits;
+import net2net.io.OutputDirs;
 import net2net.nn.ModelFiles;
 import net2net.nn.Network;
 import net2net.nn.Step;
-import net2net.io.OutputDirs;
 
 /**
  * A training output directory: the model (model.json, model.safetensors), the momentum buffers
@@ -47,12 +47,15 @@ public final class Checkpoint {
             state.addProperty("data", run.dataName);
             state.addProperty("train_samples", data.train().size());
             state.addProperty("test_samples", data.test().size());
-            Files.writeString(tmp.resolve(STATE), new GsonBuilder().setPrettyPrinting().create().toJson(state) + "\n");
+            Files.writeString(
+                    tmp.resolve(STATE),
+                    new GsonBuilder().setPrettyPrinting().create().toJson(state) + "\n");
             StringBuilder csv = new StringBuilder(EpochMetrics.CSV_HEADER).append('\n');
             StringBuilder jsonl = new StringBuilder();
             for (EpochMetrics m : run.metrics) {
                 csv.append(m.csvRow()).append('\n');
-                jsonl.append(new GsonBuilder().serializeNulls().create().toJson(m.toJson())).append('\n');
+                jsonl.append(new GsonBuilder().serializeNulls().create().toJson(m.toJson()))
+                        .append('\n');
             }
             Files.writeString(tmp.resolve(METRICS_CSV), csv);
             Files.writeString(tmp.resolve(METRICS_JSONL), jsonl);
@@ -60,9 +63,18 @@ public final class Checkpoint {
     }
 
     /** A checkpoint read back for {@link Trainer#resume}. The caller closes {@code network}. */
-    record State(Network network, TrainConfig config, int completedEpochs, long examples, double seconds,
-                 double evalSeconds, String dataName, int trainSamples, int testSamples, List<EpochMetrics> metrics,
-                 Path dir) {
+    record State(
+            Network network,
+            TrainConfig config,
+            int completedEpochs,
+            long examples,
+            double seconds,
+            double evalSeconds,
+            String dataName,
+            int trainSamples,
+            int testSamples,
+            List<EpochMetrics> metrics,
+            Path dir) {
 
         /** The model's history before this run's "train" step (which the trainer rewrites). */
         List<Step> baseHistory() {
@@ -73,50 +85,60 @@ public final class Checkpoint {
 
         void requireSameData(Splits data) {
             if (data.train().size() != trainSamples || data.test().size() != testSamples) {
-                throw new Net2NetException(dir + " was trained on " + dataName + " with " + trainSamples + " training and "
-                        + testSamples + " test samples, not " + data.train().size() + " and " + data.test().size()
-                        + "; resume with the same --data, --limit and --test-limit");
+                throw new Net2NetException(
+                        dir + " was trained on " + dataName + " with " + trainSamples + " training and "
+                                + testSamples + " test samples, not "
+                                + data.train().size() + " and " + data.test().size()
+                                + "; resume with the same --data, --limit and --test-limit");
             }
         }
     }
 
     /** The settings a checkpoint was trained with. */
     public static TrainConfig config(Path dir) {
-        return TrainConfig.fromJson(readState(dir).getAsJsonObject("config"), dir.resolve(STATE).toString());
+        return TrainConfig.fromJson(
+                readState(dir).getAsJsonObject("config"), dir.resolve(STATE).toString());
     }
 
     /** The preprocessing recorded in a checkpoint's model.json, or null. */
     public static JsonObject preprocessing(Path dir) {
         readState(dir);
         try {
-            JsonElement pre = JsonParser.parseString(Files.readString(dir.resolve(ModelFiles.JSON))).getAsJsonObject().get("preprocessing");
+            JsonElement pre = JsonParser.parseString(Files.readString(dir.resolve(ModelFiles.JSON)))
+                    .getAsJsonObject()
+                    .get("preprocessing");
             return pre != null && pre.isJsonObject() ? pre.getAsJsonObject() : null;
         } catch (IOException | RuntimeException e) {
-            throw new Net2NetException("cannot read " + dir.resolve(ModelFiles.JSON) + "; the checkpoint is damaged, start again without --resume");
+            throw new Net2NetException("cannot read " + dir.resolve(ModelFiles.JSON)
+                    + "; the checkpoint is damaged, start again without --resume");
         }
     }
 
     private static JsonObject readState(Path dir) {
         recover(dir);
         if (!Files.isDirectory(dir)) {
-            throw new Net2NetException("--resume continues a run in --out, but " + dir + " does not exist; drop --resume to start one");
+            throw new Net2NetException(
+                    "--resume continues a run in --out, but " + dir + " does not exist; drop --resume to start one");
         }
         Path stateFile = dir.resolve(STATE);
         if (!Files.isRegularFile(stateFile)) {
-            throw new Net2NetException(dir + " has no " + STATE + "; --resume continues a directory written by `net2net train --out`");
+            throw new Net2NetException(
+                    dir + " has no " + STATE + "; --resume continues a directory written by `net2net train --out`");
         }
         JsonObject s;
         try {
             s = JsonParser.parseString(Files.readString(stateFile)).getAsJsonObject();
-            if (!FORMAT.equals(s.get("format").getAsString()) || s.get("version").getAsInt() > VERSION) {
-                throw new Net2NetException(stateFile + " is not a net2net training state this version reads; start again without --resume");
+            if (!FORMAT.equals(s.get("format").getAsString())
+                    || s.get("version").getAsInt() > VERSION) {
+                throw new Net2NetException(stateFile
+                        + " is not a net2net training state this version reads; start again without --resume");
             }
         } catch (IOException | RuntimeException ex) {
             if (ex instanceof Net2NetException n) {
                 throw n;
             }
-            throw new Net2NetException("cannot read " + stateFile + " (" + ex.getClass().getSimpleName()
-                    + "); the checkpoint is damaged, start again without --resume");
+            throw new Net2NetException("cannot read " + stateFile + " ("
+                    + ex.getClass().getSimpleName() + "); the checkpoint is damaged, start again without --resume");
         }
         return s;
     }
@@ -133,27 +155,39 @@ public final class Checkpoint {
         try {
             for (String line : Files.readAllLines(dir.resolve(METRICS_JSONL))) {
                 if (!line.isBlank()) {
-                    metrics.add(EpochMetrics.fromJson(JsonParser.parseString(line).getAsJsonObject()));
+                    metrics.add(
+                            EpochMetrics.fromJson(JsonParser.parseString(line).getAsJsonObject()));
                 }
             }
         } catch (IOException | RuntimeException ex) {
-            throw new Net2NetException("cannot read " + dir.resolve(METRICS_JSONL) + " (" + ex.getClass().getSimpleName()
-                    + "); the checkpoint is damaged, start again without --resume");
+            throw new Net2NetException("cannot read " + dir.resolve(METRICS_JSONL) + " ("
+                    + ex.getClass().getSimpleName() + "); the checkpoint is damaged, start again without --resume");
         }
         TrainConfig config = TrainConfig.fromJson(s.getAsJsonObject("config"), stateFile.toString());
         Network network = ModelFiles.load(dir);
         List<Step> h = network.history();
         if (h.isEmpty() || !(h.get(h.size() - 1) instanceof Step.Train)) {
             network.close();
-            throw new Net2NetException(dir.resolve(ModelFiles.JSON) + " does not end with a \"train\" step; the checkpoint is damaged, start again without --resume");
+            throw new Net2NetException(dir.resolve(ModelFiles.JSON)
+                    + " does not end with a \"train\" step; the checkpoint is damaged, start again without --resume");
         }
         try {
-            return new State(network, config, s.get("completed_epochs").getAsInt(), s.get("examples").getAsLong(),
-                    s.get("seconds").getAsDouble(), s.get("eval_seconds").getAsDouble(), s.get("data").getAsString(),
-                    s.get("train_samples").getAsInt(), s.get("test_samples").getAsInt(), metrics, dir);
+            return new State(
+                    network,
+                    config,
+                    s.get("completed_epochs").getAsInt(),
+                    s.get("examples").getAsLong(),
+                    s.get("seconds").getAsDouble(),
+                    s.get("eval_seconds").getAsDouble(),
+                    s.get("data").getAsString(),
+                    s.get("train_samples").getAsInt(),
+                    s.get("test_samples").getAsInt(),
+                    metrics,
+                    dir);
         } catch (RuntimeException ex) {
             network.close();
-            throw new Net2NetException(stateFile + " is missing progress fields; the checkpoint is damaged, start again without --resume");
+            throw new Net2NetException(
+                    stateFile + " is missing progress fields; the checkpoint is damaged, start again without --resume");
         }
     }
 }

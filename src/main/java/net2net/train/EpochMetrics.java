@@ -13,8 +13,8 @@ import java.util.Locale;
  * @param testLoss mean loss over the test samples
  * @param testAccuracy fraction of test samples classified correctly; null for regression
  */
-public record EpochMetrics(double epoch, long examples, double seconds, double trainLoss,
-                           double testLoss, Double testAccuracy) {
+public record EpochMetrics(
+        double epoch, long examples, double seconds, double trainLoss, double testLoss, Double testAccuracy) {
 
     static final String CSV_HEADER = "epoch,examples,seconds,train_loss,test_loss,test_accuracy";
 
@@ -30,15 +30,29 @@ public record EpochMetrics(double epoch, long examples, double seconds, double t
     }
 
     public static EpochMetrics fromJson(JsonObject o) {
-        return new EpochMetrics(o.get("epoch").getAsDouble(), o.get("examples").getAsLong(), o.get("seconds").getAsDouble(),
-                o.get("train_loss").isJsonNull() ? Double.NaN : o.get("train_loss").getAsDouble(),
-                o.get("test_loss").getAsDouble(), o.get("test_accuracy").isJsonNull() ? null : o.get("test_accuracy").getAsDouble());
+        return new EpochMetrics(
+                o.get("epoch").getAsDouble(),
+                o.get("examples").getAsLong(),
+                o.get("seconds").getAsDouble(),
+                o.get("train_loss").isJsonNull()
+                        ? Double.NaN
+                        : o.get("train_loss").getAsDouble(),
+                o.get("test_loss").getAsDouble(),
+                o.get("test_accuracy").isJsonNull()
+                        ? null
+                        : o.get("test_accuracy").getAsDouble());
     }
 
     /** Full precision (Double.toString) so a CSV reader gets the same numbers as metrics.jsonl. */
     String csvRow() {
-        return String.join(",", num(epoch), Long.toString(examples), num(seconds),
-                Double.isNaN(trainLoss) ? "" : num(trainLoss), num(testLoss), testAccuracy == null ? "" : num(testAccuracy));
+        return String.join(
+                ",",
+                num(epoch),
+                Long.toString(examples),
+                num(seconds),
+                Double.isNaN(trainLoss) ? "" : num(trainLoss),
+                num(testLoss),
+                testAccuracy == null ? "" : num(testAccuracy));
     }
 
     private static String num(double v) {
@@ -47,9 +61,13 @@ public record EpochMetrics(double epoch, long examples, double seconds, double t
 
     /** One line for humans. */
     public String describe() {
-        return String.format(Locale.ROOT, "epoch %s: train loss %s, test loss %.4f%s (%.1f s training)",
+        return String.format(
+                Locale.ROOT,
+                "epoch %s: train loss %s, test loss %.4f%s (%.1f s training)",
                 epoch == Math.rint(epoch) ? Long.toString((long) epoch) : String.format(Locale.ROOT, "%.3f", epoch),
-                Double.isNaN(trainLoss) ? "n/a" : String.format(Locale.ROOT, "%.4f", trainLoss), testLoss,
-                testAccuracy == null ? "" : String.format(Locale.ROOT, ", test accuracy %.2f%%", 100 * testAccuracy), seconds);
+                Double.isNaN(trainLoss) ? "n/a" : String.format(Locale.ROOT, "%.4f", trainLoss),
+                testLoss,
+                testAccuracy == null ? "" : String.format(Locale.ROOT, ", test accuracy %.2f%%", 100 * testAccuracy),
+                seconds);
     }
 }

@@ -47,7 +47,8 @@ public final class Evaluation {
                 }
             }
         }
-        return new Result(lossSum / data.size(), data.isClassification() ? (double) correct / data.size() : null, data.size());
+        return new Result(
+                lossSum / data.size(), data.isClassification() ? (double) correct / data.size() : null, data.size());
     }
 
     /** Turning samples into NDArrays: the trainer, evaluation, experiments and the CLI all use these. */
@@ -92,7 +93,8 @@ public final class Evaluation {
     /** One-line errors when the data's samples or targets do not fit the network. */
     public static void requireCompatible(Network network, Dataset data) {
         Shape input = network.architecture().input();
-        Shape sample = new Shape(Arrays.stream(data.sampleShape()).asLongStream().toArray());
+        Shape sample =
+                new Shape(Arrays.stream(data.sampleShape()).asLongStream().toArray());
         if (!input.equals(sample)) {
             throw new Net2NetException("the model takes inputs of shape " + input + " but " + data.name()
                     + " has samples of shape " + sample + "; use data that fits the model, or another model");

@@ -91,8 +91,8 @@ public final class MomentumSgd implements Optimizer {
         state.forEach((k, s) -> {
             if (!(s instanceof Momentum mo)) {
                 copies.values().forEach(NDArray::close);
-                throw new IllegalArgumentException("SGD with momentum keeps a velocity per parameter, not " + s.getClass().getSimpleName()
-                        + " (parameter " + k + ")");
+                throw new IllegalArgumentException("SGD with momentum keeps a velocity per parameter, not "
+                        + s.getClass().getSimpleName() + " (parameter " + k + ")");
             }
             NDArray copy = mo.velocity().duplicate();
             copy.attach(manager);
@@ -128,8 +128,8 @@ public final class MomentumSgd implements Optimizer {
         try {
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new Net2NetException("cannot read the optimizer state " + file + " (" + e.getClass().getSimpleName()
-                    + "); the checkpoint is incomplete, start again without --resume");
+            throw new Net2NetException("cannot read the optimizer state " + file + " ("
+                    + e.getClass().getSimpleName() + "); the checkpoint is incomplete, start again without --resume");
         }
         if (bytes.length <= 8 + 2) {
             return; // no velocities yet (an empty safetensors file)

@@ -29,8 +29,11 @@ public final class OptimizerGrowth {
      * The state after the widenings, for the student: new arrays in {@code manager} (the input is
      * not changed), to hand to {@link Optimizer#setState}.
      */
-    public static Map<String, Optimizer.State> widened(Map<String, Optimizer.State> state, Architecture teacher,
-                                                       List<GradientMap.Widening> widenings, NDManager manager) {
+    public static Map<String, Optimizer.State> widened(
+            Map<String, Optimizer.State> state,
+            Architecture teacher,
+            List<GradientMap.Widening> widenings,
+            NDManager manager) {
         Map<String, NDArray> velocity = new LinkedHashMap<>();
         Map<String, NDArray> first = new LinkedHashMap<>();
         Map<String, NDArray> second = new LinkedHashMap<>();
@@ -47,9 +50,11 @@ public final class OptimizerGrowth {
         Map<String, NDArray> m1 = GradientMap.apply(teacher, widenings, first, 1, manager);
         Map<String, NDArray> m2 = GradientMap.apply(teacher, widenings, second, 2, manager);
         Map<String, Optimizer.State> grown = new LinkedHashMap<>();
-        state.forEach((k, s) -> grown.put(k, s instanceof Optimizer.Momentum
-                ? new Optimizer.Momentum(v.get(k))
-                : new Optimizer.Adam(m1.get(k), m2.get(k), ((Optimizer.Adam) s).steps())));
+        state.forEach((k, s) -> grown.put(
+                k,
+                s instanceof Optimizer.Momentum
+                        ? new Optimizer.Momentum(v.get(k))
+                        : new Optimizer.Adam(m1.get(k), m2.get(k), ((Optimizer.Adam) s).steps())));
         return grown;
     }
 
@@ -62,19 +67,27 @@ public final class OptimizerGrowth {
      * @throws IllegalArgumentException if a parameter with state is gone or changed shape: that transform
      *                                  is not one that only adds parameters
      */
-    public static Map<String, Optimizer.State> deepened(Map<String, Optimizer.State> state, Map<String, Shape> student,
-                                                        NDManager manager) {
+    public static Map<String, Optimizer.State> deepened(
+            Map<String, Optimizer.State> state, Map<String, Shape> student, NDManager manager) {
         Map<String, Optimizer.State> kept = new LinkedHashMap<>();
         state.forEach((k, s) -> {
             Shape shape = student.get(k);
             NDArray any = s instanceof Optimizer.Momentum m ? m.velocity() : ((Optimizer.Adam) s).firstMoment();
             if (shape == null || !shape.equals(any.getShape())) {
-                throw new IllegalArgumentException("parameter " + k + (shape == null ? " is not in the student" : " changed shape from "
-                        + any.getShape() + " to " + shape) + "; only a transform that adds parameters keeps the others' state as it is");
+                throw new IllegalArgumentException("parameter " + k
+                        + (shape == null
+                                ? " is not in the student"
+                                : " changed shape from " + any.getShape() + " to " + shape)
+                        + "; only a transform that adds parameters keeps the others' state as it is");
             }
-            kept.put(k, s instanceof Optimizer.Momentum m
-                    ? new Optimizer.Momentum(copy(m.velocity(), manager))
-                    : new Optimizer.Adam(copy(a(s).firstMoment(), manager), copy(a(s).secondMoment(), manager), a(s).steps()));
+            kept.put(
+                    k,
+                    s instanceof Optimizer.Momentum m
+                            ? new Optimizer.Momentum(copy(m.velocity(), manager))
+                            : new Optimizer.Adam(
+                                    copy(a(s).firstMoment(), manager),
+                                    copy(a(s).secondMoment(), manager),
+                                    a(s).steps()));
         });
         return kept;
     }

@@ -41,8 +41,12 @@ public interface Progress {
         }
 
         public void startEpoch(int epoch, int epochs, int batches) {
-            bar = new ProgressBarBuilder().setTaskName("epoch " + (epoch + 1) + "/" + epochs).setInitialMax(batches)
-                    .setConsumer(new ConsoleProgressBarConsumer(err)).setUpdateIntervalMillis(250).build();
+            bar = new ProgressBarBuilder()
+                    .setTaskName("epoch " + (epoch + 1) + "/" + epochs)
+                    .setInitialMax(batches)
+                    .setConsumer(new ConsoleProgressBarConsumer(err))
+                    .setUpdateIntervalMillis(250)
+                    .build();
         }
 
         public void batch(int done, double meanLoss) {
@@ -94,8 +98,15 @@ public interface Progress {
         }
 
         private void print(long now) {
-            err.println(String.format(Locale.ROOT, "epoch %d/%d batch %d/%d loss %.4f %.1f s",
-                    epoch + 1, epochs, done, batches, loss, (now - start) / 1000.0));
+            err.println(String.format(
+                    Locale.ROOT,
+                    "epoch %d/%d batch %d/%d loss %.4f %.1f s",
+                    epoch + 1,
+                    epochs,
+                    done,
+                    batches,
+                    loss,
+                    (now - start) / 1000.0));
             err.flush();
         }
     }

@@ -39,7 +39,8 @@ public enum Schedule {
                 long total = (long) epochs * batches;
                 long warmup = warmupSteps(total);
                 long step = (long) epoch * batches + batch;
-                yield step < warmup ? (step + 1.0) / warmup
+                yield step < warmup
+                        ? (step + 1.0) / warmup
                         : 0.5 * (1 + Math.cos(Math.PI * (step - warmup) / (double) Math.max(1, total - warmup)));
             }
         };

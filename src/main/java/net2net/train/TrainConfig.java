@@ -13,8 +13,15 @@ import net2net.Net2NetException;
  * @param evalEveryBatches 0: evaluate after every epoch only; N &gt; 0: also every N batches of the
  *     first epoch, for fine-grained early learning curves
  */
-public record TrainConfig(int epochs, double lr, double momentum, double weightDecay, int batch, Schedule schedule,
-                          long seed, int evalEveryBatches) {
+public record TrainConfig(
+        int epochs,
+        double lr,
+        double momentum,
+        double weightDecay,
+        int batch,
+        Schedule schedule,
+        long seed,
+        int evalEveryBatches) {
     public static final double DEFAULT_MOMENTUM = 0.9;
     public static final double DEFAULT_WEIGHT_DECAY = 5e-4;
     public static final int DEFAULT_BATCH = 128;
@@ -36,7 +43,8 @@ public record TrainConfig(int epochs, double lr, double momentum, double weightD
             throw new Net2NetException("--batch must be at least 1, got " + batch);
         }
         if (evalEveryBatches < 0) {
-            throw new Net2NetException("--eval-every must be 0 (per epoch only) or a positive number of batches, got " + evalEveryBatches);
+            throw new Net2NetException(
+                    "--eval-every must be 0 (per epoch only) or a positive number of batches, got " + evalEveryBatches);
         }
         if (schedule == null) {
             schedule = Schedule.NONE;
@@ -99,15 +107,21 @@ public record TrainConfig(int epochs, double lr, double momentum, double weightD
 
     public static TrainConfig fromJson(JsonObject o, String source) {
         try {
-            return new TrainConfig(o.get("epochs").getAsInt(), o.get("lr").getAsDouble(), o.get("momentum").getAsDouble(),
-                    o.get("weight_decay").getAsDouble(), o.get("batch").getAsInt(), Schedule.parse(o.get("schedule").getAsString()),
-                    o.get("seed").getAsLong(), o.get("eval_every_batches").getAsInt());
+            return new TrainConfig(
+                    o.get("epochs").getAsInt(),
+                    o.get("lr").getAsDouble(),
+                    o.get("momentum").getAsDouble(),
+                    o.get("weight_decay").getAsDouble(),
+                    o.get("batch").getAsInt(),
+                    Schedule.parse(o.get("schedule").getAsString()),
+                    o.get("seed").getAsLong(),
+                    o.get("eval_every_batches").getAsInt());
         } catch (RuntimeException e) {
             if (e instanceof Net2NetException n) {
                 throw new Net2NetException(source + ": " + n.getMessage());
             }
-            throw new Net2NetException(source + " has a missing or malformed training setting; start again without --resume");
+            throw new Net2NetException(
+                    source + " has a missing or malformed training setting; start again without --resume");
         }
     }
-
 }

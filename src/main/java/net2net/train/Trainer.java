@@ -19,10 +19,10 @@ import net2net.data.Batches;
 import net2net.data.Dataset;
 import net2net.data.Seeds;
 import net2net.data.Splits;
+import net2net.io.OutputDirs;
 import net2net.nn.DjlNetwork;
 import net2net.nn.Network;
 import net2net.nn.Step;
-import net2net.io.OutputDirs;
 
 /**
  * Mini-batch SGD on a {@link Network}'s own arrays: after {@link #train} the network holds the
@@ -42,8 +42,13 @@ public final class Trainer {
      * @param dataName recorded in the model's history, e.g. "fashion-mnist (limit 10000)"
      * @param preprocessing the input preprocessing to record in model.json, or null to keep the model's
      */
-    public record Options(Path out, boolean force, String dataName, JsonObject preprocessing,
-                          MetricsListener listener, Progress progress) {
+    public record Options(
+            Path out,
+            boolean force,
+            String dataName,
+            JsonObject preprocessing,
+            MetricsListener listener,
+            Progress progress) {
         public static Options quiet() {
             return new Options(null, false, "data", null, m -> {}, Progress.none());
         }
@@ -71,8 +76,14 @@ public final class Trainer {
      * @param network the trained network with the "train" history step and the preprocessing; the caller closes it
      * @param metrics every learning-curve point of the run, including those before a resume
      */
-    public record Result(Network network, TrainConfig config, List<EpochMetrics> metrics, long examples,
-                         double seconds, double evalSeconds, StepTimes times) {
+    public record Result(
+            Network network,
+            TrainConfig config,
+            List<EpochMetrics> metrics,
+            long examples,
+            double seconds,
+            double evalSeconds,
+            StepTimes times) {
         public EpochMetrics last() {
             return metrics.get(metrics.size() - 1);
         }
@@ -99,16 +110,28 @@ public final class Trainer {
             throw new Net2NetException("--resume needs --out, the directory of the run to continue");
         }
         Checkpoint.State state = Checkpoint.read(options.out());
-        try (Network network = state.network(); MomentumSgd sgd = new MomentumSgd(state.config().momentum(), state.config().weightDecay())) {
-            TrainConfig config = epochs == null ? state.config() : state.config().withEpochs(epochs);
+        try (Network network = state.network();
+                MomentumSgd sgd = new MomentumSgd(
+                        state.config().momentum(), state.config().weightDecay())) {
+            TrainConfig config =
+                    epochs == null ? state.config() : state.config().withEpochs(epochs);
             if (state.completedEpochs() >= config.epochs()) {
                 throw new Net2NetException(options.out() + " has already completed " + state.completedEpochs()
                         + " epochs; pass a larger --epochs to train further");
             }
             state.requireSameData(data);
             sgd.load(options.out().resolve(Checkpoint.OPTIMIZER));
-            Run run = new Run(network, state.baseHistory(), network.preprocessing(), config, state.dataName(),
-                    state.completedEpochs(), state.examples(), state.seconds(), state.evalSeconds(), new ArrayList<>(state.metrics()));
+            Run run = new Run(
+                    network,
+                    state.baseHistory(),
+                    network.preprocessing(),
+                    config,
+                    state.dataName(),
+                    state.completedEpochs(),
+                    state.examples(),
+                    state.seconds(),
+                    state.evalSeconds(),
+                    new ArrayList<>(state.metrics()));
             return run.execute(data, sgd, options);
         }
     }
@@ -127,7 +150,14 @@ public final class Trainer {
     /** A finished run read back, without training: its network (the caller closes it) and its curve. */
     public static Result load(Path dir) {
         Checkpoint.State state = Checkpoint.read(dir);
-        return new Result(state.network(), state.config(), state.metrics(), state.examples(), state.seconds(), state.evalSeconds(), new StepTimes());
+        return new Result(
+                state.network(),
+                state.config(),
+                state.metrics(),
+                state.examples(),
+                state.seconds(),
+                state.evalSeconds(),
+                new StepTimes());
     }
 
     /** The mutable state of one run. */
@@ -144,9 +174,17 @@ public final class Trainer {
         final List<EpochMetrics> metrics;
         final StepTimes times = new StepTimes();
 
-        Run(Network network, List<Step> baseHistory, JsonObject preprocessing, TrainConfig config, String dataName,
-            int completedEpochs,
-            long examples, double seconds, double evalSeconds, List<EpochMetrics> metrics) {
+        Run(
+                Network network,
+                List<Step> baseHistory,
+                JsonObject preprocessing,
+                TrainConfig config,
+                String dataName,
+                int completedEpochs,
+                long examples,
+                double seconds,
+                double evalSeconds,
+                List<EpochMetrics> metrics) {
             this.network = network;
             this.baseHistory = baseHistory;
             this.preprocessing = preprocessing;
@@ -170,10 +208,16 @@ public final class Trainer {
             Model model = new Model(block, named(block.trainableParameters()), Losses.of(train), sgd, train, buffer);
             boolean fine = config.evalEveryBatches() > 0;
             if (fine && completedEpochs == 0) {
-                record(block, test, 0, Double.NaN, options); // where the curve starts: the untrained (or teacher's) accuracy
+                record(
+                        block,
+                        test,
+                        0,
+                        Double.NaN,
+                        options); // where the curve starts: the untrained (or teacher's) accuracy
             }
             for (int epoch = completedEpochs; epoch < config.epochs(); epoch++) {
-                // Dropout masks come from the engine's generator: reseed per epoch so a resumed run draws the same masks.
+                // Dropout masks come from the engine's generator: reseed per epoch so a resumed run draws the same
+                // masks.
                 Engine.getInstance().setRandomSeed((int) Seeds.derive(config.seed(), epoch));
                 int[][] batches = Batches.epochBatches(train.size(), config.batch(), config.seed(), epoch);
                 options.progress().startEpoch(epoch, config.epochs(), batches.length);
@@ -208,8 +252,13 @@ public final class Trainer {
          * What every batch of a run shares: the block, its trainable parameters under their state_dict names, the
          * loss, the optimizer, the training split and the float buffer each batch is gathered into.
          */
-        private record Model(DjlNetwork block, Map<String, Parameter> parameters, Loss loss, MomentumSgd sgd,
-                             Dataset train, float[] buffer) {}
+        private record Model(
+                DjlNetwork block,
+                Map<String, Parameter> parameters,
+                Loss loss,
+                MomentumSgd sgd,
+                Dataset train,
+                float[] buffer) {}
 
         /**
          * One SGD step on one batch (as DJL's EasyTrain.trainBatch is to its fit): gather the batch, forward and
@@ -226,7 +275,8 @@ public final class Trainer {
                 timer.dataBuilt();
                 float batchLoss;
                 try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                    NDArray l = model.loss().evaluate(new NDList(y), new NDList(model.block().forward(x, true)));
+                    NDArray l = model.loss()
+                            .evaluate(new NDList(y), new NDList(model.block().forward(x, true)));
                     timer.forwardDone();
                     batchLoss = l.getFloat();
                     if (!Float.isFinite(batchLoss)) {
@@ -276,20 +326,35 @@ public final class Trainer {
 
         Step.Train trainStep(Splits data) {
             EpochMetrics last = metrics.isEmpty() ? null : metrics.get(metrics.size() - 1);
-            return new Step.Train(dataName, data.train().size(), data.test().size(), Losses.name(data.train()),
-                    completedEpochs, config.toJson(), examples, seconds, last == null ? null : last.testLoss(),
-                    last == null ? null : last.testAccuracy(), null);
+            return new Step.Train(
+                    dataName,
+                    data.train().size(),
+                    data.test().size(),
+                    Losses.name(data.train()),
+                    completedEpochs,
+                    config.toJson(),
+                    examples,
+                    seconds,
+                    last == null ? null : last.testLoss(),
+                    last == null ? null : last.testAccuracy(),
+                    null);
         }
 
         private Net2NetException diverged(int epoch, int batch, float value, Path out) {
-            String where = String.format(Locale.ROOT, "training diverged at epoch %d, batch %d (loss %s); lower --lr (now %s)",
-                    epoch + 1, batch + 1, Float.isNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity", config.lr());
+            String where = String.format(
+                    Locale.ROOT,
+                    "training diverged at epoch %d, batch %d (loss %s); lower --lr (now %s)",
+                    epoch + 1,
+                    batch + 1,
+                    Float.isNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity",
+                    config.lr());
             if (out == null) {
                 return new Net2NetException(where);
             }
-            return new Net2NetException(completedEpochs == 0
-                    ? where + "; no epoch completed, so nothing was written to " + out
-                    : where + "; the last good checkpoint (epoch " + completedEpochs + ") is in " + out);
+            return new Net2NetException(
+                    completedEpochs == 0
+                            ? where + "; no epoch completed, so nothing was written to " + out
+                            : where + "; the last good checkpoint (epoch " + completedEpochs + ") is in " + out);
         }
     }
 }

@@ -64,14 +64,17 @@ public final class GradientMap {
      * @param power   1 for gradients and state linear in them, 2 for state quadratic in them
      * @return new arrays, in {@code manager}, under the same keys; the inputs are not changed
      */
-    public static Map<String, NDArray> apply(Architecture teacher, List<Widening> widenings, Map<String, NDArray> arrays,
-                                             int power, NDManager manager) {
+    public static Map<String, NDArray> apply(
+            Architecture teacher, List<Widening> widenings, Map<String, NDArray> arrays, int power, NDManager manager) {
         if (power != 1 && power != 2) {
-            throw new IllegalArgumentException("power is 1 (gradients, momentum, Adam's first moment) or 2 (Adam's second moment), got " + power);
+            throw new IllegalArgumentException(
+                    "power is 1 (gradients, momentum, Adam's first moment) or 2 (Adam's second moment), got " + power);
         }
         for (String key : arrays.keySet()) {
             if (key.endsWith(".running_mean") || key.endsWith(".running_var")) {
-                throw new IllegalArgumentException(key + " is a batchnorm statistic, not a trainable parameter: it has no gradient or optimizer state");
+                throw new IllegalArgumentException(
+                        key
+                                + " is a batchnorm statistic, not a trainable parameter: it has no gradient or optimizer state");
             }
         }
         Architecture arch = teacher;
@@ -109,25 +112,28 @@ public final class GradientMap {
     /** count[k] = |g^-1(k)|, refusing a g that is not a widening of n units. */
     private static int[] validCounts(int[] g, int n, String layer) {
         if (g.length < n) {
-            throw new Net2NetException("the mapping for '" + layer + "' has " + g.length + " units but the layer has " + n
-                    + "; a widening mapping has at least as many entries as units");
+            throw new Net2NetException("the mapping for '" + layer + "' has " + g.length + " units but the layer has "
+                    + n + "; a widening mapping has at least as many entries as units");
         }
         for (int k : g) {
             if (k < 0 || k >= n) {
-                throw new Net2NetException("the mapping for '" + layer + "' sends a unit to " + k + ", outside 0.." + (n - 1));
+                throw new Net2NetException(
+                        "the mapping for '" + layer + "' sends a unit to " + k + ", outside 0.." + (n - 1));
             }
         }
         int[] count = Net2WiderNet.counts(g, n);
         for (int k = 0; k < n; k++) {
             if (count[k] == 0) {
-                throw new Net2NetException("the mapping for '" + layer + "' drops unit " + k + "; every unit must keep at least one copy");
+                throw new Net2NetException(
+                        "the mapping for '" + layer + "' drops unit " + k + "; every unit must keep at least one copy");
             }
         }
         return count;
     }
 
     /** Incoming side: rows gathered with g, divided by count^power (a unit spans {@code block} rows). */
-    private static void rows(Map<String, NDArray> arrays, String key, int[] g, int[] count, int block, int power, NDManager scratch) {
+    private static void rows(
+            Map<String, NDArray> arrays, String key, int[] g, int[] count, int block, int power, NDManager scratch) {
         NDArray a = arrays.get(key);
         if (a == null) {
             return;

@@ -131,7 +131,8 @@ final class HostWeights {
      * share it, plus noise that sums to zero over them (EXACT) or not (PAPER); a remainder column is
      * N(0, remainderSigma^2), read only where the input is zero.
      */
-    static double[] readerColumns(double[] w, int cols, int[] src, Noise noise, double sigma, double remainderSigma, SplittableRandom rng) {
+    static double[] readerColumns(
+            double[] w, int cols, int[] src, Noise noise, double sigma, double remainderSigma, SplittableRandom rng) {
         int rows = w.length / cols;
         int[] count = new int[cols];
         for (int s : src) {

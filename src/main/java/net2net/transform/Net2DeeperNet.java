@@ -5,13 +5,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import net2net.Net2NetException;
 import net2net.nn.DjlNetwork;
 import net2net.nn.Initialization;
 import net2net.nn.Network;
-import net2net.nn.Step;
 import net2net.nn.Sizes;
+import net2net.nn.Step;
 import net2net.spec.Architecture;
 import net2net.spec.Layer;
 
@@ -73,7 +72,8 @@ public final class Net2DeeperNet {
     public static Network deepen(Network teacher, String after, Options options) {
         Architecture arch = teacher.architecture();
         if (options.name() != null && arch.names().contains(options.name())) {
-            throw new Net2NetException("--name " + options.name() + " is taken by a layer of the model; choose a new name");
+            throw new Net2NetException(
+                    "--name " + options.name() + " is taken by a layer of the model; choose a new name");
         }
         Architecture.Located at = arch.locate(after);
         if (options.residual()) {
@@ -82,16 +82,18 @@ public final class Net2DeeperNet {
         Layer activation = at.layer();
         if (activation instanceof Layer.Tanh
                 || activation instanceof Layer.Residual r && r.activation() == Layer.Residual.Activation.TANH) {
-            throw new Net2NetException("'" + after + "' ends in a tanh, which is not idempotent (tanh(tanh(x)) != tanh(x)), so an identity layer "
+            throw new Net2NetException("'" + after
+                    + "' ends in a tanh, which is not idempotent (tanh(tanh(x)) != tanh(x)), so an identity layer "
                     + "after it would change the function; deepen with --residual (an identity residual block, exact after any activation) "
                     + "or after a relu");
         }
         boolean idempotent = activation instanceof Layer.Relu
                 || activation instanceof Layer.Residual r && r.activation() == Layer.Residual.Activation.RELU;
         if (!idempotent) {
-            throw new Net2NetException("'" + after + "' is a " + activation.kind() + "; Net2DeeperNet inserts after a relu, "
-                    + "where relu(U relu(x)) = relu(x) with U = I: name a relu layer (" + relus(arch)
-                    + "), or use --residual to insert an identity residual block after any layer");
+            throw new Net2NetException(
+                    "'" + after + "' is a " + activation.kind() + "; Net2DeeperNet inserts after a relu, "
+                            + "where relu(U relu(x)) = relu(x) with U = I: name a relu layer (" + relus(arch)
+                            + "), or use --residual to insert an identity residual block after any layer");
         }
         Shape shape = activation.outputShape(at.input());
         List<String> taken = new ArrayList<>(arch.names());
@@ -111,7 +113,11 @@ public final class Net2DeeperNet {
         return Students.build(teacher, (weights, manager) -> {
             int channels = Math.toIntExact(shape.get(0));
             String key = deeper.key(base);
-            weights.put(key + ".weight", manager.create(identityWeights(identity, channels), deeper.parameterShapes().get(key + ".weight")));
+            weights.put(
+                    key + ".weight",
+                    manager.create(
+                            identityWeights(identity, channels),
+                            deeper.parameterShapes().get(key + ".weight")));
             weights.put(key + ".bias", manager.zeros(new Shape(channels)));
             if (options.batchnorm()) {
                 String bn = deeper.key(inserted.get(1).name());
@@ -127,9 +133,11 @@ public final class Net2DeeperNet {
                 weights.put(bn + ".running_mean", manager.create(stats[0]));
                 weights.put(bn + ".running_var", manager.create(stats[1]));
             }
-            Long statsSamples = options.batchnorm() ? options.statsInput().getShape().get(0) : null;
+            Long statsSamples =
+                    options.batchnorm() ? options.statsInput().getShape().get(0) : null;
             int kernel = identity instanceof Layer.Conv2d ? options.kernel() : 1;
-            return new Students.Grown(deeper, new Step.Deepen(after, base, false, kernel, options.batchnorm(), statsSamples, null, null));
+            return new Students.Grown(
+                    deeper, new Step.Deepen(after, base, false, kernel, options.batchnorm(), statsSamples, null, null));
         });
     }
 
@@ -156,15 +164,22 @@ public final class Net2DeeperNet {
         Sizes.requireFits(deeper, arch, "the deepened network");
 
         return Students.build(teacher, (weights, manager) -> {
-            List<String> added = deeper.parameterShapes().keySet().stream().filter(k -> !weights.containsKey(k)).toList();
+            List<String> added = deeper.parameterShapes().keySet().stream()
+                    .filter(k -> !weights.containsKey(k))
+                    .toList();
             weights.putAll(Initialization.parameters(deeper, added, options.seed(), manager));
             // body(x) = gamma * xhat + beta = 0 with gamma = beta = 0, whatever xhat (batch or running
             // statistics); without batchnorm, W h + b = 0 with W = 0, b = 0.
             String last = deeper.key(body.get(body.size() - 1).name());
-            weights.put(last + ".weight", manager.zeros(weights.get(last + ".weight").getShape()));
-            weights.put(last + ".bias", manager.zeros(weights.get(last + ".bias").getShape()));
+            weights.put(
+                    last + ".weight",
+                    manager.zeros(weights.get(last + ".weight").getShape()));
+            weights.put(
+                    last + ".bias", manager.zeros(weights.get(last + ".bias").getShape()));
             int kernel = image ? options.kernel() : 1;
-            return new Students.Grown(deeper, new Step.Deepen(at.name(), base, true, kernel, options.batchnorm(), null, options.seed(), null));
+            return new Students.Grown(
+                    deeper,
+                    new Step.Deepen(at.name(), base, true, kernel, options.batchnorm(), null, options.seed(), null));
         });
     }
 
@@ -212,8 +227,8 @@ public final class Net2DeeperNet {
             h.attach(scratch);
             // [N, C, H, W] -> [C, N*H*W]; [N, D] -> [D, N]: one row per channel.
             long channels = h.getShape().get(1);
-            NDArray rows = h.getShape().dimension() == 4
-                    ? h.transpose(1, 0, 2, 3).reshape(channels, -1) : h.transpose(1, 0);
+            NDArray rows =
+                    h.getShape().dimension() == 4 ? h.transpose(1, 0, 2, 3).reshape(channels, -1) : h.transpose(1, 0);
             NDArray mean = rows.mean(new int[] {1}, true);
             NDArray var = rows.sub(mean).square().mean(new int[] {1});
             mean = mean.reshape(channels);
@@ -222,7 +237,10 @@ public final class Net2DeeperNet {
     }
 
     private static String relus(Architecture arch) {
-        List<String> names = arch.all().stream().filter(l -> l.layer() instanceof Layer.Relu).map(Architecture.Located::name).toList();
+        List<String> names = arch.all().stream()
+                .filter(l -> l.layer() instanceof Layer.Relu)
+                .map(Architecture.Located::name)
+                .toList();
         return names.isEmpty() ? "this network has none" : String.join(", ", names);
     }
 }

@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import net2net.Net2NetException;
 import net2net.nn.Network;
-import net2net.nn.Step;
 import net2net.nn.Sizes;
+import net2net.nn.Step;
 import net2net.spec.Architecture;
 
 /**
@@ -88,14 +88,16 @@ public final class Net2WiderNet {
             Map<String, List<String>> streams = new LinkedHashMap<>();
             List<String> executionOrder = arch.names();
             List<Map.Entry<String, Integer>> requests = new ArrayList<>(widths.entrySet());
-            requests.sort(Comparator.comparingInt(e -> executionOrder.indexOf(e.getKey()))); // unknown first: refused below
+            requests.sort(
+                    Comparator.comparingInt(e -> executionOrder.indexOf(e.getKey()))); // unknown first: refused below
             for (Map.Entry<String, Integer> e : requests) {
                 WideningPath path = WideningPath.find(arch, e.getKey());
                 for (String w : path.writerNames()) {
                     String earlier = widenedBy.putIfAbsent(w, e.getKey());
                     if (earlier != null) {
-                        throw new Net2NetException("'" + e.getKey() + "' and '" + earlier + "' write the same residual stream "
-                                + path.writerNames() + "; give that stream one width, naming any one of them");
+                        throw new Net2NetException(
+                                "'" + e.getKey() + "' and '" + earlier + "' write the same residual stream "
+                                        + path.writerNames() + "; give that stream one width, naming any one of them");
                     }
                 }
                 int q = path.streamWidth(e.getKey(), e.getValue());
@@ -108,7 +110,8 @@ public final class Net2WiderNet {
                 }
                 arch = wider;
             }
-            Step step = new Step.Widen(widths, streams, options.noise().key(), options.noiseScale(), options.seed(), null);
+            Step step =
+                    new Step.Widen(widths, streams, options.noise().key(), options.noiseScale(), options.seed(), null);
             return new Students.Grown(arch, step);
         });
     }
@@ -136,8 +139,14 @@ public final class Net2WiderNet {
      * all with the one mapping g. Writers and batchnorms are gathered (never divided); each reader
      * is gathered and divided by count once, whatever number of writers summed into what it reads.
      */
-    private static void widenWeights(WideningPath path, int[] g, Map<String, NDArray> weights, Options options,
-                                     SplittableRandom rng, NDManager scratch, Implementation implementation) {
+    private static void widenWeights(
+            WideningPath path,
+            int[] g,
+            Map<String, NDArray> weights,
+            Options options,
+            SplittableRandom rng,
+            NDManager scratch,
+            Implementation implementation) {
         // Incoming side, paper: U'[., j] = U[., g(j)], here row j of the [out, in] weight copies row g(j);
         // b'_j = b_g(j); a batchnorm's four vectors alike.
         for (WideningPath.Site w : path.writers()) {
@@ -157,9 +166,11 @@ public final class Net2WiderNet {
             String key = r.key() + ".weight";
             NDArray v = weights.get(key);
             long seed = noisy ? rng.nextLong() : 0;
-            weights.put(key, implementation == Implementation.KERNEL && v.getDataType() == DataType.FLOAT32
-                    ? WiderNetKernel.widenConsumer(v, g, path.units(), options, noisy, seed, scratch)
-                    : widenConsumer(v, g, path.units(), options, noisy, seed, scratch));
+            weights.put(
+                    key,
+                    implementation == Implementation.KERNEL && v.getDataType() == DataType.FLOAT32
+                            ? WiderNetKernel.widenConsumer(v, g, path.units(), options, noisy, seed, scratch)
+                            : widenConsumer(v, g, path.units(), options, noisy, seed, scratch));
         }
     }
 
@@ -188,8 +199,8 @@ public final class Net2WiderNet {
      * count[k] replicas of unit k give back V[:, k] h_k between them; then the noise. The default
      * {@link WiderNetKernel} computes the same bits faster.
      */
-    static NDArray widenConsumer(NDArray v, int[] g, int n, Options options, boolean noisy, long seed,
-                                 NDManager scratch) {
+    static NDArray widenConsumer(
+            NDArray v, int[] g, int n, Options options, boolean noisy, long seed, NDManager scratch) {
         int q = g.length;
         long out = v.getShape().get(0);
         long inner = v.getShape().size() / out / n;
@@ -200,9 +211,11 @@ public final class Net2WiderNet {
         }
         NDArray units = Students.inScratch(v.reshape(out, n, inner), scratch);
         NDArray gathered = Students.inScratch(units.get(new NDIndex(":, {}", scratch.create(expand(g, 1)))), scratch);
-        NDArray student = gathered.div(scratch.create(divisor, new Shape(1, q, 1)).toType(v.getDataType(), false));
+        NDArray student =
+                gathered.div(scratch.create(divisor, new Shape(1, q, 1)).toType(v.getDataType(), false));
         if (noisy) {
-            student = student.add(noise(v, g, count, inner, options, seed, scratch).toType(v.getDataType(), false));
+            student = student.add(
+                    noise(v, g, count, inner, options, seed, scratch).toType(v.getDataType(), false));
         }
         return student.reshape(studentConsumerShape(v.getShape(), n, q));
     }
@@ -215,13 +228,14 @@ public final class Net2WiderNet {
      * (docs/math.md#zero-sum-noise). The draws come from {@link WiderNetKernel#drawReplicaNoise}
      * and s from {@link WiderNetKernel#standardDeviation}, so this and the kernel add the same numbers.
      */
-    private static NDArray noise(NDArray v, int[] g, int[] count, long inner, Options options, long seed,
-                                 NDManager scratch) {
+    private static NDArray noise(
+            NDArray v, int[] g, int[] count, long inner, Options options, long seed, NDManager scratch) {
         int q = g.length;
         int n = count.length;
         int out = Math.toIntExact(v.getShape().get(0));
         int block = Math.toIntExact(inner);
-        float[] values = v.getDataType() == DataType.FLOAT32 ? v.toFloatArray()
+        float[] values = v.getDataType() == DataType.FLOAT32
+                ? v.toFloatArray()
                 : Students.inScratch(v.toType(DataType.FLOAT32, false), scratch).toFloatArray();
         float sigma = (float) (options.noiseScale() * WiderNetKernel.standardDeviation(FloatBuffer.wrap(values)));
         int[] replicated = WiderNetKernel.replicatedColumns(g, count);
@@ -246,7 +260,8 @@ public final class Net2WiderNet {
         }
         double[] c = Arrays.stream(count).asDoubleStream().toArray();
         NDArray mean = sum.div(scratch.create(c, new Shape(1, n, 1)));
-        return d.sub(mean.get(new NDIndex(":, {}", scratch.create(expand(g, 1))))).toType(DataType.FLOAT32, false);
+        return d.sub(mean.get(new NDIndex(":, {}", scratch.create(expand(g, 1)))))
+                .toType(DataType.FLOAT32, false);
     }
 
     /**

@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import net2net.nn.Initialization;
 import net2net.nn.Network;
-import net2net.nn.Step;
 import net2net.nn.Sizes;
+import net2net.nn.Step;
 import net2net.spec.Architecture;
 
 /**
@@ -50,7 +50,11 @@ public final class RandomPad {
                 String consumer = r.key() + ".weight";
                 NDArray w = weights.get(consumer);
                 Shape extra = w.getShape().dimension() == 4
-                        ? new Shape(w.getShape().get(0), added, w.getShape().get(2), w.getShape().get(3))
+                        ? new Shape(
+                                w.getShape().get(0),
+                                added,
+                                w.getShape().get(2),
+                                w.getShape().get(3))
                         : new Shape(w.getShape().get(0), (long) added * r.block());
                 NDArray fresh = random(extra, 1 / Math.sqrt(fanIn(newShapes.get(consumer))), rng, scratch);
                 weights.put(consumer, Students.inScratch(w.concat(fresh, 1), scratch));
@@ -64,8 +68,13 @@ public final class RandomPad {
         return weight.size() / weight.get(0);
     }
 
-    private static void appendRows(Map<String, NDArray> weights, String key, int added, double bound,
-                                   SplittableRandom rng, NDManager scratch) {
+    private static void appendRows(
+            Map<String, NDArray> weights,
+            String key,
+            int added,
+            double bound,
+            SplittableRandom rng,
+            NDManager scratch) {
         NDArray a = weights.get(key);
         if (a != null) {
             Shape rows = new Shape(added).addAll(a.getShape().slice(1));
@@ -73,7 +82,8 @@ public final class RandomPad {
         }
     }
 
-    private static void appendConstant(Map<String, NDArray> weights, String key, int added, float value, NDManager scratch) {
+    private static void appendConstant(
+            Map<String, NDArray> weights, String key, int added, float value, NDManager scratch) {
         NDArray a = weights.get(key);
         weights.put(key, Students.inScratch(a.concat(scratch.full(new Shape(added), value), 0), scratch));
     }

@@ -32,18 +32,28 @@ public final class TransformerDeepening {
         Architecture arch = teacher.architecture();
         Architecture.Located at = arch.locate(after);
         if (!(at.layer() instanceof Layer.Residual) || !at.topLevel()) {
-            throw new Net2NetException("'" + after + "' is not a transformer block; name a top-level residual block such as "
-                    + arch.layers().stream().filter(l -> l instanceof Layer.Residual).map(Layer::name).findFirst().orElse("h0_mlp_res"));
+            throw new Net2NetException(
+                    "'" + after + "' is not a transformer block; name a top-level residual block such as "
+                            + arch.layers().stream()
+                                    .filter(l -> l instanceof Layer.Residual)
+                                    .map(Layer::name)
+                                    .findFirst()
+                                    .orElse("h0_mlp_res"));
         }
         requirePreNorm((Layer.Residual) at.layer());
         // The block is the attention residual and the MLP residual after it.
         int i = at.index();
         int first = holds(arch.layers().get(i), TransformerLayers.Attention.class) ? i : i - 1;
-        if (first < 0 || first + 1 >= arch.layers().size() || !holds(arch.layers().get(first), TransformerLayers.Attention.class)
+        if (first < 0
+                || first + 1 >= arch.layers().size()
+                || !holds(arch.layers().get(first), TransformerLayers.Attention.class)
                 || !(arch.layers().get(first + 1) instanceof Layer.Residual)) {
-            throw new Net2NetException("'" + after + "' is not part of an attention block followed by an MLP block; name one of a block's two residuals");
+            throw new Net2NetException(
+                    "'" + after
+                            + "' is not part of an attention block followed by an MLP block; name one of a block's two residuals");
         }
-        List<Layer.Residual> template = List.of((Layer.Residual) arch.layers().get(first), (Layer.Residual) arch.layers().get(first + 1));
+        List<Layer.Residual> template = List.of((Layer.Residual) arch.layers().get(first), (Layer.Residual)
+                arch.layers().get(first + 1));
         template.forEach(TransformerDeepening::requirePreNorm);
         List<Layer> inserted = renamed(arch, template);
         Architecture student = arch.insertAfter(arch.layers().get(first + 1).name(), inserted);
@@ -62,9 +72,14 @@ public final class TransformerDeepening {
             Layer.Residual r = (Layer.Residual) layer;
             Layer last = r.body().get(r.body().size() - 1);
             String module = r.name() + ".body." + last.name()
-                    + (last instanceof TransformerLayers.Attention ? ".o_proj" : last instanceof TransformerLayers.GatedMlp ? ".down_proj" : "");
-            if (!(last instanceof TransformerLayers.Attention || last instanceof TransformerLayers.GatedMlp || last instanceof Layer.Dense)) {
-                throw new Net2NetException("block '" + r.name() + "' ends with a " + last.kind() + " layer; an identity block needs a last projection to set to zero");
+                    + (last instanceof TransformerLayers.Attention
+                            ? ".o_proj"
+                            : last instanceof TransformerLayers.GatedMlp ? ".down_proj" : "");
+            if (!(last instanceof TransformerLayers.Attention
+                    || last instanceof TransformerLayers.GatedMlp
+                    || last instanceof Layer.Dense)) {
+                throw new Net2NetException("block '" + r.name() + "' ends with a " + last.kind()
+                        + " layer; an identity block needs a last projection to set to zero");
             }
             for (String suffix : List.of(".weight", ".bias")) {
                 if (w.has(module + suffix)) {
@@ -77,7 +92,8 @@ public final class TransformerDeepening {
         step.addProperty("op", "deepen");
         step.addProperty("kind", "identity_block");
         step.addProperty("after", arch.layers().get(first + 1).name());
-        step.addProperty("inserted", inserted.get(0).name() + ", " + inserted.get(1).name());
+        step.addProperty(
+                "inserted", inserted.get(0).name() + ", " + inserted.get(1).name());
         step.addProperty("seed", seed);
         return w.build(student, teacher, step);
     }
@@ -85,11 +101,13 @@ public final class TransformerDeepening {
     private static void requirePreNorm(Layer.Residual r) {
         Layer head = r.body().get(0);
         if (!(head instanceof TransformerLayers.LayerNorm || head instanceof TransformerLayers.RmsNorm)) {
-            throw new Net2NetException("block '" + r.name() + "' is post-norm (its body does not start with a norm): N(x + f(x)) is not the identity "
+            throw new Net2NetException("block '" + r.name()
+                    + "' is post-norm (its body does not start with a norm): N(x + f(x)) is not the identity "
                     + "when f = 0, so no block can be inserted exactly; only pre-norm blocks x + f(norm(x)) can");
         }
         if (r.activation() != null) {
-            throw new Net2NetException("block '" + r.name() + "' applies " + r.activation().key() + " after its addition, so it is not the identity at f = 0");
+            throw new Net2NetException("block '" + r.name() + "' applies "
+                    + r.activation().key() + " after its addition, so it is not the identity at f = 0");
         }
     }
 
@@ -130,7 +148,8 @@ public final class TransformerDeepening {
                 out.add(new Layer.Residual(rename(r.name(), from, to, suffix), body, r.activation()));
                 used.add(out.get(out.size() - 1).name());
             }
-            if (used.stream().noneMatch(names::contains) && used.stream().distinct().count() == used.size()) {
+            if (used.stream().noneMatch(names::contains)
+                    && used.stream().distinct().count() == used.size()) {
                 return out;
             }
             from = null; // fall back to suffixes

@@ -52,15 +52,20 @@ public final class TransformerWidening {
     public static Network widen(Network teacher, String layer, int width, Options options) {
         Architecture arch = teacher.architecture();
         Architecture.Located at = arch.locate(layer);
-        if (at.layer() instanceof TransformerLayers.GatedMlp || at.layer() instanceof Layer.Dense && !streamWriter(arch, at)) {
+        if (at.layer() instanceof TransformerLayers.GatedMlp
+                || at.layer() instanceof Layer.Dense && !streamWriter(arch, at)) {
             return widenFfn(teacher, at, width, options);
         }
-        if (at.layer() instanceof TransformerLayers.Embedding || at.layer() instanceof TransformerLayers.PositionEmbedding
-                || at.layer() instanceof TransformerLayers.Attention || at.layer() instanceof Layer.Dense) {
+        if (at.layer() instanceof TransformerLayers.Embedding
+                || at.layer() instanceof TransformerLayers.PositionEmbedding
+                || at.layer() instanceof TransformerLayers.Attention
+                || at.layer() instanceof Layer.Dense) {
             return widenStream(teacher, width, options, layer);
         }
-        throw new Net2NetException("'" + layer + "' is a " + at.layer().kind() + " layer; widen the stream by naming the embedding, an attention "
-                + "layer or an MLP's last dense, an FFN by naming its first dense or gated_mlp, or heads with --heads on an attention layer");
+        throw new Net2NetException(
+                "'" + layer + "' is a " + at.layer().kind()
+                        + " layer; widen the stream by naming the embedding, an attention "
+                        + "layer or an MLP's last dense, an FFN by naming its first dense or gated_mlp, or heads with --heads on an attention layer");
     }
 
     /** A dense layer writes the stream when it is the last parameterised layer of a top-level residual body. */
@@ -71,7 +76,9 @@ public final class TransformerWidening {
         List<Layer> body = arch.list(at.parent());
         for (int i = body.size() - 1; i >= 0; i--) {
             Layer l = body.get(i);
-            if (l instanceof Layer.Dense || l instanceof TransformerLayers.Attention || l instanceof TransformerLayers.GatedMlp) {
+            if (l instanceof Layer.Dense
+                    || l instanceof TransformerLayers.Attention
+                    || l instanceof TransformerLayers.GatedMlp) {
                 return body.get(i) == at.layer();
             }
         }
@@ -110,13 +117,17 @@ public final class TransformerWidening {
                 Layer next = list.get(i);
                 if (next instanceof Layer.Dense r) {
                     reader = r;
-                } else if (!(next instanceof TransformerLayers.Gelu || next instanceof TransformerLayers.Silu
-                        || next instanceof Layer.Relu || next instanceof Layer.Tanh || next instanceof Layer.Dropout)) {
+                } else if (!(next instanceof TransformerLayers.Gelu
+                        || next instanceof TransformerLayers.Silu
+                        || next instanceof Layer.Relu
+                        || next instanceof Layer.Tanh
+                        || next instanceof Layer.Dropout)) {
                     break;
                 }
             }
             if (reader == null) {
-                throw new Net2NetException("dense '" + at.name() + "' is not an FFN's first layer (dense, then gelu/silu/relu/tanh, then dense in one body); "
+                throw new Net2NetException("dense '" + at.name()
+                        + "' is not an FFN's first layer (dense, then gelu/silu/relu/tanh, then dense in one body); "
                         + "name a dense that another dense reads through an activation");
             }
             int[] map = HostWeights.mapping(n, width, rng);
@@ -130,24 +141,35 @@ public final class TransformerWidening {
 
     /** Rows (weight and bias) of a projection, gathered by map: the incoming side of replicated units. */
     private static void copyRows(HostWeights w, String module, int in, int[] map) {
-        w.put(module + ".weight", HostWeights.writerRows(w.get(module + ".weight"), in, map, false), new Shape(map.length, in));
+        w.put(
+                module + ".weight",
+                HostWeights.writerRows(w.get(module + ".weight"), in, map, false),
+                new Shape(map.length, in));
         if (w.has(module + ".bias")) {
-            w.put(module + ".bias", HostWeights.writerRows(w.get(module + ".bias"), 1, map, false), new Shape(map.length));
+            w.put(
+                    module + ".bias",
+                    HostWeights.writerRows(w.get(module + ".bias"), 1, map, false),
+                    new Shape(map.length));
         }
     }
 
     /** A reader's columns by map, divided by the replica counts, with the options' noise. */
-    private static void divideColumns(HostWeights w, String weightKey, int[] map, Options options, SplittableRandom rng) {
+    private static void divideColumns(
+            HostWeights w, String weightKey, int[] map, Options options, SplittableRandom rng) {
         double[] v = w.get(weightKey);
         Shape s = w.shapes.get(weightKey);
         int cols = Math.toIntExact(s.get(1));
-        w.put(weightKey, HostWeights.readerColumns(v, cols, map, options.noise(), options.noiseScale() * HostWeights.std(v), 0, rng),
+        w.put(
+                weightKey,
+                HostWeights.readerColumns(
+                        v, cols, map, options.noise(), options.noiseScale() * HostWeights.std(v), 0, rng),
                 new Shape(s.get(0), map.length));
     }
 
     private static void requireGrowth(String layer, String what, int current, int requested) {
         if (requested < current) {
-            throw new Net2NetException("'" + layer + "' has " + current + " " + what + "; " + requested + " would shrink it, and net2net only grows: give at least " + current);
+            throw new Net2NetException("'" + layer + "' has " + current + " " + what + "; " + requested
+                    + " would shrink it, and net2net only grows: give at least " + current);
         }
     }
 
@@ -178,7 +200,8 @@ public final class TransformerWidening {
         Architecture arch = teacher.architecture();
         Architecture.Located at = arch.locate(layer);
         if (!(at.layer() instanceof TransformerLayers.Attention a)) {
-            throw new Net2NetException("--heads applies to attention layers; '" + layer + "' is a " + at.layer().kind() + " layer");
+            throw new Net2NetException("--heads applies to attention layers; '" + layer + "' is a "
+                    + at.layer().kind() + " layer");
         }
         requireGrowth(layer, "heads", a.heads(), heads);
         SplittableRandom rng = new SplittableRandom(options.seed());
@@ -200,8 +223,9 @@ public final class TransformerWidening {
                 }
             }
         } else {
-            throw new Net2NetException("'" + layer + "' has " + a.heads() + " heads sharing " + a.kvHeads() + " kv heads; " + heads
-                    + " heads keep the grouping only as a multiple of the group size " + g + " (whole groups) or of kv_heads " + a.kvHeads());
+            throw new Net2NetException("'" + layer + "' has " + a.heads() + " heads sharing " + a.kvHeads()
+                    + " kv heads; " + heads + " heads keep the grouping only as a multiple of the group size " + g
+                    + " (whole groups) or of kv_heads " + a.kvHeads());
         }
         HostWeights w = new HostWeights(teacher);
         int d = Math.toIntExact(at.input().get(1));
@@ -227,11 +251,13 @@ public final class TransformerWidening {
         Architecture arch = teacher.architecture();
         Architecture.Located at = arch.locate(layer);
         if (!(at.layer() instanceof TransformerLayers.Attention a)) {
-            throw new Net2NetException("--head-dim applies to attention layers; '" + layer + "' is a " + at.layer().kind() + " layer");
+            throw new Net2NetException("--head-dim applies to attention layers; '" + layer + "' is a "
+                    + at.layer().kind() + " layer");
         }
         requireGrowth(layer, "dimensions per head", a.headDim(), headDim);
         if (a.rope()) {
-            throw new Net2NetException("'" + layer + "' uses rotary embeddings, whose frequencies theta^(-2i/head_dim) depend on head_dim: "
+            throw new Net2NetException("'" + layer
+                    + "' uses rotary embeddings, whose frequencies theta^(-2i/head_dim) depend on head_dim: "
                     + "growing it changes every rotation, so it cannot be exact; add heads (--heads) instead");
         }
         SplittableRandom rng = new SplittableRandom(options.seed());
@@ -250,7 +276,9 @@ public final class TransformerWidening {
             }
             String module = key + "." + proj;
             double scale = proj.equals("q_proj") ? c : 1;
-            double sigma = proj.equals("q_proj") || options.noise() == Noise.NONE ? 0 : options.noiseScale() * HostWeights.std(w.get(module + ".weight"));
+            double sigma = proj.equals("q_proj") || options.noise() == Noise.NONE
+                    ? 0
+                    : options.noiseScale() * HostWeights.std(w.get(module + ".weight"));
             for (String suffix : List.of(".weight", ".bias")) {
                 if (!w.has(module + suffix)) {
                     continue;
@@ -259,8 +287,10 @@ public final class TransformerWidening {
                 double[] v = HostWeights.writerRows(w.get(module + suffix), cols, src, false);
                 for (int i = 0; i < src.length; i++) {
                     for (int col = 0; col < cols; col++) {
-                        // q: scaled copies, zero new rows; k and v: copies, random new rows (read by zero q rows or zero o columns)
-                        v[i * cols + col] = src[i] >= 0 ? v[i * cols + col] * scale : sigma > 0 ? rng.nextGaussian() * sigma : 0;
+                        // q: scaled copies, zero new rows; k and v: copies, random new rows (read by zero q rows or
+                        // zero o columns)
+                        v[i * cols + col] =
+                                src[i] >= 0 ? v[i * cols + col] * scale : sigma > 0 ? rng.nextGaussian() * sigma : 0;
                     }
                 }
                 w.put(module + suffix, v, suffix.equals(".weight") ? new Shape(src.length, d) : new Shape(src.length));
@@ -271,8 +301,13 @@ public final class TransformerWidening {
             oSrc[i] = i % headDim < e ? (i / headDim) * e + i % headDim : -1;
         }
         String o = key + ".o_proj.weight";
-        w.put(o, HostWeights.readerColumns(w.get(o), a.heads() * e, oSrc, Noise.NONE, 0, 0, rng), new Shape(d, oSrc.length));
-        Architecture student = arch.replace(layer, new TransformerLayers.Attention(a.name(), a.heads(), a.kvHeads(), headDim, a.bias(), a.ropeTheta()));
+        w.put(
+                o,
+                HostWeights.readerColumns(w.get(o), a.heads() * e, oSrc, Noise.NONE, 0, 0, rng),
+                new Shape(d, oSrc.length));
+        Architecture student = arch.replace(
+                layer,
+                new TransformerLayers.Attention(a.name(), a.heads(), a.kvHeads(), headDim, a.bias(), a.ropeTheta()));
         return w.build(student, teacher, step("head_dim", layer, e, headDim, options));
     }
 
@@ -289,7 +324,8 @@ public final class TransformerWidening {
      */
     static Network widenStream(Network teacher, int width, Options options, String named) {
         Architecture arch = teacher.architecture();
-        TransformerLayers.Embedding embedding = (TransformerLayers.Embedding) arch.layers().get(0);
+        TransformerLayers.Embedding embedding =
+                (TransformerLayers.Embedding) arch.layers().get(0);
         int d = embedding.dim();
         requireGrowth(named, "stream entries (the residual stream's width)", d, width);
         int k = width / d;
@@ -302,20 +338,31 @@ public final class TransformerWidening {
         classify(arch, norms, readers, writers, readsNorm);
         boolean layerNorm = norms.stream().anyMatch(n -> n.layer() instanceof TransformerLayers.LayerNorm);
         if (layerNorm && norms.stream().anyMatch(n -> n.layer() instanceof TransformerLayers.RmsNorm)) {
-            throw new Net2NetException("the stream is read by both layernorm and rmsnorm layers; the remainder entries cannot be the mean for one "
-                    + "and zero for the other: widen to a multiple of " + d);
+            throw new Net2NetException(
+                    "the stream is read by both layernorm and rmsnorm layers; the remainder entries cannot be the mean for one "
+                            + "and zero for the other: widen to a multiple of " + d);
         }
-        TransformerLayers.LmHead head = (TransformerLayers.LmHead) arch.layers().stream().filter(l -> l instanceof TransformerLayers.LmHead).findFirst().orElse(null);
-        Architecture.Located finalNorm = norms.stream().filter(Architecture.Located::topLevel).reduce((x, y) -> y).orElse(null);
+        TransformerLayers.LmHead head = (TransformerLayers.LmHead) arch.layers().stream()
+                .filter(l -> l instanceof TransformerLayers.LmHead)
+                .findFirst()
+                .orElse(null);
+        Architecture.Located finalNorm = norms.stream()
+                .filter(Architecture.Located::topLevel)
+                .reduce((x, y) -> y)
+                .orElse(null);
         boolean tied = head != null && head.tied();
         for (Architecture.Located n : norms) {
-            if (n.layer() instanceof TransformerLayers.LayerNorm ln && !ln.affine() && (r > 0 || tied && n == finalNorm && k > 1)) {
-                throw new Net2NetException("layernorm '" + n.name() + "' has no weight to carry the rescale that width " + width
-                        + " needs; widen to a multiple of " + d + (tied ? " with an untied head" : "") + ", or give the norm \"affine\": true");
+            if (n.layer() instanceof TransformerLayers.LayerNorm ln
+                    && !ln.affine()
+                    && (r > 0 || tied && n == finalNorm && k > 1)) {
+                throw new Net2NetException("layernorm '" + n.name() + "' has no weight to carry the rescale that width "
+                        + width + " needs; widen to a multiple of " + d + (tied ? " with an untied head" : "")
+                        + ", or give the norm \"affine\": true");
             }
         }
         if (tied && k > 1 && finalNorm == null) {
-            throw new Net2NetException("the head is tied to the embedding but no final norm precedes it to carry the 1/" + k + " scale; untie the head or add a final norm");
+            throw new Net2NetException("the head is tied to the embedding but no final norm precedes it to carry the 1/"
+                    + k + " scale; untie the head or add a final norm");
         }
         int[] src = new int[width];
         for (int i = 0; i < width; i++) {
@@ -327,7 +374,8 @@ public final class TransformerWidening {
         // Writers: rows copied, never divided; remainder rows the mean row (LayerNorm) or zero.
         for (Architecture.Located l : writers) {
             String key = l.key();
-            if (l.layer() instanceof TransformerLayers.Embedding || l.layer() instanceof TransformerLayers.PositionEmbedding) {
+            if (l.layer() instanceof TransformerLayers.Embedding
+                    || l.layer() instanceof TransformerLayers.PositionEmbedding) {
                 double[] v = w.get(key + ".weight");
                 Shape shape = w.shapes.get(key + ".weight");
                 w.put(key + ".weight", HostWeights.writerColumns(v, d, src, layerNorm), new Shape(shape.get(0), width));
@@ -335,19 +383,27 @@ public final class TransformerWidening {
                     replaced.put(e.name(), e.withDim(width));
                 }
             } else {
-                String module = l.layer() instanceof TransformerLayers.Attention ? key + ".o_proj"
+                String module = l.layer() instanceof TransformerLayers.Attention
+                        ? key + ".o_proj"
                         : l.layer() instanceof TransformerLayers.GatedMlp ? key + ".down_proj" : key;
                 int in = Math.toIntExact(w.shapes.get(module + ".weight").get(1));
-                w.put(module + ".weight", HostWeights.writerRows(w.get(module + ".weight"), in, src, layerNorm), new Shape(width, in));
+                w.put(
+                        module + ".weight",
+                        HostWeights.writerRows(w.get(module + ".weight"), in, src, layerNorm),
+                        new Shape(width, in));
                 if (w.has(module + ".bias")) {
-                    w.put(module + ".bias", HostWeights.writerRows(w.get(module + ".bias"), 1, src, layerNorm), new Shape(width));
+                    w.put(
+                            module + ".bias",
+                            HostWeights.writerRows(w.get(module + ".bias"), 1, src, layerNorm),
+                            new Shape(width));
                 }
                 if (l.layer() instanceof Layer.Dense dense) {
                     replaced.put(dense.name(), dense.withUnits(width));
                 }
             }
         }
-        // Norms: sqrt(s) on the gains and s on eps; bias copied, zero on the remainder; 1/k more on a tied head's final norm.
+        // Norms: sqrt(s) on the gains and s on eps; bias copied, zero on the remainder; 1/k more on a tied head's final
+        // norm.
         for (Architecture.Located n : norms) {
             double scale = Math.sqrt(s) / (tied && n == finalNorm ? k : 1);
             double biasScale = 1.0 / (tied && n == finalNorm ? k : 1);
@@ -366,8 +422,12 @@ public final class TransformerWidening {
                 }
                 w.put(key + ".bias", v, new Shape(width));
             }
-            replaced.put(n.name(), n.layer() instanceof TransformerLayers.LayerNorm ln ? ln.withEps(ln.eps() * s)
-                    : ((TransformerLayers.RmsNorm) n.layer()).withEps(((TransformerLayers.RmsNorm) n.layer()).eps() * s));
+            replaced.put(
+                    n.name(),
+                    n.layer() instanceof TransformerLayers.LayerNorm ln
+                            ? ln.withEps(ln.eps() * s)
+                            : ((TransformerLayers.RmsNorm) n.layer())
+                                    .withEps(((TransformerLayers.RmsNorm) n.layer()).eps() * s));
         }
         // Readers: each copy's column carries 1/k (plus zero-sum noise); remainder columns read zero after a norm.
         for (Architecture.Located l : readers) {
@@ -377,8 +437,17 @@ public final class TransformerWidening {
                 double[] v = w.get(wk);
                 Shape shape = w.shapes.get(wk);
                 double sigma = options.noiseScale() * HostWeights.std(v);
-                w.put(wk, HostWeights.readerColumns(v, d, src, options.noise(), sigma,
-                        afterNorm && options.noise() != Noise.NONE ? sigma : 0, rng), new Shape(shape.get(0), width));
+                w.put(
+                        wk,
+                        HostWeights.readerColumns(
+                                v,
+                                d,
+                                src,
+                                options.noise(),
+                                sigma,
+                                afterNorm && options.noise() != Noise.NONE ? sigma : 0,
+                                rng),
+                        new Shape(shape.get(0), width));
             }
         }
         JsonObject step = step("stream", named, d, width, options);
@@ -402,8 +471,12 @@ public final class TransformerWidening {
      * dropouts, pre-norm residual blocks without an activation after the addition, then a final norm
      * and the head; a block's body is [norm?] then attention, a gated_mlp, or dense-act-dense.
      */
-    private static void classify(Architecture arch, List<Architecture.Located> norms, List<Architecture.Located> readers,
-                                 List<Architecture.Located> writers, Map<Architecture.Located, Boolean> readsNorm) {
+    private static void classify(
+            Architecture arch,
+            List<Architecture.Located> norms,
+            List<Architecture.Located> readers,
+            List<Architecture.Located> writers,
+            Map<Architecture.Located, Boolean> readsNorm) {
         boolean normBefore = false; // does the next top-level reader read a norm's output?
         for (Architecture.Located l : arch.all()) {
             if (!l.topLevel()) {
@@ -444,25 +517,43 @@ public final class TransformerWidening {
         }
     }
 
-    private static void classifyBody(Architecture arch, Architecture.Located block, List<Architecture.Located> norms,
-                                     List<Architecture.Located> readers, List<Architecture.Located> writers,
-                                     Map<Architecture.Located, Boolean> readsNorm) {
+    private static void classifyBody(
+            Architecture arch,
+            Architecture.Located block,
+            List<Architecture.Located> norms,
+            List<Architecture.Located> readers,
+            List<Architecture.Located> writers,
+            Map<Architecture.Located, Boolean> readsNorm) {
         List<Architecture.Located> body = arch.all().stream()
-                .filter(x -> x.path().size() == 2 && x.parent().equals(block.path()) && !(x.layer() instanceof Layer.Dropout)).toList();
+                .filter(x -> x.path().size() == 2
+                        && x.parent().equals(block.path())
+                        && !(x.layer() instanceof Layer.Dropout))
+                .toList();
         int i = 0;
         boolean norm = false;
-        if (!body.isEmpty() && (body.get(0).layer() instanceof TransformerLayers.LayerNorm || body.get(0).layer() instanceof TransformerLayers.RmsNorm)) {
+        if (!body.isEmpty()
+                && (body.get(0).layer() instanceof TransformerLayers.LayerNorm
+                        || body.get(0).layer() instanceof TransformerLayers.RmsNorm)) {
             norms.add(body.get(0));
             norm = true;
             i = 1;
         }
         List<Architecture.Located> core = body.subList(i, body.size());
-        boolean single = core.size() == 1 && (core.get(0).layer() instanceof TransformerLayers.Attention || core.get(0).layer() instanceof TransformerLayers.GatedMlp);
-        boolean mlp = core.size() >= 2 && core.get(0).layer() instanceof Layer.Dense && core.get(core.size() - 1).layer() instanceof Layer.Dense
-                && core.subList(1, core.size() - 1).stream().allMatch(x -> x.layer() instanceof TransformerLayers.Gelu
-                        || x.layer() instanceof TransformerLayers.Silu || x.layer() instanceof Layer.Relu || x.layer() instanceof Layer.Tanh);
+        boolean single = core.size() == 1
+                && (core.get(0).layer() instanceof TransformerLayers.Attention
+                        || core.get(0).layer() instanceof TransformerLayers.GatedMlp);
+        boolean mlp = core.size() >= 2
+                && core.get(0).layer() instanceof Layer.Dense
+                && core.get(core.size() - 1).layer() instanceof Layer.Dense
+                && core.subList(1, core.size() - 1).stream()
+                        .allMatch(x -> x.layer() instanceof TransformerLayers.Gelu
+                                || x.layer() instanceof TransformerLayers.Silu
+                                || x.layer() instanceof Layer.Relu
+                                || x.layer() instanceof Layer.Tanh);
         if (!single && !mlp) {
-            throw unsupported(block, "a block body other than [norm, attention], [norm, gated_mlp] or [norm, dense, activation, dense]");
+            throw unsupported(
+                    block,
+                    "a block body other than [norm, attention], [norm, gated_mlp] or [norm, dense, activation, dense]");
         }
         readers.add(core.get(0));
         readsNorm.put(core.get(0), norm);
@@ -470,7 +561,8 @@ public final class TransformerWidening {
     }
 
     private static Net2NetException unsupported(Architecture.Located l, String what) {
-        return new Net2NetException("cannot widen the residual stream exactly: '" + l.name() + "' is " + what
-                + "; stream growth covers pre-norm blocks (x + f(norm(x))) between an embedding and a final norm and head");
+        return new Net2NetException(
+                "cannot widen the residual stream exactly: '" + l.name() + "' is " + what
+                        + "; stream growth covers pre-norm blocks (x + f(norm(x))) between an embedding and a final norm and head");
     }
 }

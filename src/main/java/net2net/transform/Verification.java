@@ -26,7 +26,8 @@ public final class Verification {
      * @param trainMaxRelDiff the same in training mode (batchnorm uses batch statistics, dropout
      *                        off), or NaN when neither network has a batchnorm
      */
-    public record Result(long samples, double maxAbsDiff, double maxRelDiff, double trainMaxRelDiff, double maxAbsTeacher) {
+    public record Result(
+            long samples, double maxAbsDiff, double maxRelDiff, double trainMaxRelDiff, double maxAbsTeacher) {
         public boolean exact() {
             return maxRelDiff <= TOLERANCE;
         }
@@ -46,17 +47,23 @@ public final class Verification {
      */
     public static Result compare(Network teacher, Network student, NDArray inputs, DataType precision) {
         if (!teacher.architecture().input().equals(student.architecture().input())
-                || !teacher.architecture().outputShape().equals(student.architecture().outputShape())) {
+                || !teacher.architecture()
+                        .outputShape()
+                        .equals(student.architecture().outputShape())) {
             throw new Net2NetException("teacher and student differ in input or output shape ("
-                    + teacher.architecture().input() + " -> " + teacher.architecture().outputShape() + " vs "
-                    + student.architecture().input() + " -> " + student.architecture().outputShape()
+                    + teacher.architecture().input() + " -> "
+                    + teacher.architecture().outputShape() + " vs "
+                    + student.architecture().input() + " -> "
+                    + student.architecture().outputShape()
                     + "); compare a student with the teacher it was grown from");
         }
         try (NDManager scratch = NDManager.newBaseManager();
-             Network tp = teacher.copy(precision);
-             Network sp = student.copy(precision)) {
+                Network tp = teacher.copy(precision);
+                Network sp = student.copy(precision)) {
             // token ids stay integers
-            NDArray x = inputs.getDataType().isInteger() ? inputs.duplicate() : inputs.duplicate().toType(precision, false);
+            NDArray x = inputs.getDataType().isInteger()
+                    ? inputs.duplicate()
+                    : inputs.duplicate().toType(precision, false);
             x.attach(scratch);
             NDArray t = DjlNetwork.of(tp).forward(x, false);
             NDArray s = DjlNetwork.of(sp).forward(x, false);
@@ -69,7 +76,8 @@ public final class Verification {
                 // Training mode updates running statistics: run copies, never the models themselves.
                 NDArray tt = DjlNetwork.withoutDropout(tp).forward(x, true);
                 NDArray st = DjlNetwork.withoutDropout(sp).forward(x, true);
-                trainRel = relative(tt.sub(st).abs().max().toType(DataType.FLOAT64, false).getDouble(),
+                trainRel = relative(
+                        tt.sub(st).abs().max().toType(DataType.FLOAT64, false).getDouble(),
                         tt.abs().max().toType(DataType.FLOAT64, false).getDouble());
             }
             return new Result(x.getShape().get(0), maxAbs, relative(maxAbs, maxAbsTeacher), trainRel, maxAbsTeacher);
@@ -87,7 +95,12 @@ public final class Verification {
     /** Seeded random inputs for the architecture: token ids for a token model, standard-normal values otherwise. */
     public static NDArray randomInputs(NDManager manager, Architecture arch, int samples, long seed) {
         if (arch.tokenInput()) {
-            return randomTokens(manager, ((TransformerLayers.Embedding) arch.layers().get(0)).vocab(), samples, arch.input().get(0), seed);
+            return randomTokens(
+                    manager,
+                    ((TransformerLayers.Embedding) arch.layers().get(0)).vocab(),
+                    samples,
+                    arch.input().get(0),
+                    seed);
         }
         return randomInputs(manager, arch.input(), samples, seed);
     }

@@ -38,7 +38,11 @@ record WideningPath(List<Site> writers, List<Site> batchnorms, List<Site> reader
      * writer behind a flatten has H*W outputs per channel of the stream it writes.
      */
     int streamWidth(String named, int width) {
-        int block = writers.stream().filter(w -> w.name().equals(named)).mapToInt(Site::block).findFirst().orElse(1);
+        int block = writers.stream()
+                .filter(w -> w.name().equals(named))
+                .mapToInt(Site::block)
+                .findFirst()
+                .orElse(1);
         if (width < units * block) {
             throw new Net2NetException("cannot narrow '" + named + "' from " + units * block + " to " + width
                     + "; Net2WiderNet only grows a layer: give a width of at least " + units * block);
@@ -61,8 +65,8 @@ record WideningPath(List<Site> writers, List<Site> batchnorms, List<Site> reader
     static WideningPath find(Architecture arch, String layerName) {
         Located start = arch.locate(layerName);
         if (!mixes(start.layer())) {
-            throw new Net2NetException("layer '" + layerName + "' is a " + start.layer().kind()
-                    + "; only dense and conv2d layers can be widened: " + widenable(arch));
+            throw new Net2NetException("layer '" + layerName + "' is a "
+                    + start.layer().kind() + "; only dense and conv2d layers can be widened: " + widenable(arch));
         }
         // Climb while the units leave the list they are made in: a layer whose units are still
         // carried at the end of a residual body writes into that block's addition, so the stream
@@ -71,20 +75,28 @@ record WideningPath(List<Site> writers, List<Site> batchnorms, List<Site> reader
         Walk probe = new Walk(arch);
         while (probe.from(origin.parent(), origin.index() + 1, 1)) {
             if (origin.topLevel()) {
-                throw new Net2NetException(origin == start && probe.residuals.isEmpty()
-                        ? "layer '" + layerName + "' is the output layer (no dense or conv2d consumes its units), "
-                                + "so widening it would change the output shape; widen a hidden layer: " + widenable(arch)
-                        : "the units of '" + layerName + "' reach the network output through residual blocks " + probe.residuals
-                                + " (no dense or conv2d consumes them), so widening would change the output shape; widen a hidden layer: "
-                                + widenable(arch));
+                throw new Net2NetException(
+                        origin == start && probe.residuals.isEmpty()
+                                ? "layer '" + layerName
+                                        + "' is the output layer (no dense or conv2d consumes its units), "
+                                        + "so widening it would change the output shape; widen a hidden layer: "
+                                        + widenable(arch)
+                                : "the units of '" + layerName + "' reach the network output through residual blocks "
+                                        + probe.residuals
+                                        + " (no dense or conv2d consumes them), so widening would change the output shape; widen a hidden layer: "
+                                        + widenable(arch));
             }
             origin = streamOrigin(arch, origin.parent(), layerName);
         }
         Walk walk = new Walk(arch);
         walk.writers.add(site(origin, 1));
         walk.from(origin.parent(), origin.index() + 1, 1);
-        return new WideningPath(List.copyOf(walk.writers), List.copyOf(walk.batchnorms), List.copyOf(walk.readers),
-                List.copyOf(walk.residuals), width(origin.layer()));
+        return new WideningPath(
+                List.copyOf(walk.writers),
+                List.copyOf(walk.batchnorms),
+                List.copyOf(walk.readers),
+                List.copyOf(walk.residuals),
+                width(origin.layer()));
     }
 
     /**
@@ -106,9 +118,11 @@ record WideningPath(List<Site> writers, List<Site> batchnorms, List<Site> reader
             }
             if (parent.isEmpty()) {
                 Located block = arch.at(r);
-                throw new Net2NetException("'" + named + "' writes into the addition of residual '" + block.name()
-                        + "', whose skip carries the network input " + block.input() + ", which cannot be widened: "
-                        + "the two sides of the addition would disagree; widen a layer inside the body, or put a conv2d or dense before the block");
+                throw new Net2NetException(
+                        "'" + named + "' writes into the addition of residual '" + block.name()
+                                + "', whose skip carries the network input " + block.input()
+                                + ", which cannot be widened: "
+                                + "the two sides of the addition would disagree; widen a layer inside the body, or put a conv2d or dense before the block");
             }
             r = parent;
         }
@@ -193,7 +207,9 @@ record WideningPath(List<Site> writers, List<Site> batchnorms, List<Site> reader
         if (!names.isEmpty()) {
             names.remove(names.size() - 1);
         }
-        return names.isEmpty() ? "this network has no hidden dense or conv2d layer" : "widenable layers are " + String.join(", ", names);
+        return names.isEmpty()
+                ? "this network has no hidden dense or conv2d layer"
+                : "widenable layers are " + String.join(", ", names);
     }
 
     /** The architecture with every writer at {@code width} units (a {@link #streamWidth}). */
@@ -202,7 +218,11 @@ record WideningPath(List<Site> writers, List<Site> batchnorms, List<Site> reader
         for (Site w : writers) {
             Layer layer = arch.layer(w.name());
             // a dense writer after a flatten holds block entries per unit
-            wider.put(w.name(), layer instanceof Layer.Dense d ? d.withUnits(width * w.block()) : ((Layer.Conv2d) layer).withFilters(width));
+            wider.put(
+                    w.name(),
+                    layer instanceof Layer.Dense d
+                            ? d.withUnits(width * w.block())
+                            : ((Layer.Conv2d) layer).withFilters(width));
         }
         // all at once: widening one writer alone would break its block's addition
         return arch.replace(wider);

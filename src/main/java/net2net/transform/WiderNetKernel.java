@@ -28,8 +28,8 @@ final class WiderNetKernel {
      * [out, q units, inner], column j is the teacher's column g(j) divided by count[g(j)], plus
      * the noise of {@code options} (none when {@code noisy} is false) drawn from {@code seed}.
      */
-    static NDArray widenConsumer(NDArray w, int[] g, int n, Net2WiderNet.Options options, boolean noisy, long seed,
-                                 NDManager scratch) {
+    static NDArray widenConsumer(
+            NDArray w, int[] g, int n, Net2WiderNet.Options options, boolean noisy, long seed, NDManager scratch) {
         FloatBuffer teacher = w.toByteBuffer(true).asFloatBuffer();
         Shape shape = Net2WiderNet.studentConsumerShape(w.getShape(), n, g.length);
         NDArray student = scratch.create(shape, DataType.FLOAT32);
@@ -44,8 +44,15 @@ final class WiderNetKernel {
      * listed once; each row draws its noise from its own generator ({@link #drawReplicaNoise}),
      * so rows run in parallel and the result depends on the seed only.
      */
-    private static void gatherDivideAndAddNoise(FloatBuffer teacher, FloatBuffer student, Shape studentShape, int[] g,
-                                                int n, Noise noise, float sigma, long seed) {
+    private static void gatherDivideAndAddNoise(
+            FloatBuffer teacher,
+            FloatBuffer student,
+            Shape studentShape,
+            int[] g,
+            int n,
+            Noise noise,
+            float sigma,
+            long seed) {
         int q = g.length;
         int out = Math.toIntExact(studentShape.get(0));
         int inner = Math.toIntExact(studentShape.size() / out / q);
@@ -73,8 +80,8 @@ final class WiderNetKernel {
         int rowOut = q * inner;
         // Per-thread row buffers, reused across rows; small methods with branch-free loops, as which
         // columns are replicated is random.
-        ThreadLocal<float[][]> rows = ThreadLocal.withInitial(() -> new float[][] {
-                new float[rowIn], new float[rowOut], new float[replicated.length * inner]});
+        ThreadLocal<float[][]> rows = ThreadLocal.withInitial(
+                () -> new float[][] {new float[rowIn], new float[rowOut], new float[replicated.length * inner]});
         ThreadLocal<double[]> means = ThreadLocal.withInitial(() -> new double[replicatedUnits.length * inner]);
         IntStream.range(0, out).parallel().forEach(o -> {
             float[][] buffers = rows.get();
@@ -138,8 +145,8 @@ final class WiderNetKernel {
      * replicas' noise sums to zero. {@code slot} numbers each replicated column's unit,
      * {@code replicas} is each slot's replica count; {@code mean} is all zeros on entry and on return.
      */
-    private static void addZeroSumNoise(float[] to, float[] drawn, double[] mean, int[] replicated, int[] slot,
-                                        double[] replicas, int inner) {
+    private static void addZeroSumNoise(
+            float[] to, float[] drawn, double[] mean, int[] replicated, int[] slot, double[] replicas, int inner) {
         for (int i = 0, k = 0; i < slot.length; i++) {
             for (int m = slot[i] * inner, end = m + inner; m < end; m++, k++) {
                 mean[m] += drawn[k];

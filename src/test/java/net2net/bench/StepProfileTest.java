@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.google.gson.JsonObject;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
 import net2net.testing.Fast;
+import org.junit.jupiter.api.Test;
 
 /** Self time from a hand-made trace whose answer is worked out by hand. */
 @Fast
@@ -27,7 +27,8 @@ class StepProfileTest {
     @Test
     void selfTimeIsDurationMinusDirectChildrenPerThread() {
         Map<String, Double> self = StepProfile.selfMicros(StepProfile.events(TRACE));
-        assertEquals(Map.of("conv", 40.0, "mkldnn", 50.0, "fill", 10.0, "relu", 10.0, "backward", 20.0, "mm", 30.0), self);
+        assertEquals(
+                Map.of("conv", 40.0, "mkldnn", 50.0, "fill", 10.0, "relu", 10.0, "backward", 20.0, "mm", 30.0), self);
     }
 
     @Test

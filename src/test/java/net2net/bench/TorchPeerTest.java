@@ -10,9 +10,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import net2net.testing.Torch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import net2net.testing.Torch;
 
 /** The PyTorch peer (bench/torch_bench.py) runs a handful of steps and prints the same figures as JSON. */
 @Torch
@@ -30,10 +30,23 @@ class TorchPeerTest {
         Path err = tmp.resolve("peer.err");
         Process p;
         try {
-            p = new ProcessBuilder(PYTHON, SCRIPT.toString(), "--threads", "1", "--warmup", "1", "--steps", "3", "--infer-steps", "2")
-                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            p = new ProcessBuilder(
+                            PYTHON,
+                            SCRIPT.toString(),
+                            "--threads",
+                            "1",
+                            "--warmup",
+                            "1",
+                            "--steps",
+                            "3",
+                            "--infer-steps",
+                            "2")
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile())
+                    .start();
         } catch (IOException e) {
-            fail("cannot run " + PYTHON + " (" + e.getMessage() + "); install Python 3 and PyTorch: apt-get install python3-torch");
+            fail("cannot run " + PYTHON + " (" + e.getMessage()
+                    + "); install Python 3 and PyTorch: apt-get install python3-torch");
             return;
         }
         if (!p.waitFor(180, TimeUnit.SECONDS)) {

@@ -1,7 +1,5 @@
 package net2net.cli;
 
-import net2net.testing.Slow;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +8,7 @@ import com.google.gson.JsonParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import net2net.testing.Slow;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +26,19 @@ class CheckpointRecoveryTest {
     void aKillBetweenTheRenamesIsRecoveredOnResume() throws Exception {
         CliRun init = CliRun.of("init", "--arch", "mlp-seed", "--out", p("m"));
         assertEquals(0, init.code(), init.err());
-        CliRun train = CliRun.of("train", "--model", p("m"), "--data", "seed", "--standardize", "--lr", "0.01", "--epochs", "1", "--out", p("run"));
+        CliRun train = CliRun.of(
+                "train",
+                "--model",
+                p("m"),
+                "--data",
+                "seed",
+                "--standardize",
+                "--lr",
+                "0.01",
+                "--epochs",
+                "1",
+                "--out",
+                p("run"));
         assertEquals(0, train.code(), train.err());
         // the state after `mv run .run.old-X` and before `mv .run.tmp-Y run`: the next epoch's copy written
         // (here: half of it), the last complete checkpoint renamed away
@@ -37,7 +48,12 @@ class CheckpointRecoveryTest {
         CliRun resumed = CliRun.of("train", "--resume", "--data", "seed", "--epochs", "2", "--out", p("run"), "--json");
         assertEquals(0, resumed.code(), resumed.err());
         assertTrue(resumed.err().contains("restored " + tmp.resolve("run")), resumed.err());
-        assertEquals(2, JsonParser.parseString(resumed.out()).getAsJsonObject().get("epochs").getAsInt());
+        assertEquals(
+                2,
+                JsonParser.parseString(resumed.out())
+                        .getAsJsonObject()
+                        .get("epochs")
+                        .getAsInt());
         assertNoLeftovers();
 
         // the same on a fresh start: the hidden run comes back, and is then an existing --out
@@ -59,14 +75,18 @@ class CheckpointRecoveryTest {
         assertFalse(Files.exists(tmp.resolve(".out.tmp-1")));
         // with the model there, an old copy is a leftover of a finished swap
         Files.createDirectories(tmp.resolve(".out.old-2"));
-        assertEquals(0, CliRun.of("init", "--arch", "mlp-seed", "--out", p("out"), "--force").code());
+        assertEquals(
+                0,
+                CliRun.of("init", "--arch", "mlp-seed", "--out", p("out"), "--force")
+                        .code());
         assertFalse(Files.exists(tmp.resolve(".out.old-2")));
         assertTrue(Files.exists(tmp.resolve(".other.tmp-3")), "another output's files are not touched");
     }
 
     @Test
     void resumeOfAMissingDirectoryIsRefusedLikeReplicate() {
-        for (List<String> args : List.of(List.of("train", "--resume", "--data", "seed", "--out", p("nowhere")),
+        for (List<String> args : List.of(
+                List.of("train", "--resume", "--data", "seed", "--out", p("nowhere")),
                 List.of("replicate", "--resume", "--out", p("nowhere")))) {
             CliRun r = CliRun.of(args.toArray(String[]::new));
             assertEquals(2, r.code(), r.err());
@@ -78,7 +98,9 @@ class CheckpointRecoveryTest {
 
     private void assertNoLeftovers() throws Exception {
         try (var s = Files.list(tmp)) {
-            List<String> hidden = s.map(x -> x.getFileName().toString()).filter(n -> n.startsWith(".")).toList();
+            List<String> hidden = s.map(x -> x.getFileName().toString())
+                    .filter(n -> n.startsWith("."))
+                    .toList();
             assertTrue(hidden.isEmpty(), "left behind: " + hidden);
         }
     }

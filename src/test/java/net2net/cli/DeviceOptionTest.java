@@ -1,7 +1,5 @@
 package net2net.cli;
 
-import net2net.testing.Fast;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +10,7 @@ import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import net2net.Net2NetException;
 import net2net.nn.Devices;
+import net2net.testing.Fast;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,14 +41,26 @@ class DeviceOptionTest {
     @Test
     void gpuWithoutOneIsOneLineAndExitTwo(@TempDir Path tmp) {
         // The jar's libtorch is the CPU build: no GPU is usable even on a machine that has one.
-        org.junit.jupiter.api.Assumptions.assumeTrue(Engine.getInstance().getGpuCount() == 0, "this machine has a usable GPU");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                Engine.getInstance().getGpuCount() == 0, "this machine has a usable GPU");
         String model = tmp.resolve("m").toString();
         assertEquals(0, CliRun.of("init", "--arch", "mlp-seed", "--out", model).code());
         String[][] commands = {
-                {"evaluate", "--model", model, "--data", "seed", "--device", "gpu"},
-                {"train", "--model", model, "--data", "seed", "--out", tmp.resolve("t").toString(), "--device", "gpu:1"},
-                {"bench", "--quick", "--device", "gpu"},
-                {"replicate", "--out", tmp.resolve("r").toString(), "--device", "gpu"}};
+            {"evaluate", "--model", model, "--data", "seed", "--device", "gpu"},
+            {
+                "train",
+                "--model",
+                model,
+                "--data",
+                "seed",
+                "--out",
+                tmp.resolve("t").toString(),
+                "--device",
+                "gpu:1"
+            },
+            {"bench", "--quick", "--device", "gpu"},
+            {"replicate", "--out", tmp.resolve("r").toString(), "--device", "gpu"}
+        };
         for (String[] args : commands) {
             CliRun r = CliRun.of(args);
             assertEquals(2, r.code(), String.join(" ", args) + "\n" + r.err());
@@ -62,6 +73,9 @@ class DeviceOptionTest {
         assertTrue(bad.err().contains("--device 'tpu' is not a device"), bad.err());
         CliRun cpu = CliRun.of("evaluate", "--model", model, "--data", "seed", "--device", "cpu");
         assertEquals(0, cpu.code(), cpu.err());
-        assertEquals(CliRun.of("evaluate", "--model", model, "--data", "seed").out(), cpu.out(), "--device cpu is the default");
+        assertEquals(
+                CliRun.of("evaluate", "--model", model, "--data", "seed").out(),
+                cpu.out(),
+                "--device cpu is the default");
     }
 }

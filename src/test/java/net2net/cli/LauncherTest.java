@@ -1,7 +1,5 @@
 package net2net.cli;
 
-import net2net.testing.Fast;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import net2net.testing.Fast;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,12 +58,16 @@ class LauncherTest {
     private void assertInstalls(boolean expected, Map<String, String> env, String... args) throws Exception {
         Path log = tmp.resolve("apt.log");
         Files.deleteIfExists(log);
-        List<String> command = new ArrayList<>(List.of("bash", tmp.resolve("app/net2net").toString()));
+        List<String> command =
+                new ArrayList<>(List.of("bash", tmp.resolve("app/net2net").toString()));
         command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(tmp.resolve("out.log").toFile());
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("out.log").toFile());
         pb.environment().put("PATH", tmp.resolve("bin") + ":/usr/bin:/bin");
         pb.environment().put("HOME", tmp.toString());
-        pb.environment().put("NET2NET_DEBIAN_DATA", tmp.resolve("no-debian-data").toString());
+        pb.environment()
+                .put("NET2NET_DEBIAN_DATA", tmp.resolve("no-debian-data").toString());
         pb.environment().remove("NET2NET_DATA");
         pb.environment().remove("NET2NET_NO_DOWNLOAD");
         pb.environment().putAll(env);
@@ -72,7 +75,10 @@ class LauncherTest {
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         String what = String.join(" ", args) + " " + env + ": " + Files.readString(tmp.resolve("out.log"));
         assertEquals(0, p.exitValue(), what);
-        assertEquals(expected, Files.exists(log) && Files.readString(log).contains("install -y -q dataset-fashion-mnist"), what);
+        assertEquals(
+                expected,
+                Files.exists(log) && Files.readString(log).contains("install -y -q dataset-fashion-mnist"),
+                what);
     }
 
     private static void script(Path file, String body) throws Exception {

@@ -1,7 +1,5 @@
 package net2net.cli;
 
-import net2net.testing.Slow;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import net2net.io.StrictJson;
+import net2net.testing.Slow;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,20 +38,27 @@ class NonFiniteCliTest {
             c.read(n, 0);
             long dataStart = 8 + n.flip().getLong();
             c.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(0, Float.NaN), dataStart);
-            c.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(0, Float.POSITIVE_INFINITY), c.size() - 4);
+            c.write(
+                    ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(0, Float.POSITIVE_INFINITY),
+                    c.size() - 4);
         }
         CliRun info = CliRun.of("info", "--model", p("m"));
         assertEquals(0, info.code(), info.err());
-        assertTrue(info.out().contains("WARNING: NaN or infinite weights (count per tensor): fc1.weight: 1, fc2.weight: 1"), info.out());
+        assertTrue(
+                info.out()
+                        .contains("WARNING: NaN or infinite weights (count per tensor): fc1.weight: 1, fc2.weight: 1"),
+                info.out());
         CliRun json = CliRun.of("info", "--model", p("m"), "--json");
         JsonObject o = StrictJson.parse(json.out()).getAsJsonObject();
-        assertEquals(1, o.getAsJsonObject("non_finite_weights").get("fc1.weight").getAsInt());
+        assertEquals(
+                1, o.getAsJsonObject("non_finite_weights").get("fc1.weight").getAsInt());
 
         for (String[] args : new String[][] {
-                {"widen", "--model", p("m"), "--layer", "fc1", "--width", "12", "--out", p("x")},
-                {"deepen", "--model", p("m"), "--after", "relu1", "--out", p("x")},
-                {"pad", "--model", p("m"), "--layer", "fc1", "--width", "12", "--out", p("x")},
-                {"verify", "--teacher", p("m"), "--student", p("m")}}) {
+            {"widen", "--model", p("m"), "--layer", "fc1", "--width", "12", "--out", p("x")},
+            {"deepen", "--model", p("m"), "--after", "relu1", "--out", p("x")},
+            {"pad", "--model", p("m"), "--layer", "fc1", "--width", "12", "--out", p("x")},
+            {"verify", "--teacher", p("m"), "--student", p("m")}
+        }) {
             CliRun r = CliRun.of(args);
             assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err() + r.out());
             assertEquals(1, r.err().strip().lines().count(), r.err());

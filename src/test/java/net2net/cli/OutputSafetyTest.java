@@ -1,7 +1,5 @@
 package net2net.cli;
 
-import net2net.testing.Slow;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import net2net.Net2NetException;
 import net2net.io.OutputGuard;
+import net2net.testing.Slow;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,17 +36,53 @@ class OutputSafetyTest {
 
         // a model, a training run and an empty directory may be replaced
         assertEquals(0, CliRun.of("init", "--arch", "mlp-seed", "--out", p("m")).code());
-        assertEquals(0, CliRun.of("init", "--arch", "mlp-seed", "--seed", "1", "--out", p("m"), "--force").code());
-        assertEquals(0, CliRun.of("train", "--model", p("m"), "--data", "seed", "--standardize", "--lr", "0.01", "--epochs", "1", "--out", p("run")).code());
-        assertEquals(0, CliRun.of("init", "--arch", "mlp-seed", "--out", p("run"), "--force").code());
+        assertEquals(
+                0,
+                CliRun.of("init", "--arch", "mlp-seed", "--seed", "1", "--out", p("m"), "--force")
+                        .code());
+        assertEquals(
+                0,
+                CliRun.of(
+                                "train",
+                                "--model",
+                                p("m"),
+                                "--data",
+                                "seed",
+                                "--standardize",
+                                "--lr",
+                                "0.01",
+                                "--epochs",
+                                "1",
+                                "--out",
+                                p("run"))
+                        .code());
+        assertEquals(
+                0,
+                CliRun.of("init", "--arch", "mlp-seed", "--out", p("run"), "--force")
+                        .code());
         Files.createDirectories(tmp.resolve("empty"));
-        assertEquals(0, CliRun.of("init", "--arch", "mlp-seed", "--out", p("empty"), "--force").code());
+        assertEquals(
+                0,
+                CliRun.of("init", "--arch", "mlp-seed", "--out", p("empty"), "--force")
+                        .code());
 
         // the root, and a directory holding the model being read
         assertRefused(CliRun.of("init", "--arch", "mlp-seed", "--out", "/", "--force"), "root directory");
         Files.createDirectories(tmp.resolve("work"));
-        assertEquals(0, CliRun.of("init", "--arch", "mlp-seed", "--out", p("work/t")).code());
-        assertRefused(CliRun.of("widen", "--model", p("work/t"), "--layer", "fc1", "--width", "12", "--out", p("work"), "--force"),
+        assertEquals(
+                0, CliRun.of("init", "--arch", "mlp-seed", "--out", p("work/t")).code());
+        assertRefused(
+                CliRun.of(
+                        "widen",
+                        "--model",
+                        p("work/t"),
+                        "--layer",
+                        "fc1",
+                        "--width",
+                        "12",
+                        "--out",
+                        p("work"),
+                        "--force"),
                 "an input of this command");
         assertTrue(Files.isRegularFile(tmp.resolve("work/t/model.json")));
         assertNoLeftovers();
@@ -56,9 +91,14 @@ class OutputSafetyTest {
     @Test
     void workingHomeAndRootDirectoriesAreNeverReplaceable() {
         // checked on the guard itself: a mistake here must not be able to delete the test's own directories
-        for (Path p : List.of(Path.of(""), Path.of("."), Path.of("").toAbsolutePath().getParent(), Path.of(System.getProperty("user.home")),
+        for (Path p : List.of(
+                Path.of(""),
+                Path.of("."),
+                Path.of("").toAbsolutePath().getParent(),
+                Path.of(System.getProperty("user.home")),
                 Path.of("/"))) {
-            Net2NetException e = assertThrows(Net2NetException.class, () -> OutputGuard.requireReplaceable(p), p.toString());
+            Net2NetException e =
+                    assertThrows(Net2NetException.class, () -> OutputGuard.requireReplaceable(p), p.toString());
             assertTrue(e.getMessage().matches(".*(working directory|home directory|root directory).*"), e.getMessage());
         }
     }
@@ -71,18 +111,32 @@ class OutputSafetyTest {
             CliRun r = CliRun.of("init", "--arch", "mlp-seed", "--out", p("busy"));
             assertRefused(r, "being written by another net2net command (PID " + pid + ", this process");
             // from another process: FileChannel locks exclude other JVMs
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), Main.class.getName(), "init", "--arch", "mlp-seed", "--out", p("busy")));
-            Process other = new ProcessBuilder(command).redirectErrorStream(true).start();
+            List<String> command = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    Main.class.getName(),
+                    "init",
+                    "--arch",
+                    "mlp-seed",
+                    "--out",
+                    p("busy")));
+            Process other =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
             assertTrue(other.waitFor(60, TimeUnit.SECONDS));
             String output = new String(other.getInputStream().readAllBytes());
             assertEquals(2, other.exitValue(), output);
-            assertTrue(output.strip().equals("net2net: error: --out " + tmp.resolve("busy") + " is being written by another net2net command (PID "
-                    + pid + "); wait for it to finish or choose another --out"), output);
+            assertTrue(
+                    output.strip()
+                            .equals("net2net: error: --out " + tmp.resolve("busy")
+                                    + " is being written by another net2net command (PID " + pid
+                                    + "); wait for it to finish or choose another --out"),
+                    output);
         }
         assertFalse(Files.exists(tmp.resolve("busy")));
         // released: the next writer goes ahead, and no lock file stays behind
-        assertEquals(0, CliRun.of("init", "--arch", "mlp-seed", "--out", p("busy")).code());
+        assertEquals(
+                0, CliRun.of("init", "--arch", "mlp-seed", "--out", p("busy")).code());
         assertNoLeftovers();
     }
 
@@ -93,12 +147,15 @@ class OutputSafetyTest {
         assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(tmp.resolve("m")));
         Path file = Files.createFile(tmp.resolve("plain/f"));
         assertEquals(Files.getPosixFilePermissions(file), Files.getPosixFilePermissions(tmp.resolve("m/model.json")));
-        assertEquals(Files.getPosixFilePermissions(file), Files.getPosixFilePermissions(tmp.resolve("m/model.safetensors")));
+        assertEquals(
+                Files.getPosixFilePermissions(file), Files.getPosixFilePermissions(tmp.resolve("m/model.safetensors")));
     }
 
     private void assertNoLeftovers() throws Exception {
         try (var s = Files.list(tmp)) {
-            List<String> hidden = s.map(x -> x.getFileName().toString()).filter(n -> n.startsWith(".")).toList();
+            List<String> hidden = s.map(x -> x.getFileName().toString())
+                    .filter(n -> n.startsWith("."))
+                    .toList();
             assertTrue(hidden.isEmpty(), "left behind: " + hidden);
         }
     }

@@ -1,7 +1,5 @@
 package net2net.cli;
 
-import net2net.testing.Slow;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,6 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import net2net.testing.Slow;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,16 +34,26 @@ class SafetensorsFuzzTest {
 
     /** Header entries and data of the valid file we start from. */
     private JsonObject header;
+
     private byte[] data;
     private String modelJson;
 
     @Test
     void corruptHeadersOffsetsAndSizesAreRefusedCleanly() throws Exception {
-        assertEquals(0, CliRun.of("init", "--arch", "mlp-seed", "--out", tmp.resolve("good").toString()).code());
+        assertEquals(
+                0,
+                CliRun.of(
+                                "init",
+                                "--arch",
+                                "mlp-seed",
+                                "--out",
+                                tmp.resolve("good").toString())
+                        .code());
         byte[] file = Files.readAllBytes(tmp.resolve("good/model.safetensors"));
         modelJson = Files.readString(tmp.resolve("good/model.json"));
         long n = ByteBuffer.wrap(file, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-        header = JsonParser.parseString(new String(file, 8, (int) n, StandardCharsets.UTF_8)).getAsJsonObject();
+        header = JsonParser.parseString(new String(file, 8, (int) n, StandardCharsets.UTF_8))
+                .getAsJsonObject();
         data = Arrays.copyOfRange(file, 8 + (int) n, file.length);
 
         SplittableRandom rng = new SplittableRandom(12);
@@ -57,8 +66,11 @@ class SafetensorsFuzzTest {
             Files.write(dir.resolve("model.safetensors"), c.bytes());
             Files.writeString(dir.resolve("model.json"), modelJson);
             Path out = tmp.resolve("out" + i);
-            String[] args = i % 2 == 0 ? new String[] {"info", "--model", dir.toString()}
-                    : new String[] {"widen", "--model", dir.toString(), "--layer", "fc1", "--width", "12", "--out", out.toString()};
+            String[] args = i % 2 == 0
+                    ? new String[] {"info", "--model", dir.toString()}
+                    : new String[] {
+                        "widen", "--model", dir.toString(), "--layer", "fc1", "--width", "12", "--out", out.toString()
+                    };
             CliRun r = CliRun.of(args);
             String what = c.what() + " -> " + r.err();
             if (c.valid() == Boolean.TRUE) {
@@ -95,7 +107,8 @@ class SafetensorsFuzzTest {
             case 0 -> { // random offsets for one or more tensors
                 int k = 1 + rng.nextInt(names.size());
                 for (int j = 0; j < k; j++) {
-                    JsonArray o = h.getAsJsonObject(names.get(rng.nextInt(names.size()))).getAsJsonArray("data_offsets");
+                    JsonArray o = h.getAsJsonObject(names.get(rng.nextInt(names.size())))
+                            .getAsJsonArray("data_offsets");
                     o.set(rng.nextInt(2), JsonParser.parseString(number(rng)));
                 }
                 what = "offsets " + h;
@@ -118,7 +131,8 @@ class SafetensorsFuzzTest {
                 what = "swap/shift " + h;
             }
             case 2 -> { // a wrong shape
-                JsonArray s = h.getAsJsonObject(names.get(rng.nextInt(names.size()))).getAsJsonArray("shape");
+                JsonArray s =
+                        h.getAsJsonObject(names.get(rng.nextInt(names.size()))).getAsJsonArray("shape");
                 s.set(rng.nextInt(s.size()), JsonParser.parseString(number(rng)));
                 what = "shape " + h;
             }
@@ -129,7 +143,9 @@ class SafetensorsFuzzTest {
             }
             case 4 -> { // a bad header length field
                 byte[] json = new Gson().toJson(h).getBytes(StandardCharsets.UTF_8);
-                long[] lengths = {0, 1, -1, Long.MIN_VALUE, Long.MAX_VALUE, json.length - 1 - rng.nextInt(5), 100_000_001, 1L << 40};
+                long[] lengths = {
+                    0, 1, -1, Long.MIN_VALUE, Long.MAX_VALUE, json.length - 1 - rng.nextInt(5), 100_000_001, 1L << 40
+                };
                 long len = lengths[rng.nextInt(lengths.length)];
                 ByteBuffer b = ByteBuffer.allocate(8 + json.length + d.length).order(ByteOrder.LITTLE_ENDIAN);
                 b.putLong(len).put(json).put(d);
@@ -137,10 +153,18 @@ class SafetensorsFuzzTest {
             }
             case 5 -> { // lenient or broken JSON text
                 String text = new Gson().toJson(h);
-                String[] edits = {text.replaceFirst("\"dtype\"", "dtype"), text.replace('"', '\''), text + "x", text.substring(0, text.length() / 2),
-                        text.replaceFirst("\"F32\"", "\"F16\""), text.replaceFirst("\\{", "{\"extra\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"),
-                        text.replaceFirst("\\]", ",0]"), text.replaceFirst("\"shape\":\\[", "\"shape\":[1.0,"), "[" + text + "]",
-                        text.replaceFirst("\"dtype\":\"F32\"", "\"dtype\":\"F32\",\"dtype\":\"F32\",\"more\":1")};
+                String[] edits = {
+                    text.replaceFirst("\"dtype\"", "dtype"),
+                    text.replace('"', '\''),
+                    text + "x",
+                    text.substring(0, text.length() / 2),
+                    text.replaceFirst("\"F32\"", "\"F16\""),
+                    text.replaceFirst("\\{", "{\"extra\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"),
+                    text.replaceFirst("\\]", ",0]"),
+                    text.replaceFirst("\"shape\":\\[", "\"shape\":[1.0,"),
+                    "[" + text + "]",
+                    text.replaceFirst("\"dtype\":\"F32\"", "\"dtype\":\"F32\",\"dtype\":\"F32\",\"more\":1")
+                };
                 String edited = edits[rng.nextInt(edits.length)];
                 return new Case(build(edited.getBytes(StandardCharsets.UTF_8), d), false, "json " + edited);
             }
@@ -164,8 +188,18 @@ class SafetensorsFuzzTest {
 
     /** Offsets as a careless or hostile writer might put them: near misses, 2^64, negative, fractions. */
     private static String number(SplittableRandom rng) {
-        String[] special = {"18446744073709551616", "18446744073709551615", "9223372036854775808", "-1", "-4", "1.5", "4e1", "0",
-                "4294967296", "99999999999999999999999"};
+        String[] special = {
+            "18446744073709551616",
+            "18446744073709551615",
+            "9223372036854775808",
+            "-1",
+            "-4",
+            "1.5",
+            "4e1",
+            "0",
+            "4294967296",
+            "99999999999999999999999"
+        };
         return rng.nextInt(3) == 0 ? special[rng.nextInt(special.length)] : Integer.toString(4 * rng.nextInt(0, 60));
     }
 

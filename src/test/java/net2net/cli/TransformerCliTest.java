@@ -1,7 +1,5 @@
 package net2net.cli;
 
-import net2net.testing.Slow;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +8,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import net2net.testing.Slow;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,17 +32,70 @@ class TransformerCliTest {
     void tinygptAndTinyllamaGrowAndVerify() {
         for (String preset : new String[] {"tinygpt", "tinyllama"}) {
             String t = p(preset);
-            CliRun init = CliRun.of("init", "--arch", preset, "--width-mult", "0.5", "--vocab", "65", "--context", "16", "--out", t);
+            CliRun init = CliRun.of(
+                    "init", "--arch", preset, "--width-mult", "0.5", "--vocab", "65", "--context", "16", "--out", t);
             assertEquals(0, init.code(), init.err());
             String writer = preset.equals("tinygpt") ? "wte" : "h0_attn";
             String ffn = preset.equals("tinygpt") ? "h0_fc" : "h0_mlp";
-            exact(CliRun.of("widen", "--model", t, "--layer", writer, "--width", "45", "--samples", "8", "--out", p(preset + "1"), "--json"));
-            exact(CliRun.of("widen", "--model", p(preset + "1"), "--layer", ffn, "--width", "160", "--samples", "8", "--out", p(preset + "2"), "--json"));
-            exact(CliRun.of("widen", "--model", p(preset + "2"), "--layer", "h1_attn", "--heads", "8", "--samples", "8", "--out", p(preset + "3"), "--json"));
-            exact(CliRun.of("deepen", "--model", p(preset + "3"), "--after", "h1_mlp_res", "--samples", "8", "--out", p(preset + "4"), "--json"));
-            CliRun verify = CliRun.of("verify", "--teacher", t, "--student", p(preset + "4"), "--samples", "16", "--json");
+            exact(CliRun.of(
+                    "widen",
+                    "--model",
+                    t,
+                    "--layer",
+                    writer,
+                    "--width",
+                    "45",
+                    "--samples",
+                    "8",
+                    "--out",
+                    p(preset + "1"),
+                    "--json"));
+            exact(CliRun.of(
+                    "widen",
+                    "--model",
+                    p(preset + "1"),
+                    "--layer",
+                    ffn,
+                    "--width",
+                    "160",
+                    "--samples",
+                    "8",
+                    "--out",
+                    p(preset + "2"),
+                    "--json"));
+            exact(CliRun.of(
+                    "widen",
+                    "--model",
+                    p(preset + "2"),
+                    "--layer",
+                    "h1_attn",
+                    "--heads",
+                    "8",
+                    "--samples",
+                    "8",
+                    "--out",
+                    p(preset + "3"),
+                    "--json"));
+            exact(CliRun.of(
+                    "deepen",
+                    "--model",
+                    p(preset + "3"),
+                    "--after",
+                    "h1_mlp_res",
+                    "--samples",
+                    "8",
+                    "--out",
+                    p(preset + "4"),
+                    "--json"));
+            CliRun verify =
+                    CliRun.of("verify", "--teacher", t, "--student", p(preset + "4"), "--samples", "16", "--json");
             assertEquals(0, verify.code(), verify.err());
-            assertTrue(JsonParser.parseString(verify.out()).getAsJsonObject().get("exact").getAsBoolean(), verify.out());
+            assertTrue(
+                    JsonParser.parseString(verify.out())
+                            .getAsJsonObject()
+                            .get("exact")
+                            .getAsBoolean(),
+                    verify.out());
             CliRun info = CliRun.of("info", "--model", p(preset + "4"));
             assertEquals(0, info.code(), info.err());
             assertTrue(info.out().contains("h2_attn"), info.out());
@@ -52,13 +104,27 @@ class TransformerCliTest {
 
     @Test
     void refusalsAreOneLineAndWriteNothing() {
-        assertEquals(0, CliRun.of("init", "--arch", "tinygpt", "--width-mult", "0.5", "--vocab", "30", "--context", "8", "--out", p("t")).code());
+        assertEquals(
+                0,
+                CliRun.of(
+                                "init",
+                                "--arch",
+                                "tinygpt",
+                                "--width-mult",
+                                "0.5",
+                                "--vocab",
+                                "30",
+                                "--context",
+                                "8",
+                                "--out",
+                                p("t"))
+                        .code());
         String[][] bad = {
-                {"widen", "--model", p("t"), "--layer", "wte", "--width", "16", "--out", p("x")},
-                {"widen", "--model", p("t"), "--layer", "h0_attn", "--heads", "3", "--out", p("x")},
-                {"widen", "--model", p("t"), "--layer", "h0_attn", "--width", "40", "--heads", "8", "--out", p("x")},
-                {"deepen", "--model", p("t"), "--after", "h0_fc", "--out", p("x")},
-                {"init", "--arch", "fashionnet", "--vocab", "30", "--out", p("x")},
+            {"widen", "--model", p("t"), "--layer", "wte", "--width", "16", "--out", p("x")},
+            {"widen", "--model", p("t"), "--layer", "h0_attn", "--heads", "3", "--out", p("x")},
+            {"widen", "--model", p("t"), "--layer", "h0_attn", "--width", "40", "--heads", "8", "--out", p("x")},
+            {"deepen", "--model", p("t"), "--after", "h0_fc", "--out", p("x")},
+            {"init", "--arch", "fashionnet", "--vocab", "30", "--out", p("x")},
         };
         for (String[] args : bad) {
             CliRun r = CliRun.of(args);

@@ -6,10 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Arrays;
-
 import net2net.Net2NetException;
-import org.junit.jupiter.api.Test;
 import net2net.testing.Fast;
+import org.junit.jupiter.api.Test;
 
 @Fast
 class BatchesTest {
@@ -18,7 +17,8 @@ class BatchesTest {
     void everyIndexOncePerEpochWithAPartialLastBatch() {
         int[][] b = Batches.epochBatches(10, 3, 1, 0);
         assertEquals(4, b.length);
-        assertArrayEquals(new int[] {3, 3, 3, 1}, Arrays.stream(b).mapToInt(x -> x.length).toArray());
+        assertArrayEquals(
+                new int[] {3, 3, 3, 1}, Arrays.stream(b).mapToInt(x -> x.length).toArray());
         assertArrayEquals(new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, sortedConcat(b));
     }
 

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import net2net.Net2NetException;
-import org.junit.jupiter.api.Test;
 import net2net.testing.Fast;
+import org.junit.jupiter.api.Test;
 
 @Fast
 class DatasetTest {
@@ -69,8 +69,10 @@ class DatasetTest {
     void inconsistentDatasetsAreRejected() {
         float[] f = new float[8];
         assertInvalid(() -> new Dataset("x", new float[7], new int[] {1, 2, 2}, 2, new int[2], null, 10), "need 8");
-        assertInvalid(() -> new Dataset("x", f, new int[] {1, 2, 2}, 2, new int[3], null, 10), "3 labels for 2 samples");
-        assertInvalid(() -> new Dataset("x", f, new int[] {1, 2, 2}, 2, new int[] {0, 10}, null, 10), "label 10 at sample 1");
+        assertInvalid(
+                () -> new Dataset("x", f, new int[] {1, 2, 2}, 2, new int[3], null, 10), "3 labels for 2 samples");
+        assertInvalid(
+                () -> new Dataset("x", f, new int[] {1, 2, 2}, 2, new int[] {0, 10}, null, 10), "label 10 at sample 1");
         assertInvalid(() -> new Dataset("x", f, new int[] {1, 2, 2}, 2, new int[] {0, -1}, null, 10), "label -1");
         assertInvalid(() -> new Dataset("x", f, new int[] {1, 2, 2}, 2, new int[2], new float[2], 10), "not both");
         assertInvalid(() -> new Dataset("x", f, new int[] {1, 2, 2}, 2, null, null, 0), "not neither");

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -28,26 +30,25 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
-
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import net2net.Net2NetException;
+import net2net.testing.Fast;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import net2net.testing.Fast;
 
 /** The automatic download against a local HTTP server on 127.0.0.1. */
 @Fast
 class FashionMnistDownloadTest {
     @TempDir
     Path tmp;
+
     Path cache;
     HttpServer server;
     String baseUrl;
     /** What the server answers for each file name; absent names get 404. */
     final Map<String, byte[]> served = new ConcurrentHashMap<>();
+
     final List<String> requests = Collections.synchronizedList(new ArrayList<>());
     /** Overrides the normal handler for one request when set. */
     final AtomicReference<Handler> special = new AtomicReference<>();
@@ -108,7 +109,8 @@ class FashionMnistDownloadTest {
     }
 
     private FashionMnist.Lookup lookup() {
-        return new FashionMnist.Lookup(null, tmp.resolve("debian"), cache, true, baseUrl, sha256, Duration.ofSeconds(2));
+        return new FashionMnist.Lookup(
+                null, tmp.resolve("debian"), cache, true, baseUrl, sha256, Duration.ofSeconds(2));
     }
 
     @Test
@@ -137,10 +139,20 @@ class FashionMnistDownloadTest {
     void checksumMismatchLeavesNoFileBehind() throws IOException {
         // Valid gzip and valid IDX, but not the expected content.
         served.put(FashionMnist.TRAIN_IMAGES, IdxFixtures.images(3, 28, 28, new byte[3 * 784]));
-        Download.Failed e = assertThrows(Download.Failed.class,
-                () -> Download.one(baseUrl, createdCache(), FashionMnist.TRAIN_IMAGES, sha256.get(FashionMnist.TRAIN_IMAGES), Duration.ofSeconds(2)));
-        assertTrue(e.getMessage().startsWith(FashionMnist.TRAIN_IMAGES + " downloaded from " + baseUrl + FashionMnist.TRAIN_IMAGES
-                + " has the wrong content (SHA-256 of the decompressed data "), e.getMessage());
+        Download.Failed e = assertThrows(
+                Download.Failed.class,
+                () -> Download.one(
+                        baseUrl,
+                        createdCache(),
+                        FashionMnist.TRAIN_IMAGES,
+                        sha256.get(FashionMnist.TRAIN_IMAGES),
+                        Duration.ofSeconds(2)));
+        assertTrue(
+                e.getMessage()
+                        .startsWith(
+                                FashionMnist.TRAIN_IMAGES + " downloaded from " + baseUrl + FashionMnist.TRAIN_IMAGES
+                                        + " has the wrong content (SHA-256 of the decompressed data "),
+                e.getMessage());
         assertTrue(e.getMessage().contains("expected " + sha256.get(FashionMnist.TRAIN_IMAGES)), e.getMessage());
         assertEquals(List.of(), cacheFiles());
 
@@ -156,12 +168,16 @@ class FashionMnistDownloadTest {
         Path dir = createdCache();
         String name = FashionMnist.TEST_LABELS;
         served.put(name, "<html>error page</html>".getBytes());
-        Net2NetException e = assertThrows(Net2NetException.class, () -> Download.one(baseUrl, dir, name, sha256.get(name), Duration.ofSeconds(2)));
+        Net2NetException e = assertThrows(
+                Net2NetException.class,
+                () -> Download.one(baseUrl, dir, name, sha256.get(name), Duration.ofSeconds(2)));
         assertTrue(e.getMessage().contains("is not a valid gzip file"), e.getMessage());
         assertEquals(List.of(), cacheFiles());
 
         served.remove(name);
-        e = assertThrows(Net2NetException.class, () -> Download.one(baseUrl, dir, name, sha256.get(name), Duration.ofSeconds(2)));
+        e = assertThrows(
+                Net2NetException.class,
+                () -> Download.one(baseUrl, dir, name, sha256.get(name), Duration.ofSeconds(2)));
         assertTrue(e.getMessage().contains("HTTP status 404"), e.getMessage());
         assertEquals(List.of(), cacheFiles());
 
@@ -171,7 +187,9 @@ class FashionMnistDownloadTest {
             exchange.getResponseBody().flush();
             // Closing before 100,000 bytes are sent drops the connection.
         });
-        e = assertThrows(Net2NetException.class, () -> Download.one(baseUrl, dir, name, sha256.get(name), Duration.ofSeconds(2)));
+        e = assertThrows(
+                Net2NetException.class,
+                () -> Download.one(baseUrl, dir, name, sha256.get(name), Duration.ofSeconds(2)));
         assertTrue(e.getMessage().startsWith("downloading " + baseUrl + name + " failed ("), e.getMessage());
         assertEquals(List.of(), cacheFiles());
     }
@@ -204,7 +222,9 @@ class FashionMnistDownloadTest {
         assertTrue(halfSent.await(10, TimeUnit.SECONDS));
         // The server has sent half; wait (bounded) until the client has started writing it.
         List<String> during = cacheFiles();
-        for (long end = System.nanoTime() + 10_000_000_000L; during.isEmpty() && System.nanoTime() < end; during = cacheFiles()) {
+        for (long end = System.nanoTime() + 10_000_000_000L;
+                during.isEmpty() && System.nanoTime() < end;
+                during = cacheFiles()) {
             Thread.sleep(5);
         }
         resume.countDown();
@@ -227,8 +247,10 @@ class FashionMnistDownloadTest {
         }
         try (Stream<Path> files = Files.list(cache)) {
             return files.map(p -> p.getFileName().toString())
-                    .sorted(Comparator.comparingInt((String n) -> FashionMnist.FILES.contains(n) ? FashionMnist.FILES.indexOf(n) : 99)
-                            .thenComparing(n -> n)).toList();
+                    .sorted(Comparator.comparingInt(
+                                    (String n) -> FashionMnist.FILES.contains(n) ? FashionMnist.FILES.indexOf(n) : 99)
+                            .thenComparing(n -> n))
+                    .toList();
         }
     }
 

@@ -12,11 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Stream;
-
 import net2net.Net2NetException;
+import net2net.testing.Fast;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import net2net.testing.Fast;
 
 /** The lookup order and its error messages, with every location in a temporary directory. */
 @Fast
@@ -25,8 +24,14 @@ class FashionMnistLocateTest {
     Path tmp;
 
     private FashionMnist.Lookup lookup(Path envDir, boolean download, String baseUrl) {
-        return new FashionMnist.Lookup(envDir, tmp.resolve("debian"), tmp.resolve("cache"), download, baseUrl,
-                FashionMnist.CONTENT_SHA256, Duration.ofSeconds(2));
+        return new FashionMnist.Lookup(
+                envDir,
+                tmp.resolve("debian"),
+                tmp.resolve("cache"),
+                download,
+                baseUrl,
+                FashionMnist.CONTENT_SHA256,
+                Duration.ofSeconds(2));
     }
 
     private FashionMnist.Lookup offline() {
@@ -48,7 +53,9 @@ class FashionMnistLocateTest {
         Files.delete(explicit.resolve(FashionMnist.TEST_LABELS));
         IdxFixtures.touchAll(tmp.resolve("debian"));
         Net2NetException e = assertThrows(Net2NetException.class, () -> FashionMnist.locate(explicit, offline()));
-        assertTrue(e.getMessage().startsWith("--data-dir " + explicit + " lacks " + FashionMnist.TEST_LABELS + ":"), e.getMessage());
+        assertTrue(
+                e.getMessage().startsWith("--data-dir " + explicit + " lacks " + FashionMnist.TEST_LABELS + ":"),
+                e.getMessage());
 
         Path absent = tmp.resolve("nowhere");
         e = assertThrows(Net2NetException.class, () -> FashionMnist.locate(absent, offline()));
@@ -63,9 +70,11 @@ class FashionMnistLocateTest {
         assertEquals(env, FashionMnist.locate(null, lookup(env, false, FashionMnist.OFFICIAL_URL)));
 
         Files.delete(env.resolve(FashionMnist.TRAIN_IMAGES));
-        Net2NetException e = assertThrows(Net2NetException.class,
-                () -> FashionMnist.locate(null, lookup(env, false, FashionMnist.OFFICIAL_URL)));
-        assertTrue(e.getMessage().startsWith("NET2NET_DATA=" + env + " lacks " + FashionMnist.TRAIN_IMAGES), e.getMessage());
+        Net2NetException e = assertThrows(
+                Net2NetException.class, () -> FashionMnist.locate(null, lookup(env, false, FashionMnist.OFFICIAL_URL)));
+        assertTrue(
+                e.getMessage().startsWith("NET2NET_DATA=" + env + " lacks " + FashionMnist.TRAIN_IMAGES),
+                e.getMessage());
     }
 
     @Test
@@ -98,12 +107,16 @@ class FashionMnistLocateTest {
             closedPort = s.getLocalPort();
         }
         long start = System.nanoTime();
-        Net2NetException e = assertThrows(Net2NetException.class,
+        Net2NetException e = assertThrows(
+                Net2NetException.class,
                 () -> FashionMnist.load(null, lookup(null, true, "http://127.0.0.1:" + closedPort + "/")));
         assertTrue(System.nanoTime() - start < 5e9, "took " + (System.nanoTime() - start) / 1e9 + " s");
         assertWays(e.getMessage());
-        assertTrue(e.getMessage().contains("the automatic download failed (downloading http://127.0.0.1:" + closedPort
-                + "/train-images-idx3-ubyte.gz failed (ConnectException"), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .contains("the automatic download failed (downloading http://127.0.0.1:" + closedPort
+                                + "/train-images-idx3-ubyte.gz failed (ConnectException"),
+                e.getMessage());
         try (Stream<Path> left = Files.list(tmp.resolve("cache"))) {
             assertEquals(0, left.count(), "the cache directory must stay empty");
         }
@@ -111,8 +124,12 @@ class FashionMnistLocateTest {
 
     static void assertWays(String m) {
         assertFalse(m.contains("\n"), m);
-        for (String way : new String[] {"--data-dir DIR", "NET2NET_DATA=DIR", "apt-get install dataset-fashion-mnist",
-                "network access for the automatic download"}) {
+        for (String way : new String[] {
+            "--data-dir DIR",
+            "NET2NET_DATA=DIR",
+            "apt-get install dataset-fashion-mnist",
+            "network access for the automatic download"
+        }) {
             assertTrue(m.contains(way), "missing '" + way + "' in: " + m);
         }
     }

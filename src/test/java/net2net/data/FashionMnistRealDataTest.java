@@ -6,10 +6,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.util.Map;
-
+import net2net.testing.RealData;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import net2net.testing.RealData;
 
 /** The real files of the Debian package dataset-fashion-mnist; skipped where it is not installed. */
 @RealData
@@ -22,7 +21,8 @@ class FashionMnistRealDataTest {
         FashionMnist.read(FashionMnist.DEBIAN_DIR); // warm-up: class loading and JIT
         long start = System.nanoTime();
         data = FashionMnist.read(FashionMnist.DEBIAN_DIR);
-        System.out.printf("Fashion-MNIST: 70,000 images loaded from %s in %.0f ms (warm)%n",
+        System.out.printf(
+                "Fashion-MNIST: 70,000 images loaded from %s in %.0f ms (warm)%n",
                 FashionMnist.DEBIAN_DIR, (System.nanoTime() - start) / 1e6);
     }
 
@@ -33,8 +33,12 @@ class FashionMnistRealDataTest {
         assertArrayEquals(new int[] {1, 28, 28}, data.train().sampleShape());
         assertEquals(784, data.test().sampleLength());
         assertEquals(10, data.train().numClasses());
-        assertArrayEquals(new int[] {6000, 6000, 6000, 6000, 6000, 6000, 6000, 6000, 6000, 6000}, data.train().classCounts());
-        assertArrayEquals(new int[] {1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000}, data.test().classCounts());
+        assertArrayEquals(
+                new int[] {6000, 6000, 6000, 6000, 6000, 6000, 6000, 6000, 6000, 6000},
+                data.train().classCounts());
+        assertArrayEquals(
+                new int[] {1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000},
+                data.test().classCounts());
     }
 
     @Test

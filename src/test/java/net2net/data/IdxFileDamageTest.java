@@ -1,7 +1,5 @@
 package net2net.data;
 
-import net2net.testing.Fast;
-
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import net2net.Net2NetException;
+import net2net.testing.Fast;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,7 +23,9 @@ class IdxFileDamageTest {
         Path file = dir.resolve(FashionMnist.TEST_LABELS);
         Files.write(file, Arrays.copyOf(whole, whole.length - 3));
         Net2NetException e = assertThrows(Net2NetException.class, () -> IdxFile.readLabels(file, 5, 10, "fix it"));
-        assertTrue(e.getMessage().contains("damaged or truncated gzip file (it ends before the gzip trailer): fix it"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("damaged or truncated gzip file (it ends before the gzip trailer): fix it"),
+                e.getMessage());
         assertTrue(!e.getMessage().contains("null"), e.getMessage());
     }
 

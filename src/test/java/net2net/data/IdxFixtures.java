@@ -11,8 +11,7 @@ import java.util.zip.GZIPOutputStream;
 
 /** Builds gzipped IDX files for tests: any header, any payload. */
 final class IdxFixtures {
-    private IdxFixtures() {
-    }
+    private IdxFixtures() {}
 
     /** Header ints (big-endian) followed by the payload, gzipped. */
     static byte[] gz(int[] header, byte[] payload) {

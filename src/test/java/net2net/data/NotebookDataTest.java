@@ -14,9 +14,8 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Set;
-
-import org.junit.jupiter.api.Test;
 import net2net.testing.Fast;
+import org.junit.jupiter.api.Test;
 
 @Fast
 class NotebookDataTest {
@@ -42,19 +41,20 @@ class NotebookDataTest {
     void columnsAreTorchLinspaceBitForBit() throws Exception {
         float[][] columns = new float[4][];
         for (int j = 0; j < 4; j++) {
-            columns[j] = NotebookData.linspace(NotebookData.COLUMN_DOMAINS[j][0], NotebookData.COLUMN_DOMAINS[j][1], 1000);
+            columns[j] =
+                    NotebookData.linspace(NotebookData.COLUMN_DOMAINS[j][0], NotebookData.COLUMN_DOMAINS[j][1], 1000);
             assertEquals(NotebookData.COLUMN_DOMAINS[j][0], columns[j][0]);
             assertEquals(NotebookData.COLUMN_DOMAINS[j][1], columns[j][999]);
         }
         // Values computed by libtorch 2.7.1 (DJL's engine) for torch.linspace(a, b, 1000), as float32 bits.
-        assertBits(0xc11fadff, columns[0][1]);   // -9.9799795
-        assertBits(0xc11bd5f9, columns[0][13]);  // -9.739739
+        assertBits(0xc11fadff, columns[0][1]); // -9.9799795
+        assertBits(0xc11bd5f9, columns[0][13]); // -9.739739
         assertBits(0xbc24029c, columns[0][499]); // -0.010010388, last element from the start
         assertBits(0x3c24029c, columns[0][500]); //  0.010010388, first element from the end
         assertBits(0x411eb7fe, columns[0][995]); //  9.91992
-        assertBits(0x41adef16, columns[1][13]);  // 21.741741
-        assertBits(0x40401067, columns[2][1]);   // 3.0010011
-        assertBits(0x41d81aa7, columns[2][13]);  // 27.013014: an unfused start + step * i gives 27.013016 (0x41d81aa8)
+        assertBits(0x41adef16, columns[1][13]); // 21.741741
+        assertBits(0x40401067, columns[2][1]); // 3.0010011
+        assertBits(0x41d81aa7, columns[2][13]); // 27.013014: an unfused start + step * i gives 27.013016 (0x41d81aa8)
         assertBits(0x447a6007, columns[2][500]); // 1001.5004
         assertBits(0xc3f6bf2b, columns[3][500]); // -493.4935
         assertBits(0x40fe5597, columns[3][995]); // 7.947948
@@ -66,7 +66,8 @@ class NotebookDataTest {
                 b.putFloat(v);
             }
         }
-        assertEquals("32dfdfb23edc2d281a20bfad582fd5d3ee3e0a18673522818b85ad06d24a65c6",
+        assertEquals(
+                "32dfdfb23edc2d281a20bfad582fd5d3ee3e0a18673522818b85ad06d24a65c6",
                 HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b.array())));
     }
 
@@ -190,6 +191,7 @@ class NotebookDataTest {
     }
 
     private static void assertBits(int expected, float actual) {
-        assertEquals(Integer.toHexString(expected), Integer.toHexString(Float.floatToRawIntBits(actual)), "value " + actual);
+        assertEquals(
+                Integer.toHexString(expected), Integer.toHexString(Float.floatToRawIntBits(actual)), "value " + actual);
     }
 }

@@ -2,11 +2,10 @@ package net2net.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.SplittableRandom;
-
 import ai.djl.ndarray.NDManager;
-import org.junit.jupiter.api.Test;
+import java.util.SplittableRandom;
 import net2net.testing.Fast;
+import org.junit.jupiter.api.Test;
 
 /** NotebookData.linspace against torch.linspace of the PyTorch engine DJL runs (libtorch 2.7.1). */
 @Fast
@@ -32,7 +31,9 @@ class NotebookDataTorchTest {
                 float[] torch = manager.linspace(start, end, steps).toFloatArray();
                 float[] ours = NotebookData.linspace(start, end, steps);
                 for (int i = 0; i < steps; i++) {
-                    assertEquals(Float.floatToRawIntBits(torch[i]), Float.floatToRawIntBits(ours[i]),
+                    assertEquals(
+                            Float.floatToRawIntBits(torch[i]),
+                            Float.floatToRawIntBits(ours[i]),
                             () -> "linspace(" + start + ", " + end + ", " + steps + ") differs");
                 }
             }

@@ -10,8 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import net2net.Net2NetException;
-import org.junit.jupiter.api.Test;
 import net2net.testing.Fast;
+import org.junit.jupiter.api.Test;
 
 @Fast
 class PreprocessingTest {
@@ -35,8 +35,8 @@ class PreprocessingTest {
     @Test
     void oneChannelImagesPoolAllPixels() {
         // Two 1x2x2 images: one channel, so a single mean/std over all eight values.
-        Dataset images = new Dataset("img", new float[] {0, 0, 1, 1, 0, 1, 0, 1}, new int[] {1, 2, 2}, 2,
-                new int[] {0, 1}, null, 2);
+        Dataset images = new Dataset(
+                "img", new float[] {0, 0, 1, 1, 0, 1, 0, 1}, new int[] {1, 2, 2}, 2, new int[] {0, 1}, null, 2);
         Preprocessing p = Preprocessing.standardize(images, 1.0 / 255);
         assertArrayEquals(new float[] {0.5f}, p.mean());
         assertArrayEquals(new float[] {(float) Math.sqrt(2.0 / 7)}, p.std());
@@ -82,23 +82,38 @@ class PreprocessingTest {
         assertFalse(st.equals(raw));
 
         // A hand-written entry without mean/std means no standardisation.
-        assertEquals(Preprocessing.scaleOnly(0.5), Preprocessing.fromJson(JsonParser.parseString("{\"scale\": 0.5}").getAsJsonObject()));
+        assertEquals(
+                Preprocessing.scaleOnly(0.5),
+                Preprocessing.fromJson(
+                        JsonParser.parseString("{\"scale\": 0.5}").getAsJsonObject()));
     }
 
     @Test
     void badJsonGivesOneLineErrors() {
-        for (String json : new String[] {"{}", "{\"scale\": \"x\"}", "{\"scale\": 1, \"mean\": [0]}", "{\"scale\": 1, \"mean\": 0, \"std\": 1}",
-                "{\"scale\": 1, \"mean\": [0], \"std\": [0]}", "{\"scale\": -1}", "{\"scale\": 1, \"mean\": [0, 1], \"std\": [1]}"}) {
-            Net2NetException e = assertThrows(Net2NetException.class,
-                    () -> Preprocessing.fromJson(JsonParser.parseString(json).getAsJsonObject()), json);
+        for (String json : new String[] {
+            "{}",
+            "{\"scale\": \"x\"}",
+            "{\"scale\": 1, \"mean\": [0]}",
+            "{\"scale\": 1, \"mean\": 0, \"std\": 1}",
+            "{\"scale\": 1, \"mean\": [0], \"std\": [0]}",
+            "{\"scale\": -1}",
+            "{\"scale\": 1, \"mean\": [0, 1], \"std\": [1]}"
+        }) {
+            Net2NetException e = assertThrows(
+                    Net2NetException.class,
+                    () -> Preprocessing.fromJson(JsonParser.parseString(json).getAsJsonObject()),
+                    json);
             assertTrue(e.getMessage().contains(": ") && !e.getMessage().contains("\n"), e.getMessage());
         }
     }
 
     @Test
     void describe() {
-        assertEquals("raw values * 1/255, not standardised", FashionMnist.rawPreprocessing().describe());
-        assertEquals("raw values unscaled, then (x - mean) / std per channel: mean [2.5000, 25.0000], std [1.2910, 12.9099]",
+        assertEquals(
+                "raw values * 1/255, not standardised",
+                FashionMnist.rawPreprocessing().describe());
+        assertEquals(
+                "raw values unscaled, then (x - mean) / std per channel: mean [2.5000, 25.0000], std [1.2910, 12.9099]",
                 Preprocessing.standardize(twoColumns(), 1).describe());
     }
 

@@ -8,10 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.stream.IntStream;
-
 import net2net.Net2NetException;
-import org.junit.jupiter.api.Test;
 import net2net.testing.Fast;
+import org.junit.jupiter.api.Test;
 
 @Fast
 class SubsetsTest {
@@ -36,8 +35,12 @@ class SubsetsTest {
     @Test
     void classBalancedWithTheRemainderOnTheFirstClasses() {
         Dataset d = roundRobin(1000);
-        assertArrayEquals(new int[] {3, 3, 3, 3, 3, 2, 2, 2, 2, 2}, Subsets.limit(d, 25, 1).classCounts());
-        assertArrayEquals(new int[] {10, 10, 10, 10, 10, 10, 10, 10, 10, 10}, Subsets.limit(d, 100, 1).classCounts());
+        assertArrayEquals(
+                new int[] {3, 3, 3, 3, 3, 2, 2, 2, 2, 2},
+                Subsets.limit(d, 25, 1).classCounts());
+        assertArrayEquals(
+                new int[] {10, 10, 10, 10, 10, 10, 10, 10, 10, 10},
+                Subsets.limit(d, 100, 1).classCounts());
         assertEquals(1000, distinct(Subsets.limit(d, 1000, 1)));
     }
 
@@ -45,7 +48,7 @@ class SubsetsTest {
     void smallClassesPassTheirShortfallOn() {
         int[] labels = new int[100];
         for (int i = 1; i < 100; i++) {
-            labels[i] = 1 + i % 9;   // class 0 has only sample 0
+            labels[i] = 1 + i % 9; // class 0 has only sample 0
         }
         Dataset s = Subsets.limit(indexed(labels, 10), 20, 5);
         assertArrayEquals(new int[] {1, 3, 2, 2, 2, 2, 2, 2, 2, 2}, s.classCounts());
@@ -55,8 +58,10 @@ class SubsetsTest {
     @Test
     void deterministicPerSeedAndDifferentAcrossSeeds() {
         Dataset d = roundRobin(1000);
-        assertArrayEquals(Subsets.limit(d, 50, 9).features(), Subsets.limit(d, 50, 9).features());
-        assertFalse(Arrays.equals(Subsets.limit(d, 50, 9).features(), Subsets.limit(d, 50, 10).features()));
+        assertArrayEquals(
+                Subsets.limit(d, 50, 9).features(), Subsets.limit(d, 50, 9).features());
+        assertFalse(Arrays.equals(
+                Subsets.limit(d, 50, 9).features(), Subsets.limit(d, 50, 10).features()));
     }
 
     @Test
@@ -71,7 +76,9 @@ class SubsetsTest {
         Arrays.sort(testSorted);
         assertArrayEquals(testSorted, test);
         assertArrayEquals(sorted, testSorted, "same seed, same selection");
-        assertArrayEquals(new int[] {10, 10, 10, 10, 10, 10, 10, 10, 10, 10}, Subsets.testLimit(d, 100, 3).classCounts());
+        assertArrayEquals(
+                new int[] {10, 10, 10, 10, 10, 10, 10, 10, 10, 10},
+                Subsets.testLimit(d, 100, 3).classCounts());
     }
 
     @Test
@@ -98,6 +105,9 @@ class SubsetsTest {
 
     /** Number of distinct samples (features are sample indices). */
     static int distinct(Dataset d) {
-        return (int) IntStream.range(0, d.size()).map(i -> (int) d.features()[i]).distinct().count();
+        return (int) IntStream.range(0, d.size())
+                .map(i -> (int) d.features()[i])
+                .distinct()
+                .count();
     }
 }

@@ -1,7 +1,5 @@
 package net2net.data;
 
-import net2net.testing.Fast;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.HashSet;
 import java.util.Set;
-
 import net2net.Net2NetException;
+import net2net.testing.Fast;
 import org.junit.jupiter.api.Test;
 
 /** The held-out validation images: class-balanced, disjoint from training, the same every time. */
@@ -43,7 +41,9 @@ class ValidationSplitTest {
         union.addAll(val);
         assertEquals(6000, union.size());
         // 50 per class, as the full profile's 500 per class out of 5,000
-        assertArrayEquals(new int[] {50, 50, 50, 50, 50, 50, 50, 50, 50, 50}, v.validation().classCounts());
+        assertArrayEquals(
+                new int[] {50, 50, 50, 50, 50, 50, 50, 50, 50, 50},
+                v.validation().classCounts());
         // the labels travel with the images
         for (int i = 0; i < v.validation().size(); i++) {
             assertEquals((int) v.validation().features()[i] % 10, v.validation().labels()[i]);

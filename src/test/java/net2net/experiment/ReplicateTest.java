@@ -16,10 +16,10 @@ import java.util.stream.Stream;
 import net2net.cli.Main;
 import net2net.report.CurvePoint;
 import net2net.report.MetricsCsv;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import net2net.testing.RealData;
 import net2net.testing.Slow;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The whole replication protocol end to end on the tiny profile, then interrupted and resumed. */
 @Slow
@@ -28,13 +28,15 @@ class ReplicateTest {
     @TempDir
     Path tmp;
 
-    static final List<String> EXPERIMENTS = List.of("wider", "deeper", "design_space", "residual_wider", "residual_deeper");
+    static final List<String> EXPERIMENTS =
+            List.of("wider", "deeper", "design_space", "residual_wider", "residual_deeper");
 
     @Test
     void tinyProfileFollowsTheProtocolAndResumesToTheSameNumbers() throws Exception {
         Path out = tmp.resolve("rep");
         assertEquals(0, Main.run("replicate", "--profile", "tiny", "--out", out.toString()));
-        for (String f : List.of("report.html", "report.md", "metrics.csv", "runs.csv", "summary.json", "seed.png", "seed.svg")) {
+        for (String f : List.of(
+                "report.html", "report.md", "metrics.csv", "runs.csv", "summary.json", "seed.png", "seed.svg")) {
             assertTrue(Files.size(out.resolve(f)) > 0, f);
         }
         for (String exp : EXPERIMENTS) {
@@ -48,23 +50,51 @@ class ReplicateTest {
         assertEquals("[1,2]", protocol.get("budgets_epochs").toString());
         assertEquals(2, protocol.get("seeds").getAsInt());
         // the grid: two rates each for random init and Net2Net, scored on validation; random pad fixed
-        assertEquals(2, protocol.getAsJsonObject("lr_grid_validation_accuracy").getAsJsonObject("random_init").size());
-        assertEquals(0, protocol.getAsJsonObject("lr_grid_validation_accuracy").getAsJsonObject("random_pad").size());
+        assertEquals(
+                2,
+                protocol.getAsJsonObject("lr_grid_validation_accuracy")
+                        .getAsJsonObject("random_init")
+                        .size());
+        assertEquals(
+                0,
+                protocol.getAsJsonObject("lr_grid_validation_accuracy")
+                        .getAsJsonObject("random_pad")
+                        .size());
 
         for (String exp : EXPERIMENTS) {
             JsonObject e = summary.getAsJsonObject(exp);
             JsonObject n = e.getAsJsonObject("net2net");
-            for (String key : List.of("start_accuracy", "accuracy_after_1_epoch", "final_accuracy",
-                    "examples_to_reach_random_init_final", "speedup_vs_random_init", "lr")) {
+            for (String key : List.of(
+                    "start_accuracy",
+                    "accuracy_after_1_epoch",
+                    "final_accuracy",
+                    "examples_to_reach_random_init_final",
+                    "speedup_vs_random_init",
+                    "lr")) {
                 assertTrue(n.has(key), exp + "." + key);
             }
             // the student's first point is measured before any training: exactly the teacher's accuracy
-            assertEquals(n.get("teacher_final_accuracy").getAsDouble(), n.get("start_accuracy").getAsDouble(), 1e-9, exp);
-            assertTrue(e.getAsJsonObject("random_init").get("speedup_vs_random_init").isJsonNull(), exp);
+            assertEquals(
+                    n.get("teacher_final_accuracy").getAsDouble(),
+                    n.get("start_accuracy").getAsDouble(),
+                    1e-9,
+                    exp);
+            assertTrue(
+                    e.getAsJsonObject("random_init")
+                            .get("speedup_vs_random_init")
+                            .isJsonNull(),
+                    exp);
             for (String b : List.of("1", "2")) {
                 JsonObject nb = n.getAsJsonObject("budgets").getAsJsonObject(b);
-                for (String key : List.of("test_accuracy_mean", "test_accuracy_sd", "test_accuracy_per_seed", "train_macs", "examples",
-                        "wall_seconds_mean", "paired_diff_vs_random_init_mean", "paired_diff_vs_random_init_min",
+                for (String key : List.of(
+                        "test_accuracy_mean",
+                        "test_accuracy_sd",
+                        "test_accuracy_per_seed",
+                        "train_macs",
+                        "examples",
+                        "wall_seconds_mean",
+                        "paired_diff_vs_random_init_mean",
+                        "paired_diff_vs_random_init_min",
                         "paired_diff_vs_random_init_max")) {
                     assertTrue(nb.has(key), exp + ".net2net.budgets." + b + "." + key);
                 }
@@ -72,7 +102,8 @@ class ReplicateTest {
             JsonArray targets = e.getAsJsonArray("targets");
             assertEquals(3, targets.size());
             for (JsonElement t : targets) {
-                for (String key : List.of("accuracy", "budget_epochs", "speedup_examples", "speedup_macs", "speedup_macs_with_teacher")) {
+                for (String key : List.of(
+                        "accuracy", "budget_epochs", "speedup_examples", "speedup_macs", "speedup_macs_with_teacher")) {
                     assertTrue(t.getAsJsonObject().has(key), exp + ".targets." + key);
                 }
             }
@@ -82,36 +113,60 @@ class ReplicateTest {
             assertFalse(v.get("text").getAsString().isBlank());
         }
         JsonObject wider = summary.getAsJsonObject("wider");
-        JsonObject b2 = wider.getAsJsonObject("net2net").getAsJsonObject("budgets").getAsJsonObject("2");
+        JsonObject b2 =
+                wider.getAsJsonObject("net2net").getAsJsonObject("budgets").getAsJsonObject("2");
         assertEquals(2, b2.getAsJsonArray("test_accuracy_per_seed").size());
         assertFalse(b2.get("test_accuracy_sd").isJsonNull(), "two seeds have a sample sd");
         // one seed in the deeper experiment: the sd is null, not 0
-        assertTrue(summary.getAsJsonObject("deeper").getAsJsonObject("net2net").getAsJsonObject("budgets")
-                .getAsJsonObject("2").get("test_accuracy_sd").isJsonNull());
+        assertTrue(summary.getAsJsonObject("deeper")
+                .getAsJsonObject("net2net")
+                .getAsJsonObject("budgets")
+                .getAsJsonObject("2")
+                .get("test_accuracy_sd")
+                .isJsonNull());
         // a budget of B epochs on 200 training images: B x 200 examples, 3 x forward MACs each
-        JsonObject ri1 = wider.getAsJsonObject("random_init").getAsJsonObject("budgets").getAsJsonObject("1");
+        JsonObject ri1 =
+                wider.getAsJsonObject("random_init").getAsJsonObject("budgets").getAsJsonObject("1");
         assertEquals(200, ri1.get("examples").getAsLong());
         assertEquals(200.0 * 3 * 4_241_152L, ri1.get("train_macs").getAsDouble(), 1);
         // Net2Net from the early teacher runs on one seed of the two
-        assertEquals(1, wider.getAsJsonObject("net2net_early_teacher").getAsJsonObject("budgets").getAsJsonObject("2")
-                .getAsJsonArray("test_accuracy_per_seed").size());
+        assertEquals(
+                1,
+                wider.getAsJsonObject("net2net_early_teacher")
+                        .getAsJsonObject("budgets")
+                        .getAsJsonObject("2")
+                        .getAsJsonArray("test_accuracy_per_seed")
+                        .size());
         assertTrue(wider.has("net2net_constant_lr") && wider.has("net2net_early_teacher") && wider.has("random_pad"));
         // every teacher starts at its accuracy at initialisation: the deeper experiment's (seed 0 only) is the
         // full-width random init of seed 0, before any training
         double riStart = MetricsCsv.read(out.resolve("metrics.csv")).stream()
-                .filter(p -> p.experiment().equals("wider") && p.method().equals("random_init") && p.seed() == 0 && p.epoch() == 0
-                        && p.metric().equals(CurvePoint.TEST_ACCURACY)).findFirst().orElseThrow().value();
-        assertEquals(riStart, summary.getAsJsonObject("deeper").getAsJsonObject("teacher").get("start_accuracy").getAsDouble(), 1e-12);
+                .filter(p -> p.experiment().equals("wider")
+                        && p.method().equals("random_init")
+                        && p.seed() == 0
+                        && p.epoch() == 0
+                        && p.metric().equals(CurvePoint.TEST_ACCURACY))
+                .findFirst()
+                .orElseThrow()
+                .value();
+        assertEquals(
+                riStart,
+                summary.getAsJsonObject("deeper")
+                        .getAsJsonObject("teacher")
+                        .get("start_accuracy")
+                        .getAsDouble(),
+                1e-12);
         String md = Files.readString(out.resolve("report.md"));
         assertTrue(md.indexOf("decision rules") < md.indexOf("| wider |"), "the rules come before the numbers");
         assertTrue(Files.readString(out.resolve("report.html")).contains("data:image/png;base64,"));
 
         // Interrupt: drop some finished runs (and the summary), resume; the numbers are those of the uninterrupted run.
         List<CurvePoint> before = withoutSeconds(MetricsCsv.read(out.resolve("metrics.csv")));
-        deleteTree(out.resolve("runs/deeper/random_init"));   // a teacher-free run, and the design space's random init
+        deleteTree(out.resolve("runs/deeper/random_init")); // a teacher-free run, and the design space's random init
         deleteTree(out.resolve("runs/wider/net2net/lr0.05")); // a grid run: the rate must come out the same
         deleteTree(out.resolve("runs/residual_wider/net2net/lr0.02/B2"));
-        deleteTree(out.resolve("runs/wider/teacher_early"));  // a teacher, and Net2Net from it retrains from the new copy
+        deleteTree(
+                out.resolve("runs/wider/teacher_early")); // a teacher, and Net2Net from it retrains from the new copy
         Files.delete(out.resolve("summary.json"));
         assertEquals(0, Main.run("replicate", "--profile", "tiny", "--out", out.toString(), "--resume"));
         assertEquals(before, withoutSeconds(MetricsCsv.read(out.resolve("metrics.csv"))));
@@ -130,8 +185,11 @@ class ReplicateTest {
 
     /** Wall-clock figures differ between invocations; everything else must not. */
     private static List<CurvePoint> withoutSeconds(List<CurvePoint> points) {
-        return points.stream().filter(p -> !p.experiment().equals("seed"))
-                .map(p -> new CurvePoint(p.experiment(), p.method(), p.seed(), p.epoch(), p.examples(), 0, p.metric(), p.value())).toList();
+        return points.stream()
+                .filter(p -> !p.experiment().equals("seed"))
+                .map(p -> new CurvePoint(
+                        p.experiment(), p.method(), p.seed(), p.epoch(), p.examples(), 0, p.metric(), p.value()))
+                .toList();
     }
 
     private static String strip(JsonObject o) {

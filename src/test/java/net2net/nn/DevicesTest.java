@@ -1,11 +1,10 @@
 package net2net.nn;
 
-import net2net.testing.Fast;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import net2net.testing.Fast;
 import org.junit.jupiter.api.Test;
 
 /** DJL 0.36 has no setter for the default device: the reflective one must keep working (a DJL upgrade may break it). */

@@ -1,7 +1,5 @@
 package net2net.nn;
 
-import net2net.testing.Fast;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,6 +15,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import net2net.Net2NetException;
 import net2net.spec.Presets;
+import net2net.testing.Fast;
 import net2net.testing.RandomNetworks;
 import net2net.transform.Verification;
 import org.junit.jupiter.api.Test;
@@ -33,13 +32,23 @@ class ModelFilesStrictTest {
         long saved = Safetensors.CHUNK;
         Safetensors.CHUNK = 64; // 16 floats: every tensor of the model goes through the chunked paths
         try (Network n = RandomNetworks.network(Presets.get("fashionnet", 0.25), new SplittableRandom(3));
-             NDManager m = NDManager.newBaseManager()) {
+                NDManager m = NDManager.newBaseManager()) {
             ModelFiles.save(n, tmp.resolve("m"), false);
             try (Network back = ModelFiles.load(tmp.resolve("m"))) {
                 for (String k : n.weights().keySet()) {
-                    assertTrue(Arrays.equals(n.weight(k).toFloatArray(), back.weight(k).toFloatArray()), k);
+                    assertTrue(
+                            Arrays.equals(
+                                    n.weight(k).toFloatArray(), back.weight(k).toFloatArray()),
+                            k);
                 }
-                assertEquals(0.0, Verification.compare(n, back, Verification.randomInputs(m, n.architecture().input(), 4, 1)).maxAbsDiff());
+                assertEquals(
+                        0.0,
+                        Verification.compare(
+                                        n,
+                                        back,
+                                        Verification.randomInputs(
+                                                m, n.architecture().input(), 4, 1))
+                                .maxAbsDiff());
             }
         } finally {
             Safetensors.CHUNK = saved;
@@ -72,10 +81,13 @@ class ModelFilesStrictTest {
         // fc2.weight overlapping fc1.weight, leaving a gap where it was (the max_rel_diff 1.19 case)
         assertError(weights("overlap", header.replace("[160,200]", "[120,160]"), data), "overlaps");
         // 2^64 + 160 wraps to 160 in 64-bit arithmetic
-        assertError(weights("wrap", header.replace("[160,200]", "[18446744073709551776,200]"), data), "malformed entry");
+        assertError(
+                weights("wrap", header.replace("[160,200]", "[18446744073709551776,200]"), data), "malformed entry");
         assertError(weights("negative", header.replace("[160,200]", "[-4,36]"), data), "malformed entry");
         assertError(weights("fraction", header.replace("[160,200]", "[160.0,200]"), data), "malformed entry");
-        assertError(weights("gap", header.replace("[160,200]", "[164,204]"), Arrays.copyOf(data, data.length + 4)), "unused bytes");
+        assertError(
+                weights("gap", header.replace("[160,200]", "[164,204]"), Arrays.copyOf(data, data.length + 4)),
+                "unused bytes");
         byte[] longer = Arrays.copyOf(data, data.length + 8);
         assertError(weights("tail", header, longer), "bytes after the last tensor");
         assertError(weights("lenient", header.replace("\"dtype\"", "dtype"), data), "not valid JSON");
@@ -109,7 +121,8 @@ class ModelFilesStrictTest {
         assertError(zeroWeights, "not a regular file");
         Path fifo = copy("fifo", Files.readAllBytes(good.resolve(ModelFiles.WEIGHTS)), "{}");
         Files.delete(fifo.resolve(ModelFiles.JSON));
-        Process mkfifo = new ProcessBuilder("mkfifo", fifo.resolve(ModelFiles.JSON).toString()).start();
+        Process mkfifo =
+                new ProcessBuilder("mkfifo", fifo.resolve(ModelFiles.JSON).toString()).start();
         assertTrue(mkfifo.waitFor(10, TimeUnit.SECONDS) && mkfifo.exitValue() == 0);
         assertError(fifo, "not a regular file"); // (reading it would block for ever)
         Path dirs = copy("dirs", new byte[0], Files.readString(good.resolve(ModelFiles.JSON)));
@@ -140,7 +153,8 @@ class ModelFilesStrictTest {
     }
 
     private static void assertError(Path dir, String words) {
-        Net2NetException e = assertThrows(Net2NetException.class, () -> ModelFiles.load(dir).close(), dir.toString());
+        Net2NetException e =
+                assertThrows(Net2NetException.class, () -> ModelFiles.load(dir).close(), dir.toString());
         assertTrue(e.getMessage().contains(words), "'" + e.getMessage() + "' lacks '" + words + "'");
         assertTrue(!e.getMessage().contains("\n"), "one line: " + e.getMessage());
     }

@@ -29,6 +29,7 @@ import net2net.spec.Architecture;
 import net2net.spec.Layer;
 import net2net.spec.Presets;
 import net2net.testing.RandomNetworks;
+import net2net.testing.Torch;
 import net2net.transform.Net2DeeperNet;
 import net2net.transform.Net2WiderNet;
 import net2net.transform.Noise;
@@ -36,7 +37,6 @@ import net2net.transform.Verification;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
-import net2net.testing.Torch;
 
 /**
  * Saves teachers and students, runs them in PyTorch through python/net2net_torch.py (one Python
@@ -57,37 +57,44 @@ class PyTorchInteropTest {
         SplittableRandom rng = new SplittableRandom(20160101);
         List<Case> cases = new ArrayList<>();
         try (NDManager m = NDManager.newBaseManager();
-             Network teacher = RandomNetworks.network(Presets.get("fashionnet", Presets.PAPER_TEACHER_WIDTH), rng)) {
+                Network teacher = RandomNetworks.network(Presets.get("fashionnet", Presets.PAPER_TEACHER_WIDTH), rng)) {
             Map<String, Integer> widths = new LinkedHashMap<>();
             widths.put("conv1", 32);
             widths.put("conv2", 64);
             widths.put("fc1", 128);
             NDArray stats = Verification.randomInputs(m, teacher.architecture().input(), 32, rng.nextLong());
-            try (Network wider = Net2WiderNet.widen(teacher, widths, new Net2WiderNet.Options(Noise.EXACT, 0.05, rng.nextLong()));
-                 Network deeper = Net2DeeperNet.deepen(wider, "relu1", new Net2DeeperNet.Options(3, true, stats, null))) {
+            try (Network wider = Net2WiderNet.widen(
+                            teacher, widths, new Net2WiderNet.Options(Noise.EXACT, 0.05, rng.nextLong()));
+                    Network deeper =
+                            Net2DeeperNet.deepen(wider, "relu1", new Net2DeeperNet.Options(3, true, stats, null))) {
                 cases.add(save("fashionnet", teacher, tmp, m, rng, false));
                 cases.add(save("fashionnet-wider", wider, tmp, m, rng, false));
                 cases.add(save("fashionnet-wider-deeper", deeper, tmp, m, rng, false));
             }
         }
         try (NDManager m = NDManager.newBaseManager();
-             Network seed = RandomNetworks.network(Presets.get("mlp-seed", 1), rng)) {
+                Network seed = RandomNetworks.network(Presets.get("mlp-seed", 1), rng)) {
             NDArray stats = Verification.randomInputs(m, seed.architecture().input(), 32, rng.nextLong());
-            try (Network deeper = Net2DeeperNet.deepen(seed, "relu1", new Net2DeeperNet.Options(3, true, stats, null))) {
+            try (Network deeper =
+                    Net2DeeperNet.deepen(seed, "relu1", new Net2DeeperNet.Options(3, true, stats, null))) {
                 // This one's inputs carry __metadata__ and header padding, as Python-written files do.
                 cases.add(save("mlp-seed", seed, tmp, m, rng, true));
                 cases.add(save("mlp-seed-deeper", deeper, tmp, m, rng, false));
             }
         }
         try (NDManager m = NDManager.newBaseManager();
-             Network teacher = RandomNetworks.network(Presets.get("fashionresnet", Presets.PAPER_TEACHER_WIDTH), rng)) {
+                Network teacher =
+                        RandomNetworks.network(Presets.get("fashionresnet", Presets.PAPER_TEACHER_WIDTH), rng)) {
             Map<String, Integer> widths = new LinkedHashMap<>();
-            widths.put("conv1", 32);       // the first stream
-            widths.put("res2_conv2", 64);  // the second, named by a body's last conv
-            widths.put("res1_conv1", 24);  // inside a body
-            try (Network wider = Net2WiderNet.widen(teacher, widths, new Net2WiderNet.Options(Noise.EXACT, 0.05, rng.nextLong()));
-                 Network deeper = Net2DeeperNet.deepen(wider, "res1", Net2DeeperNet.Options.residual(3, true, null, rng.nextLong()));
-                 Network deepest = Net2DeeperNet.deepen(deeper, "relu3", Net2DeeperNet.Options.residual(1, false, null, rng.nextLong()))) {
+            widths.put("conv1", 32); // the first stream
+            widths.put("res2_conv2", 64); // the second, named by a body's last conv
+            widths.put("res1_conv1", 24); // inside a body
+            try (Network wider = Net2WiderNet.widen(
+                            teacher, widths, new Net2WiderNet.Options(Noise.EXACT, 0.05, rng.nextLong()));
+                    Network deeper = Net2DeeperNet.deepen(
+                            wider, "res1", Net2DeeperNet.Options.residual(3, true, null, rng.nextLong()));
+                    Network deepest = Net2DeeperNet.deepen(
+                            deeper, "relu3", Net2DeeperNet.Options.residual(1, false, null, rng.nextLong()))) {
                 cases.add(save("fashionresnet", teacher, tmp, m, rng, false));
                 cases.add(save("fashionresnet-wider", wider, tmp, m, rng, false));
                 cases.add(save("fashionresnet-wider-deeper", deepest, tmp, m, rng, false));
@@ -96,13 +103,15 @@ class PyTorchInteropTest {
         for (long seed = 1; seed <= 4; seed++) {
             // random residual networks: nested bodies, tanh or no activation after the addition
             try (NDManager m = NDManager.newBaseManager();
-                 Network n = RandomNetworks.network(RandomNetworks.residualArchitecture(new SplittableRandom(seed)), rng)) {
+                    Network n = RandomNetworks.network(
+                            RandomNetworks.residualArchitecture(new SplittableRandom(seed)), rng)) {
                 cases.add(save("random-residual" + seed, n, tmp, m, rng, false));
             }
         }
         List<Architecture> random = randomArchitectures();
         for (int i = 0; i < random.size(); i++) {
-            try (NDManager m = NDManager.newBaseManager(); Network n = RandomNetworks.network(random.get(i), rng)) {
+            try (NDManager m = NDManager.newBaseManager();
+                    Network n = RandomNetworks.network(random.get(i), rng)) {
                 cases.add(save("random" + i, n, tmp, m, rng, false));
             }
         }
@@ -114,7 +123,8 @@ class PyTorchInteropTest {
         for (Case c : cases) {
             checks.add(() -> {
                 try (NDManager m = NDManager.newBaseManager()) {
-                    NDArray torch = NDList.decode(m, Files.readAllBytes(c.outputs())).get("output");
+                    NDArray torch =
+                            NDList.decode(m, Files.readAllBytes(c.outputs())).get("output");
                     assertEquals(c.shape(), torch.getShape(), c.name() + ": output shape");
                     float[] t = torch.toFloatArray();
                     double diff = 0;
@@ -154,13 +164,17 @@ class PyTorchInteropTest {
         Set<String> kinds = new HashSet<>();
         for (int i = 0; i < a.layers().size(); i++) {
             Layer l = a.layers().get(i);
-            kinds.add(l instanceof Layer.BatchNorm ? "batchnorm" + (a.inputShapeOf(i).dimension() == 1 ? "1d" : "2d") : l.kind());
+            kinds.add(
+                    l instanceof Layer.BatchNorm
+                            ? "batchnorm" + (a.inputShapeOf(i).dimension() == 1 ? "1d" : "2d")
+                            : l.kind());
         }
         return kinds;
     }
 
     /** Saves the model and a batch of inputs, and runs the inputs through DJL in eval mode. */
-    static Case save(String name, Network n, Path tmp, NDManager m, SplittableRandom rng, boolean pythonStyle) throws IOException {
+    static Case save(String name, Network n, Path tmp, NDManager m, SplittableRandom rng, boolean pythonStyle)
+            throws IOException {
         Path dir = tmp.resolve(name);
         ModelFiles.save(n, dir.resolve("model"), false);
         NDArray x = Verification.randomInputs(m, n.architecture().input(), 16, rng.nextLong());
@@ -174,7 +188,8 @@ class PyTorchInteropTest {
                 new NDList(x).encode(os, NDList.Encoding.SAFETENSORS);
             }
         }
-        return new Case(name, dir.resolve("model"), inputs, dir.resolve("output.safetensors"), y.getShape(), y.toFloatArray());
+        return new Case(
+                name, dir.resolve("model"), inputs, dir.resolve("output.safetensors"), y.getShape(), y.toFloatArray());
     }
 
     /** A float32 safetensors file with a "__metadata__" entry and a space-padded header. */
@@ -183,7 +198,8 @@ class PyTorchInteropTest {
         String json = "{\"__metadata__\":{\"format\":\"pt\"},\"input\":{\"dtype\":\"F32\",\"shape\":" + shape
                 + ",\"data_offsets\":[0," + 4 * x.size() + "]}}";
         byte[] header = (json + " ".repeat((8 - json.length() % 8) % 8)).getBytes(StandardCharsets.UTF_8);
-        ByteBuffer b = ByteBuffer.allocate(8 + header.length + 4 * Math.toIntExact(x.size())).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.allocate(8 + header.length + 4 * Math.toIntExact(x.size()))
+                .order(ByteOrder.LITTLE_ENDIAN);
         b.putLong(header.length).put(header);
         for (float v : x.toFloatArray()) {
             b.putFloat(v);
@@ -203,9 +219,13 @@ class PyTorchInteropTest {
         Path stderr = tmp.resolve("python.err");
         Process p;
         try {
-            p = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+            p = new ProcessBuilder(command)
+                    .redirectOutput(stdout.toFile())
+                    .redirectError(stderr.toFile())
+                    .start();
         } catch (IOException e) {
-            fail("cannot run " + PYTHON + " (" + e.getMessage() + "); install Python 3 and PyTorch: apt-get install python3-torch");
+            fail("cannot run " + PYTHON + " (" + e.getMessage()
+                    + "); install Python 3 and PyTorch: apt-get install python3-torch");
             return;
         }
         if (!p.waitFor(120, TimeUnit.SECONDS)) {

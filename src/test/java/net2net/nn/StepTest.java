@@ -1,7 +1,5 @@
 package net2net.nn;
 
-import net2net.testing.Fast;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -18,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import net2net.spec.Presets;
+import net2net.testing.Fast;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,7 +37,8 @@ class StepTest {
     }
 
     static JsonObject modelJson(Path dir) throws Exception {
-        return JsonParser.parseString(Files.readString(dir.resolve(ModelFiles.JSON))).getAsJsonObject();
+        return JsonParser.parseString(Files.readString(dir.resolve(ModelFiles.JSON)))
+                .getAsJsonObject();
     }
 
     @Test
@@ -78,13 +78,16 @@ class StepTest {
             Step.Deepen deepen = assertInstanceOf(Step.Deepen.class, n.history().get(2));
             assertTrue(deepen.residual());
             assertEquals(0L, deepen.seed());
-            assertEquals(PRETTY.toJson(written.get("history")), PRETTY.toJson(ModelFiles.toJson(n).get("history")));
+            assertEquals(
+                    PRETTY.toJson(written.get("history")),
+                    PRETTY.toJson(ModelFiles.toJson(n).get("history")));
         }
     }
 
     @Test
     void anUnknownOrMalformedStepIsKeptAsWritten() {
-        for (String json : List.of("{\"op\":\"prune\",\"layer\":\"fc1\",\"keep\":0.5}",
+        for (String json : List.of(
+                "{\"op\":\"prune\",\"layer\":\"fc1\",\"keep\":0.5}",
                 "{\"op\":\"pad\",\"layer\":\"fc1\"}", // no width
                 "{\"op\":\"pad\",\"layer\":\"fc1\",\"width\":3,\"seed\":1,\"by\":\"a later version\"}")) {
             JsonObject o = JsonParser.parseString(json).getAsJsonObject();
@@ -98,12 +101,14 @@ class StepTest {
     @Test
     void historyIsUnmodifiableAndWithSourceReturnsACopy() {
         try (Network n = Initialization.random(Presets.get("mlp-seed", 1.0), 0, Step.Init.seeded(0));
-             Network sourced = n.withSource("teacher-dir")) {
+                Network sourced = n.withSource("teacher-dir")) {
             assertThrows(UnsupportedOperationException.class, () -> n.history().add(Step.Init.seeded(1)));
             assertNotSame(n, sourced);
             assertNull(n.history().get(0).from(), "the original is unchanged");
             assertEquals("teacher-dir", sourced.history().get(0).from());
-            assertEquals(Step.Init.seeded(0).withFrom("teacher-dir"), sourced.history().get(0));
+            assertEquals(
+                    Step.Init.seeded(0).withFrom("teacher-dir"),
+                    sourced.history().get(0));
             assertNotSame(n.weight("fc1.weight"), sourced.weight("fc1.weight"));
         }
     }

@@ -1,7 +1,5 @@
 package net2net.nn;
 
-import net2net.testing.Torch;
-
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,10 +16,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.UnaryOperator;
 import net2net.spec.Architecture;
 import net2net.spec.Presets;
 import net2net.testing.RandomTransformers;
-import java.util.function.UnaryOperator;
+import net2net.testing.Torch;
 import net2net.transform.Noise;
 import net2net.transform.TransformerDeepening;
 import net2net.transform.TransformerWidening;
@@ -58,14 +57,15 @@ class TransformerInteropTest {
         List<PyTorchInteropTest.Case> cases = new ArrayList<>();
         List<Architecture> archs = architectures();
         for (int i = 0; i < archs.size(); i++) {
-            try (NDManager m = NDManager.newBaseManager(); Network n = RandomTransformers.network(archs.get(i), rng)) {
+            try (NDManager m = NDManager.newBaseManager();
+                    Network n = RandomTransformers.network(archs.get(i), rng)) {
                 cases.add(save("transformer" + i, n, tmp, m, rng));
             }
         }
         // grown students: every transform on both presets, then a chain of all of them
         TransformerWidening.Options noise = new TransformerWidening.Options(Noise.EXACT, 0.1, 21);
         try (Network gpt = RandomTransformers.network(Presets.get("tinygpt", 0.5, 40, 10), rng);
-             Network llama = RandomTransformers.network(Presets.get("tinyllama", 0.5, 40, 10), rng)) {
+                Network llama = RandomTransformers.network(Presets.get("tinyllama", 0.5, 40, 10), rng)) {
             List<UnaryOperator<Network>> gptSteps = List.of(
                     n -> TransformerWidening.widen(n, "wte", 45, noise),
                     n -> TransformerWidening.widen(n, "h0_fc", 150, noise),
@@ -85,23 +85,33 @@ class TransformerInteropTest {
         for (PyTorchInteropTest.Case c : cases) {
             checks.add(() -> {
                 try (NDManager m = NDManager.newBaseManager()) {
-                    NDArray torch = NDList.decode(m, Files.readAllBytes(c.outputs())).get("output");
+                    NDArray torch =
+                            NDList.decode(m, Files.readAllBytes(c.outputs())).get("output");
                     assertEquals(c.shape(), torch.getShape(), c.name() + ": logits shape");
                     double rel = maxRelDiff(torch.toFloatArray(), c.djl());
                     worst[0] = Math.max(worst[0], rel);
-                    assertTrue(rel <= PyTorchInteropTest.TOLERANCE, c.name() + ": max|torch - djl| / max|djl| = " + rel);
+                    assertTrue(
+                            rel <= PyTorchInteropTest.TOLERANCE, c.name() + ": max|torch - djl| / max|djl| = " + rel);
                 }
             });
         }
         assertAll(checks);
-        System.out.printf("[transformer interop] %d models, worst max|torch - djl| / max|djl| = %.3g%n", cases.size(), worst[0]);
+        System.out.printf(
+                "[transformer interop] %d models, worst max|torch - djl| / max|djl| = %.3g%n", cases.size(), worst[0]);
     }
 
     /** Each step alone, then all of them in a row, saved as cases. */
-    static void addGrown(String name, Network teacher, List<UnaryOperator<Network>> steps, List<PyTorchInteropTest.Case> cases,
-                         Path tmp, SplittableRandom rng) throws IOException {
+    static void addGrown(
+            String name,
+            Network teacher,
+            List<UnaryOperator<Network>> steps,
+            List<PyTorchInteropTest.Case> cases,
+            Path tmp,
+            SplittableRandom rng)
+            throws IOException {
         for (int i = 0; i < steps.size(); i++) {
-            try (NDManager m = NDManager.newBaseManager(); Network s = steps.get(i).apply(teacher)) {
+            try (NDManager m = NDManager.newBaseManager();
+                    Network s = steps.get(i).apply(teacher)) {
                 cases.add(save(name + "-grown" + i, s, tmp, m, rng));
             }
         }
@@ -113,7 +123,8 @@ class TransformerInteropTest {
             }
             current = next;
         }
-        try (NDManager m = NDManager.newBaseManager(); Network all = current) {
+        try (NDManager m = NDManager.newBaseManager();
+                Network all = current) {
             cases.add(save(name + "-grown-all", all, tmp, m, rng));
         }
     }
@@ -130,7 +141,8 @@ class TransformerInteropTest {
     }
 
     /** Saves the model and int64 token ids, and runs them through DJL in eval mode. */
-    static PyTorchInteropTest.Case save(String name, Network n, Path tmp, NDManager m, SplittableRandom rng) throws IOException {
+    static PyTorchInteropTest.Case save(String name, Network n, Path tmp, NDManager m, SplittableRandom rng)
+            throws IOException {
         Path dir = tmp.resolve(name);
         ModelFiles.save(n, dir.resolve("model"), false);
         NDArray x = Verification.randomInputs(m, n.architecture(), 5, rng.nextLong());
@@ -141,7 +153,8 @@ class TransformerInteropTest {
         try (OutputStream os = Files.newOutputStream(inputs)) {
             new NDList(x).encode(os, NDList.Encoding.SAFETENSORS);
         }
-        return new PyTorchInteropTest.Case(name, dir.resolve("model"), inputs, dir.resolve("output.safetensors"), y.getShape(), y.toFloatArray());
+        return new PyTorchInteropTest.Case(
+                name, dir.resolve("model"), inputs, dir.resolve("output.safetensors"), y.getShape(), y.toFloatArray());
     }
 
     /** Changing the token at position p changes no logit before p, and does change the logits at p. */
@@ -149,7 +162,8 @@ class TransformerInteropTest {
     void attentionIsCausal() {
         SplittableRandom rng = new SplittableRandom(7);
         for (Architecture arch : architectures()) {
-            try (NDManager m = NDManager.newBaseManager(); Network n = RandomTransformers.network(arch, rng)) {
+            try (NDManager m = NDManager.newBaseManager();
+                    Network n = RandomTransformers.network(arch, rng)) {
                 NDArray x = Verification.randomInputs(m, arch, 1, rng.nextLong());
                 long[] ids = x.toLongArray();
                 int t = ids.length;
@@ -158,9 +172,15 @@ class TransformerInteropTest {
                 long[] changed = ids.clone();
                 changed[p] = (ids[p] + 1) % vocab;
                 float[] before = DjlNetwork.of(n).forward(x, false).toFloatArray();
-                float[] after = DjlNetwork.of(n).forward(m.create(changed, x.getShape()), false).toFloatArray();
+                float[] after = DjlNetwork.of(n)
+                        .forward(m.create(changed, x.getShape()), false)
+                        .toFloatArray();
                 for (int i = 0; i < p * vocab; i++) {
-                    assertEquals(before[i], after[i], 0.0, arch.layers().size() + " layers: logit " + i + " before position " + p + " changed");
+                    assertEquals(
+                            before[i],
+                            after[i],
+                            0.0,
+                            arch.layers().size() + " layers: logit " + i + " before position " + p + " changed");
                 }
                 double moved = 0;
                 for (int i = p * vocab; i < (p + 1) * vocab; i++) {
@@ -178,19 +198,26 @@ class TransformerInteropTest {
         int i = 0;
         for (Architecture arch : architectures()) {
             Path dir = tmp.resolve("m" + i++);
-            try (NDManager m = NDManager.newBaseManager(); Network n = RandomTransformers.network(arch, rng)) {
+            try (NDManager m = NDManager.newBaseManager();
+                    Network n = RandomTransformers.network(arch, rng)) {
                 ModelFiles.save(n, dir, false);
                 try (Network back = ModelFiles.load(dir)) {
                     assertEquals(arch, back.architecture());
                     assertEquals(n.weights().keySet(), back.weights().keySet());
-                    n.weights().forEach((k, v) -> assertArrayEquals(v.toFloatArray(), back.weight(k).toFloatArray(), k));
+                    n.weights()
+                            .forEach((k, v) -> assertArrayEquals(
+                                    v.toFloatArray(), back.weight(k).toFloatArray(), k));
                     NDArray x = Verification.randomInputs(m, arch, 3, 11);
-                    assertArrayEquals(DjlNetwork.of(n).forward(x, false).toFloatArray(), DjlNetwork.of(back).forward(x, false).toFloatArray());
+                    assertArrayEquals(
+                            DjlNetwork.of(n).forward(x, false).toFloatArray(),
+                            DjlNetwork.of(back).forward(x, false).toFloatArray());
                 }
             }
         }
         try (Network gpt = Initialization.random(Presets.get("tinygpt", 1), 0, net2net.nn.Step.Init.seeded(0))) {
-            assertTrue(gpt.weights().keySet().stream().noneMatch(k -> k.startsWith("lm_head")), "a tied head stores no weight: " + gpt.weights().keySet());
+            assertTrue(
+                    gpt.weights().keySet().stream().noneMatch(k -> k.startsWith("lm_head")),
+                    "a tied head stores no weight: " + gpt.weights().keySet());
         }
     }
 }

@@ -7,12 +7,19 @@ import java.util.List;
 final class Curves {
     private Curves() {}
 
-    static List<CurvePoint> accuracy(String experiment, String method, int seed, long examplesPerEpoch,
-                                     double... accuracyPerEpoch) {
+    static List<CurvePoint> accuracy(
+            String experiment, String method, int seed, long examplesPerEpoch, double... accuracyPerEpoch) {
         List<CurvePoint> points = new ArrayList<>();
         for (int e = 0; e < accuracyPerEpoch.length; e++) {
-            points.add(new CurvePoint(experiment, method, seed, e, e * examplesPerEpoch, 10.0 * e,
-                    CurvePoint.TEST_ACCURACY, accuracyPerEpoch[e]));
+            points.add(new CurvePoint(
+                    experiment,
+                    method,
+                    seed,
+                    e,
+                    e * examplesPerEpoch,
+                    10.0 * e,
+                    CurvePoint.TEST_ACCURACY,
+                    accuracyPerEpoch[e]));
         }
         return points;
     }

@@ -17,16 +17,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
-
 import javax.imageio.ImageIO;
 import javax.xml.parsers.DocumentBuilderFactory;
-
 import net2net.Net2NetException;
+import net2net.testing.Fast;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.knowm.xchart.style.Styler;
 import org.w3c.dom.Document;
-import net2net.testing.Fast;
 
 @Fast
 class FiguresTest {
@@ -71,8 +69,12 @@ class FiguresTest {
         Document doc = parseXml(svg);
         assertEquals("svg", doc.getDocumentElement().getTagName());
         String text = Files.readString(svg);
-        for (String legend : List.of("Net2Net (2 seeds)", "Random pad (2 seeds)", "Random init (2 seeds)",
-                "Teacher final (71.2%)", "Shaded: min–max over seeds")) {
+        for (String legend : List.of(
+                "Net2Net (2 seeds)",
+                "Random pad (2 seeds)",
+                "Random init (2 seeds)",
+                "Teacher final (71.2%)",
+                "Shaded: min–max over seeds")) {
             assertTrue(text.contains(legend), legend);
         }
         assertTrue(text.contains("Net2WiderNet &lt;test&gt; &amp; co"), "title escaped");
@@ -113,15 +115,15 @@ class FiguresTest {
     void badInputIsRefused() {
         Path png = dir.resolve("x.png");
         Path svg = dir.resolve("x.svg");
-        assertThrows(Net2NetException.class,
-                () -> Figures.accuracyFigure("t", synthetic(1), "epochs", null, png, svg));
-        List<CurvePoint> noAccuracy = synthetic(1).stream().filter(p -> p.metric().equals("test_loss")).toList();
-        assertThrows(Net2NetException.class,
-                () -> Figures.accuracyFigure("t", noAccuracy, "examples", null, png, svg));
+        assertThrows(Net2NetException.class, () -> Figures.accuracyFigure("t", synthetic(1), "epochs", null, png, svg));
+        List<CurvePoint> noAccuracy = synthetic(1).stream()
+                .filter(p -> p.metric().equals("test_loss"))
+                .toList();
+        assertThrows(Net2NetException.class, () -> Figures.accuracyFigure("t", noAccuracy, "examples", null, png, svg));
         List<CurvePoint> twoExperiments = new ArrayList<>(synthetic(1));
         twoExperiments.addAll(Curves.accuracy("deeper", "net2net", 0, 10, 0.5, 0.6));
-        assertThrows(Net2NetException.class,
-                () -> Figures.accuracyFigure("t", twoExperiments, "examples", null, png, svg));
+        assertThrows(
+                Net2NetException.class, () -> Figures.accuracyFigure("t", twoExperiments, "examples", null, png, svg));
         assertFalse(Files.exists(png));
     }
 
@@ -129,22 +131,28 @@ class FiguresTest {
     void legendGoesToAFreeCornerOrOutside() {
         // Rising curves leave the lower right free.
         List<Line2D> rising = List.of(new Line2D.Double(0, 10, 1, 70), new Line2D.Double(1, 70, 10, 80));
-        assertEquals(Styler.LegendPosition.InsideSE,
-                Figures.legendPosition(rising, List.<Shape>of(), List.of("Net2Net")));
+        assertEquals(
+                Styler.LegendPosition.InsideSE, Figures.legendPosition(rising, List.<Shape>of(), List.of("Net2Net")));
         // Falling curves leave the upper right free.
         List<Line2D> falling = List.of(new Line2D.Double(0, 2.3, 1, 1.0), new Line2D.Double(1, 1.0, 10, 0.5));
-        assertEquals(Styler.LegendPosition.InsideNE,
-                Figures.legendPosition(falling, List.<Shape>of(), List.of("Net2Net")));
+        assertEquals(
+                Styler.LegendPosition.InsideNE, Figures.legendPosition(falling, List.<Shape>of(), List.of("Net2Net")));
         // Lines along all four edges occupy every corner.
-        List<Line2D> frame = List.of(new Line2D.Double(0, 0, 10, 0), new Line2D.Double(0, 1, 10, 1),
-                new Line2D.Double(0, 0, 0, 1), new Line2D.Double(10, 0, 10, 1));
-        assertEquals(Styler.LegendPosition.OutsideE,
-                Figures.legendPosition(frame, List.<Shape>of(), List.of("Net2Net")));
+        List<Line2D> frame = List.of(
+                new Line2D.Double(0, 0, 10, 0),
+                new Line2D.Double(0, 1, 10, 1),
+                new Line2D.Double(0, 0, 0, 1),
+                new Line2D.Double(10, 0, 10, 1));
+        assertEquals(
+                Styler.LegendPosition.OutsideE, Figures.legendPosition(frame, List.<Shape>of(), List.of("Net2Net")));
         // A band covering the lower right occupies it even though no line crosses it.
         Shape band = new java.awt.geom.Rectangle2D.Double(5, 0, 5, 40);
-        assertEquals(Styler.LegendPosition.InsideNE, Figures.legendPosition(
-                List.of(new Line2D.Double(0, 0, 1, 0), new Line2D.Double(0, 80, 1, 80)), List.of(band),
-                List.of("Net2Net")));
+        assertEquals(
+                Styler.LegendPosition.InsideNE,
+                Figures.legendPosition(
+                        List.of(new Line2D.Double(0, 0, 1, 0), new Line2D.Double(0, 80, 1, 80)),
+                        List.of(band),
+                        List.of("Net2Net")));
     }
 
     private static void assertPng(Path png) throws IOException {

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.AlphaChars;
@@ -18,9 +17,9 @@ import net.jqwik.api.constraints.Chars;
 import net.jqwik.api.constraints.NotEmpty;
 import net.jqwik.api.constraints.Size;
 import net2net.Net2NetException;
+import net2net.testing.Fast;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import net2net.testing.Fast;
 
 @Fast
 class MetricsCsvTest {
@@ -34,8 +33,15 @@ class MetricsCsvTest {
                 new CurvePoint("wider", "net2net", 1, 1.0 / 3, 16_667, 3.14159265358979, "test_accuracy", 0.1 + 0.2),
                 new CurvePoint("wider", "random_pad", 2, 0.25, 12_500, 1e-9, "train_loss", 2.302585092994046),
                 new CurvePoint("deeper", "teacher", -7, 12.75, 9_000_000_000L, 12345.678, "test_loss", Double.NaN),
-                new CurvePoint("odd,\"key\"", "with space", 0, Double.MIN_VALUE, Long.MAX_VALUE,
-                        Double.MAX_VALUE, "test_loss", -0.0));
+                new CurvePoint(
+                        "odd,\"key\"",
+                        "with space",
+                        0,
+                        Double.MIN_VALUE,
+                        Long.MAX_VALUE,
+                        Double.MAX_VALUE,
+                        "test_loss",
+                        -0.0));
         Path csv = dir.resolve("metrics.csv");
         MetricsCsv.write(csv, points);
         assertEquals(points, MetricsCsv.read(csv));
@@ -45,8 +51,8 @@ class MetricsCsvTest {
     void writesTheHeaderAndOneRowPerPoint() throws IOException {
         Path csv = dir.resolve("m.csv");
         MetricsCsv.write(csv, List.of(new CurvePoint("seed", "random_init", 3, 0.5, 25, 2.5, "test_loss", 1.5)));
-        assertEquals(List.of(MetricsCsv.HEADER, "seed,random_init,3,0.5,25,2.5,test_loss,1.5"),
-                Files.readAllLines(csv));
+        assertEquals(
+                List.of(MetricsCsv.HEADER, "seed,random_init,3,0.5,25,2.5,test_loss,1.5"), Files.readAllLines(csv));
     }
 
     @Test
@@ -70,13 +76,17 @@ class MetricsCsvTest {
     @Test
     void malformedFilesAreReportedWithTheLine() throws IOException {
         Path csv = dir.resolve("bad.csv");
-        Files.writeString(csv, MetricsCsv.HEADER + "\nwider,net2net,1,0.5,10,1.0,test_accuracy,0.5\n"
-                + "wider,net2net,one,0.5,10,1.0,test_accuracy,0.5\n");
+        Files.writeString(
+                csv,
+                MetricsCsv.HEADER + "\nwider,net2net,1,0.5,10,1.0,test_accuracy,0.5\n"
+                        + "wider,net2net,one,0.5,10,1.0,test_accuracy,0.5\n");
         Net2NetException e = assertThrows(Net2NetException.class, () -> MetricsCsv.read(csv));
         assertTrue(e.getMessage().contains("line 3"), e.getMessage());
 
         Files.writeString(csv, MetricsCsv.HEADER + "\nwider,net2net,1,0.5\n");
-        assertTrue(assertThrows(Net2NetException.class, () -> MetricsCsv.read(csv)).getMessage().contains("line 2"));
+        assertTrue(assertThrows(Net2NetException.class, () -> MetricsCsv.read(csv))
+                .getMessage()
+                .contains("line 2"));
 
         Files.writeString(csv, "epoch,value\n1,2\n");
         assertThrows(Net2NetException.class, () -> MetricsCsv.read(csv));
@@ -84,13 +94,16 @@ class MetricsCsvTest {
     }
 
     @Property(tries = 60)
-    void anyPointsRoundTrip(@ForAll @Size(max = 20) List<@NotEmpty @Chars({',', '"', ' ', '_'}) @AlphaChars String> keys,
-                            @ForAll @Size(max = 20) List<Double> values, @ForAll long examples) throws IOException {
+    void anyPointsRoundTrip(
+            @ForAll @Size(max = 20) List<@NotEmpty @Chars({',', '"', ' ', '_'}) @AlphaChars String> keys,
+            @ForAll @Size(max = 20) List<Double> values,
+            @ForAll long examples)
+            throws IOException {
         List<CurvePoint> points = new ArrayList<>();
         for (int i = 0; i < Math.min(keys.size(), values.size()); i++) {
             double v = values.get(i);
-            points.add(new CurvePoint(keys.get(i), "m" + keys.get(i), i - 3, v / 7, examples + i, v * v,
-                    CurvePoint.TEST_ACCURACY, v));
+            points.add(new CurvePoint(
+                    keys.get(i), "m" + keys.get(i), i - 3, v / 7, examples + i, v * v, CurvePoint.TEST_ACCURACY, v));
         }
         Path csv = Files.createTempFile("metrics", ".csv"); // jqwik properties get no @TempDir
         try {

@@ -11,13 +11,12 @@ import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import net2net.Net2NetException;
 import net2net.report.ReportWriter.Section;
 import net2net.report.ReportWriter.Table;
+import net2net.testing.Fast;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import net2net.testing.Fast;
 
 @Fast
 class ReportWriterTest {
@@ -30,15 +29,20 @@ class ReportWriterTest {
         Path widerSvg = dir.resolve("figures/wider.svg");
         Path deeper = dir.resolve("figures/deeper.png");
         Figures.accuracyFigure("Wider", FiguresTest.synthetic(1), "examples", 0.7, wider, widerSvg);
-        Figures.accuracyFigure("Deeper", FiguresTest.synthetic(2), "examples", null, deeper,
-                dir.resolve("figures/deeper.svg"));
-        Table table = new Table(List.of("Method", "Final accuracy", "Note"),
-                List.of(List.of("Net2Net", "80.1%", "<script>alert(1)</script>"),
+        Figures.accuracyFigure(
+                "Deeper", FiguresTest.synthetic(2), "examples", null, deeper, dir.resolve("figures/deeper.svg"));
+        Table table = new Table(
+                List.of("Method", "Final accuracy", "Note"),
+                List.of(
+                        List.of("Net2Net", "80.1%", "<script>alert(1)</script>"),
                         List.of("Random | init", "75.0%", ""),
                         List.of("Random pad", "—", "never reached")));
         List<Section> sections = List.of(
-                new Section("Net2WiderNet", "The student starts where the teacher ended.\n\nSecond `paragraph`.",
-                        List.of(table), List.of(wider)),
+                new Section(
+                        "Net2WiderNet",
+                        "The student starts where the teacher ended.\n\nSecond `paragraph`.",
+                        List.of(table),
+                        List.of(wider)),
                 new Section("Net2DeeperNet <b>", "- one\n- two **bold**", List.of(), List.of(deeper)));
         Path md = dir.resolve("report.md");
         Path html = dir.resolve("report.html");
@@ -58,7 +62,8 @@ class ReportWriterTest {
         assertTrue(h.contains("<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>"));
         assertTrue(h.contains("<title>Net2Net &lt;replication&gt;</title>"));
         assertTrue(h.contains("<h2>Net2DeeperNet &lt;b&gt;</h2>"));
-        assertTrue(h.contains("<p>The student starts where the teacher ended.</p>\n<p>Second <code>paragraph</code>.</p>"));
+        assertTrue(h.contains(
+                "<p>The student starts where the teacher ended.</p>\n<p>Second <code>paragraph</code>.</p>"));
         assertTrue(h.contains("<ul>\n<li>one</li>\n<li>two <strong>bold</strong></li>\n</ul>"));
         assertTrue(h.contains("<th class=\"num\">Final accuracy</th>"));
         assertTrue(h.contains("<td class=\"num\">80.1%</td>"));
@@ -67,7 +72,8 @@ class ReportWriterTest {
         assertFalse(h.contains("<link") || h.contains("http://") || h.contains("https://"), "no external resources");
 
         // One embedded image per figure, holding exactly the PNG's bytes.
-        Matcher img = Pattern.compile("src=\"data:image/png;base64,([A-Za-z0-9+/=]+)\"").matcher(h);
+        Matcher img = Pattern.compile("src=\"data:image/png;base64,([A-Za-z0-9+/=]+)\"")
+                .matcher(h);
         assertTrue(img.find());
         assertEquals(Base64.getEncoder().encodeToString(Files.readAllBytes(wider)), img.group(1));
         assertTrue(img.find());
@@ -79,15 +85,14 @@ class ReportWriterTest {
     void missingFigureIsReportedAndNothingIsWritten() {
         Path md = dir.resolve("report.md");
         List<Section> sections = List.of(new Section("S", "", List.of(), List.of(dir.resolve("nope.png"))));
-        Net2NetException e = assertThrows(Net2NetException.class,
-                () -> ReportWriter.write(md, dir.resolve("report.html"), "T", "", sections));
+        Net2NetException e = assertThrows(
+                Net2NetException.class, () -> ReportWriter.write(md, dir.resolve("report.html"), "T", "", sections));
         assertTrue(e.getMessage().contains("nope.png"));
         assertFalse(Files.exists(md));
     }
 
     @Test
     void tableRowsMustMatchTheHeader() {
-        assertThrows(IllegalArgumentException.class,
-                () -> new Table(List.of("a", "b"), List.of(List.of("1"))));
+        assertThrows(IllegalArgumentException.class, () -> new Table(List.of("a", "b"), List.of(List.of("1"))));
     }
 }

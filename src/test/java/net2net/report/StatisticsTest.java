@@ -1,13 +1,12 @@
 package net2net.report;
 
-import net2net.testing.Fast;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import net2net.testing.Fast;
 import org.junit.jupiter.api.Test;
 
 /** The protocol's statistics on hand-made curves and tables, with values worked out by hand. */
@@ -26,8 +25,10 @@ class StatisticsTest {
 
     @Test
     void pairedDifferencesPerSeed() {
-        assertArrayEquals(new double[] {0.01, -0.02, 0.0}, Statistics.pairedDifferences(
-                new double[] {0.91, 0.90, 0.92}, new double[] {0.90, 0.92, 0.92}), 1e-12);
+        assertArrayEquals(
+                new double[] {0.01, -0.02, 0.0},
+                Statistics.pairedDifferences(new double[] {0.91, 0.90, 0.92}, new double[] {0.90, 0.92, 0.92}),
+                1e-12);
     }
 
     @Test
@@ -46,8 +47,10 @@ class StatisticsTest {
         // the first crossing counts even when a later budget dips again
         assertEquals(Math.sqrt(10), Statistics.budgetToReach(BUDGETS, net2net, 0.931), 1e-12);
         // the speed-up at target 0.91: random init's budget over Net2Net's
-        assertEquals(3.1622776602, Statistics.budgetToReach(BUDGETS, randomInit, 0.91)
-                / Statistics.budgetToReach(BUDGETS, net2net, 0.91), 1e-9);
+        assertEquals(
+                3.1622776602,
+                Statistics.budgetToReach(BUDGETS, randomInit, 0.91) / Statistics.budgetToReach(BUDGETS, net2net, 0.91),
+                1e-9);
     }
 
     @Test

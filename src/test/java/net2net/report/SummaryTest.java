@@ -6,24 +6,23 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.DoubleRange;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 import net2net.Net2NetException;
+import net2net.testing.Fast;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import net2net.testing.Fast;
 
 @Fast
 class SummaryTest {
@@ -115,7 +114,8 @@ class SummaryTest {
 
     @Test
     void withoutRandomInitThereIsNoTarget() {
-        MethodSummary n2n = Summary.methods(Curves.accuracy("e", "net2net", 1, 10, 0.7, 0.8)).get("net2net");
+        MethodSummary n2n = Summary.methods(Curves.accuracy("e", "net2net", 1, 10, 0.7, 0.8))
+                .get("net2net");
         assertNull(n2n.examplesToReachRandomInitFinal());
         assertNull(n2n.speedupVsRandomInit());
         assertEquals(0.8, n2n.finalAccuracy(), EPS);
@@ -169,9 +169,10 @@ class SummaryTest {
 
     /** random_init always reaches its own final accuracy, so its speed-up against itself is exactly 1. */
     @Property(tries = 200)
-    void randomInitAgainstItselfIsOne(@ForAll @Size(min = 2, max = 12) List<@DoubleRange(min = 0, max = 1) Double> acc,
-                                      @ForAll @IntRange(min = 1, max = 3) int seeds,
-                                      @ForAll @DoubleRange(min = 0, max = 0.1) double jitter) {
+    void randomInitAgainstItselfIsOne(
+            @ForAll @Size(min = 2, max = 12) List<@DoubleRange(min = 0, max = 1) Double> acc,
+            @ForAll @IntRange(min = 1, max = 3) int seeds,
+            @ForAll @DoubleRange(min = 0, max = 0.1) double jitter) {
         List<CurvePoint> p = new ArrayList<>();
         for (int s = 0; s < seeds; s++) {
             double[] a = new double[acc.size()];
@@ -191,8 +192,9 @@ class SummaryTest {
 
     /** A method whose curve is never below random_init's reaches the target no later: speed-up >= 1. */
     @Property(tries = 200)
-    void aDominatingCurveReachesNoLater(@ForAll @Size(min = 2, max = 12) List<@DoubleRange(min = 0, max = 0.9) Double> base,
-                                        @ForAll @Size(min = 12, max = 12) List<@DoubleRange(min = 0, max = 0.1) Double> lift) {
+    void aDominatingCurveReachesNoLater(
+            @ForAll @Size(min = 2, max = 12) List<@DoubleRange(min = 0, max = 0.9) Double> base,
+            @ForAll @Size(min = 12, max = 12) List<@DoubleRange(min = 0, max = 0.1) Double> lift) {
         double[] ri = base.stream().mapToDouble(Double::doubleValue).toArray();
         ri[0] = 0.01;
         double[] better = new double[ri.length];

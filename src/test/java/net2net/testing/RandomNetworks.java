@@ -26,7 +26,8 @@ public final class RandomNetworks {
             int convBlocks = 1 + rng.nextInt(3);
             int spatial = size;
             for (int b = 0; b < convBlocks; b++) {
-                layers.add(new Layer.Conv2d("conv" + (++id[0]), 1 + rng.nextInt(6), 1 + 2 * rng.nextInt(3), rng.nextBoolean()));
+                layers.add(new Layer.Conv2d(
+                        "conv" + (++id[0]), 1 + rng.nextInt(6), 1 + 2 * rng.nextInt(3), rng.nextBoolean()));
                 addPerUnitLayers(layers, rng, id);
                 if (spatial >= 4 && rng.nextBoolean()) {
                     layers.add(new Layer.MaxPool("pool" + (++id[0])));
@@ -138,11 +139,13 @@ public final class RandomNetworks {
             }
         }
         int a = rng.nextInt(3);
-        return new Layer.Residual(name, body, a == 0 ? null : a == 1 ? Layer.Residual.Activation.RELU : Layer.Residual.Activation.TANH);
+        return new Layer.Residual(
+                name, body, a == 0 ? null : a == 1 ? Layer.Residual.Activation.RELU : Layer.Residual.Activation.TANH);
     }
 
     private static Layer mixing(SplittableRandom rng, int[] id, int width, boolean image) {
-        return image ? new Layer.Conv2d("conv" + (++id[0]), width, 1 + 2 * rng.nextInt(2), rng.nextBoolean())
+        return image
+                ? new Layer.Conv2d("conv" + (++id[0]), width, 1 + 2 * rng.nextInt(2), rng.nextBoolean())
                 : new Layer.Dense("fc" + (++id[0]), width, rng.nextBoolean());
     }
 
@@ -168,9 +171,11 @@ public final class RandomNetworks {
             if (bn) {
                 float[] v = new float[Math.toIntExact(e.getValue().size())];
                 for (int i = 0; i < v.length; i++) {
-                    v[i] = key.endsWith("running_var") ? (float) (0.2 + 2 * rng.nextDouble())
-                            : key.endsWith("weight") ? (float) (0.5 + rng.nextDouble())
-                            : (float) (rng.nextGaussian() * 0.5);
+                    v[i] = key.endsWith("running_var")
+                            ? (float) (0.2 + 2 * rng.nextDouble())
+                            : key.endsWith("weight")
+                                    ? (float) (0.5 + rng.nextDouble())
+                                    : (float) (rng.nextGaussian() * 0.5);
                 }
                 e.getValue().set(v);
             }
@@ -191,7 +196,10 @@ public final class RandomNetworks {
     }
 
     public static List<String> relus(Architecture arch) {
-        return arch.all().stream().filter(l -> l.layer() instanceof Layer.Relu).map(Architecture.Located::name).toList();
+        return arch.all().stream()
+                .filter(l -> l.layer() instanceof Layer.Relu)
+                .map(Architecture.Located::name)
+                .toList();
     }
 
     public static List<String> names(Architecture arch) {

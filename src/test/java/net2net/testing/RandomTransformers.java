@@ -2,7 +2,6 @@ package net2net.testing;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import com.google.gson.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,14 +38,23 @@ public final class RandomTransformers {
                 kv = heads;
             }
             int headDim = llama ? 2 * (1 + rng.nextInt(3)) : 1 + rng.nextInt(5);
-            layers.add(new Layer.Residual(h + "attn_res", List.of(
-                    norm(h + "ln1", llama, affine, normBias, rng),
-                    new TransformerLayers.Attention(h + "attn", heads, kv, headDim, bias, llama ? 100 + rng.nextInt(10000) : 0)), null));
+            layers.add(new Layer.Residual(
+                    h + "attn_res",
+                    List.of(
+                            norm(h + "ln1", llama, affine, normBias, rng),
+                            new TransformerLayers.Attention(
+                                    h + "attn", heads, kv, headDim, bias, llama ? 100 + rng.nextInt(10000) : 0)),
+                    null));
             int ffn = 2 + rng.nextInt(12);
             List<Layer> mlp = llama
-                    ? List.of(norm(h + "ln2", true, affine, normBias, rng), new TransformerLayers.GatedMlp(h + "mlp", ffn, bias))
-                    : List.of(norm(h + "ln2", false, affine, normBias, rng), new Layer.Dense(h + "fc", ffn, bias),
-                            new TransformerLayers.Gelu(h + "gelu", rng.nextBoolean()), new Layer.Dense(h + "proj", d, bias));
+                    ? List.of(
+                            norm(h + "ln2", true, affine, normBias, rng),
+                            new TransformerLayers.GatedMlp(h + "mlp", ffn, bias))
+                    : List.of(
+                            norm(h + "ln2", false, affine, normBias, rng),
+                            new Layer.Dense(h + "fc", ffn, bias),
+                            new TransformerLayers.Gelu(h + "gelu", rng.nextBoolean()),
+                            new Layer.Dense(h + "proj", d, bias));
             layers.add(new Layer.Residual(h + "mlp_res", mlp, null));
         }
         layers.add(norm("ln_f", llama, affine, normBias, rng));
@@ -56,7 +64,9 @@ public final class RandomTransformers {
 
     private static Layer norm(String name, boolean rms, boolean affine, boolean bias, SplittableRandom rng) {
         double eps = Math.pow(10, -6 + 4 * rng.nextDouble());
-        return rms ? new TransformerLayers.RmsNorm(name, eps) : new TransformerLayers.LayerNorm(name, eps, affine, bias);
+        return rms
+                ? new TransformerLayers.RmsNorm(name, eps)
+                : new TransformerLayers.LayerNorm(name, eps, affine, bias);
     }
 
     /** Default initialisation, then norm gains in [0.5, 1.5) and norm biases ~ N(0, 0.5^2), so that a wrong gain or bias shows. */
@@ -65,11 +75,17 @@ public final class RandomTransformers {
         for (Map.Entry<String, NDArray> e : n.weights().entrySet()) {
             String key = e.getKey();
             String prefix = key.substring(0, key.lastIndexOf('.'));
-            Layer layer = arch.all().stream().filter(l -> l.key().equals(prefix)).map(Architecture.Located::layer).findFirst().orElse(null);
+            Layer layer = arch.all().stream()
+                    .filter(l -> l.key().equals(prefix))
+                    .map(Architecture.Located::layer)
+                    .findFirst()
+                    .orElse(null);
             if (layer instanceof TransformerLayers.LayerNorm || layer instanceof TransformerLayers.RmsNorm) {
                 float[] v = new float[Math.toIntExact(e.getValue().size())];
                 for (int i = 0; i < v.length; i++) {
-                    v[i] = key.endsWith("weight") ? (float) (0.5 + rng.nextDouble()) : (float) (rng.nextGaussian() * 0.5);
+                    v[i] = key.endsWith("weight")
+                            ? (float) (0.5 + rng.nextDouble())
+                            : (float) (rng.nextGaussian() * 0.5);
                 }
                 e.getValue().set(v);
             }

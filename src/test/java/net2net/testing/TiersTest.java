@@ -23,19 +23,29 @@ import org.junit.jupiter.api.Test;
 @Fast
 class TiersTest {
     /** Annotations that make a method a test, in either engine. */
-    static final Set<String> TEST_ANNOTATIONS = Set.of("org.junit.jupiter.api.Test",
-            "org.junit.jupiter.params.ParameterizedTest", "org.junit.jupiter.api.RepeatedTest",
-            "org.junit.jupiter.api.TestFactory", "net.jqwik.api.Property", "net.jqwik.api.Example");
+    static final Set<String> TEST_ANNOTATIONS = Set.of(
+            "org.junit.jupiter.api.Test",
+            "org.junit.jupiter.params.ParameterizedTest",
+            "org.junit.jupiter.api.RepeatedTest",
+            "org.junit.jupiter.api.TestFactory",
+            "net.jqwik.api.Property",
+            "net.jqwik.api.Example");
 
     @Test
     void everyTestHasATierAndFastMeansNothingElse() throws IOException, URISyntaxException, ClassNotFoundException {
-        Path root = Path.of(TiersTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path root = Path.of(TiersTest.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
         List<String> untagged = new ArrayList<>();
         List<String> mixed = new ArrayList<>();
         int tests = 0;
         for (Class<?> c : testClasses(root)) {
             for (Method m : c.getDeclaredMethods()) {
-                if (Stream.of(m.getAnnotations()).noneMatch(a -> TEST_ANNOTATIONS.contains(a.annotationType().getName()))) {
+                if (Stream.of(m.getAnnotations())
+                        .noneMatch(a ->
+                                TEST_ANNOTATIONS.contains(a.annotationType().getName()))) {
                     continue;
                 }
                 tests++;
@@ -52,19 +62,24 @@ class TiersTest {
             }
         }
         assertTrue(tests > 100, "found only " + tests + " tests under " + root);
-        assertTrue(untagged.isEmpty(), "tests without a tier (add @Fast, @Slow, @Torch or @RealData from net2net.testing): "
-                + untagged);
+        assertTrue(
+                untagged.isEmpty(),
+                "tests without a tier (add @Fast, @Slow, @Torch or @RealData from net2net.testing): " + untagged);
         assertTrue(mixed.isEmpty(), "fast tests must not also be slow, torch or data: " + mixed);
     }
 
     @Test
     void eachTierAnnotationCarriesItsOwnTagForBothEngines() {
-        Map<Class<? extends Annotation>, String> expected =
-                Map.of(Fast.class, Tiers.FAST, Slow.class, Tiers.SLOW, Torch.class, Tiers.TORCH, RealData.class, Tiers.DATA);
+        Map<Class<? extends Annotation>, String> expected = Map.of(
+                Fast.class, Tiers.FAST, Slow.class, Tiers.SLOW, Torch.class, Tiers.TORCH, RealData.class, Tiers.DATA);
         expected.forEach((annotation, tier) -> {
             assertEquals(tier, annotation.getAnnotation(Tag.class).value(), annotation.getSimpleName() + " for JUnit");
-            assertEquals(List.of(tier), Stream.of(annotation.getAnnotationsByType(net.jqwik.api.Tag.class))
-                    .map(net.jqwik.api.Tag::value).toList(), annotation.getSimpleName() + " for jqwik");
+            assertEquals(
+                    List.of(tier),
+                    Stream.of(annotation.getAnnotationsByType(net.jqwik.api.Tag.class))
+                            .map(net.jqwik.api.Tag::value)
+                            .toList(),
+                    annotation.getSimpleName() + " for jqwik");
         });
     }
 

@@ -1,7 +1,5 @@
 package net2net.train;
 
-import net2net.testing.Slow;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -25,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import net2net.Net2NetException;
+import net2net.testing.Slow;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,7 +49,8 @@ class AdamWTest {
     }
 
     static Parameter parameter(NDArray w) {
-        Parameter p = Parameter.builder().setName("w").setType(Parameter.Type.WEIGHT).build();
+        Parameter p =
+                Parameter.builder().setName("w").setType(Parameter.Type.WEIGHT).build();
         p.setArray(w);
         w.setRequiresGradient(true);
         return p;
@@ -76,7 +76,8 @@ class AdamWTest {
     }
 
     /** The same steps from PyTorch's formulas, in double precision. */
-    static double[] reference(Quadratic q, double[] w0, double[] lrs, double beta1, double beta2, double eps, double wd) {
+    static double[] reference(
+            Quadratic q, double[] w0, double[] lrs, double beta1, double beta2, double eps, double wd) {
         double[] w = w0.clone();
         double[] m = new double[w.length];
         double[] v = new double[w.length];
@@ -99,8 +100,12 @@ class AdamWTest {
     void firstStepIsHandComputed() {
         // One step: m_hat = g and v_hat = g^2, so the step is lr g / (|g| + eps), about lr sign(g).
         // w = [1, 2], g = [3, -4], lr 0.1, wd 0.5: decay gives [0.95, 1.9], then -0.1 and +0.1.
-        double[] w = djl(new Quadratic(new double[] {0, 0}, new double[] {3, -4}), new double[] {1, 2}, new double[] {0.1},
-                new AdamW(0.9, 0.999, 1e-8, 0.5), DataType.FLOAT32);
+        double[] w = djl(
+                new Quadratic(new double[] {0, 0}, new double[] {3, -4}),
+                new double[] {1, 2},
+                new double[] {0.1},
+                new AdamW(0.9, 0.999, 1e-8, 0.5),
+                DataType.FLOAT32);
         assertArrayEquals(new double[] {0.85, 2.0}, w, 1e-6);
     }
 
@@ -109,8 +114,12 @@ class AdamWTest {
         // A constant gradient g: m_hat = g and v_hat = g^2 at every step (bias correction undoes the
         // zero start exactly), so without decay each step is lr g / (|g| + eps). With eps = 1 and
         // g = 1 the step is lr / 2: from w = 0, lr 0.4 then 0.2 gives -0.2 - 0.1 = -0.3.
-        double[] w = djl(new Quadratic(new double[] {0}, new double[] {1}), new double[] {0}, new double[] {0.4, 0.2},
-                new AdamW(0.9, 0.999, 1, 0), DataType.FLOAT64);
+        double[] w = djl(
+                new Quadratic(new double[] {0}, new double[] {1}),
+                new double[] {0},
+                new double[] {0.4, 0.2},
+                new AdamW(0.9, 0.999, 1, 0),
+                DataType.FLOAT64);
         assertArrayEquals(new double[] {-0.3}, w, 1e-12);
     }
 
@@ -138,7 +147,8 @@ class AdamWTest {
         double[] lrs = {0.1, 0.05, 0.1};
         double[] decayed = reference(q, w0, lrs, 0.9, 0.99, 1e-8, 0.5);
         double[] plain = reference(q, w0, lrs, 0.9, 0.99, 1e-8, 0);
-        try (NDManager m = NDManager.newBaseManager(); AdamW adam = new AdamW(0.9, 0.99, 1e-8, 0.5, AdamW.MATRICES)) {
+        try (NDManager m = NDManager.newBaseManager();
+                AdamW adam = new AdamW(0.9, 0.99, 1e-8, 0.5, AdamW.MATRICES)) {
             NDArray matrix = m.create(w0, new ai.djl.ndarray.types.Shape(2, 2));
             NDArray vector = m.create(w0);
             Map<String, Parameter> parameters = Map.of("fc.weight", parameter(matrix), "fc.bias", parameter(vector));
@@ -148,8 +158,16 @@ class AdamWTest {
                 try (NDManager scratch = m.newSubManager()) {
                     try (GradientCollector c = Engine.getInstance().newGradientCollector()) {
                         NDArray flat = matrix.reshape(4);
-                        c.backward(flat.square().mul(a).mul(0.5).add(flat.mul(b)).sum()
-                                .add(vector.square().mul(a).mul(0.5).add(vector.mul(b)).sum()));
+                        c.backward(flat.square()
+                                .mul(a)
+                                .mul(0.5)
+                                .add(flat.mul(b))
+                                .sum()
+                                .add(vector.square()
+                                        .mul(a)
+                                        .mul(0.5)
+                                        .add(vector.mul(b))
+                                        .sum()));
                     }
                     adam.step(parameters, lr, scratch);
                 }
@@ -161,7 +179,8 @@ class AdamWTest {
 
     @Test
     void stateIsExposedPerParameterAndCanBeReplaced() {
-        try (NDManager m = NDManager.newBaseManager(); AdamW adam = AdamW.withWeightDecay(0)) {
+        try (NDManager m = NDManager.newBaseManager();
+                AdamW adam = AdamW.withWeightDecay(0)) {
             NDArray w = m.create(new double[] {1, -2});
             Parameter p = parameter(w);
             assertTrue(adam.state().isEmpty(), "no state before the first step");
@@ -173,20 +192,24 @@ class AdamWTest {
                     adam.step(Map.of("w", p), 0.1, scratch);
                 }
             }
-            Optimizer.Adam s = assertInstanceOf(Optimizer.Adam.class, adam.state().get("w"));
+            Optimizer.Adam s =
+                    assertInstanceOf(Optimizer.Adam.class, adam.state().get("w"));
             assertEquals(2, s.steps());
             // m = 0.9 * 0.1 g + 0.1 g = 0.19 g; v = 0.999 * 0.001 g^2 + 0.001 g^2 = 0.001999 g^2
             assertArrayEquals(new double[] {0.57, 0.76}, s.firstMoment().toDoubleArray(), 1e-12);
-            assertArrayEquals(new double[] {0.001999 * 9, 0.001999 * 16}, s.secondMoment().toDoubleArray(), 1e-12);
+            assertArrayEquals(
+                    new double[] {0.001999 * 9, 0.001999 * 16}, s.secondMoment().toDoubleArray(), 1e-12);
 
             try (AdamW other = AdamW.withWeightDecay(0)) {
                 other.setState(adam.state());
                 Optimizer.Adam copy = (Optimizer.Adam) other.state().get("w");
                 assertEquals(2, copy.steps());
-                assertArrayEquals(s.firstMoment().toDoubleArray(), copy.firstMoment().toDoubleArray());
+                assertArrayEquals(
+                        s.firstMoment().toDoubleArray(), copy.firstMoment().toDoubleArray());
                 copy.firstMoment().muli(0); // a copy: changing it leaves the source alone
                 assertArrayEquals(new double[] {0.57, 0.76}, s.firstMoment().toDoubleArray(), 1e-12);
-                assertThrows(IllegalArgumentException.class,
+                assertThrows(
+                        IllegalArgumentException.class,
                         () -> other.setState(Map.of("w", new Optimizer.Momentum(s.firstMoment()))));
             }
         }
@@ -219,7 +242,8 @@ class AdamWTest {
         Path garbage = tmp.resolve("garbage.safetensors");
         Files.write(garbage, "not a safetensors file at all".getBytes(StandardCharsets.UTF_8));
         Path sgdState = tmp.resolve("sgd.safetensors");
-        try (NDManager m = NDManager.newBaseManager(); MomentumSgd sgd = new MomentumSgd(0.9, 0)) {
+        try (NDManager m = NDManager.newBaseManager();
+                MomentumSgd sgd = new MomentumSgd(0.9, 0)) {
             NDArray w = m.create(new float[] {1});
             Parameter p = parameter(w);
             try (NDManager scratch = m.newSubManager()) {
@@ -233,7 +257,10 @@ class AdamWTest {
         try (AdamW adam = AdamW.withWeightDecay(0)) {
             for (Path bad : List.of(garbage, sgdState, tmp.resolve("missing.safetensors"))) {
                 Net2NetException e = assertThrows(Net2NetException.class, () -> adam.load(bad));
-                assertTrue(e.getMessage().contains(bad.toString()) && !e.getMessage().contains("\n"), e.getMessage());
+                assertTrue(
+                        e.getMessage().contains(bad.toString())
+                                && !e.getMessage().contains("\n"),
+                        e.getMessage());
             }
         }
     }
@@ -248,41 +275,58 @@ class AdamWTest {
     /** Six steps with a changing rate, in float64 and float32, against torch.optim.AdamW of the installed PyTorch. */
     @Test
     void matchesTorchOptimAdamW(@TempDir Path tmp) throws Exception {
-        Assumptions.assumeTrue(torchAvailable(),
-                "skipped: " + PYTHON + " cannot import torch; install python3-torch to compare AdamW with torch.optim.AdamW");
+        Assumptions.assumeTrue(
+                torchAvailable(),
+                "skipped: " + PYTHON
+                        + " cannot import torch; install python3-torch to compare AdamW with torch.optim.AdamW");
         Quadratic q = new Quadratic(new double[] {2, 0.5, 1, 3, 0.1, 1.5}, new double[] {-1, 0.3, 0.02, 4, -2, 0});
         double[] w0 = {0.7, -1.2, 3, 0.01, 5, -0.4};
         double[] lrs = {0.05, 0.1, 0.02, 0.08, 0.03, 0.1};
         double beta1 = 0.85, beta2 = 0.99, eps = 1e-6, wd = 0.3;
         Path script = tmp.resolve("adamw.py");
-        Files.writeString(script, String.join("\n",
-                "import sys, torch",
-                "dtype = {'float64': torch.float64, 'float32': torch.float32}[sys.argv[1]]",
-                "vals = [list(map(float, s.split(','))) for s in sys.argv[2:5]]",
-                "a, b, w0 = (torch.tensor(v, dtype=dtype) for v in vals)",
-                "lrs = list(map(float, sys.argv[5].split(',')))",
-                "beta1, beta2, eps, wd = map(float, sys.argv[6:10])",
-                "w = w0.clone().requires_grad_(True)",
-                "opt = torch.optim.AdamW([w], lr=lrs[0], betas=(beta1, beta2), eps=eps, weight_decay=wd)",
-                "for lr in lrs:",
-                "    for group in opt.param_groups: group['lr'] = lr",
-                "    opt.zero_grad()",
-                "    (0.5 * a * w * w + b * w).sum().backward()",
-                "    opt.step()",
-                "print(','.join(repr(x) for x in w.detach().double().tolist()))",
-                ""));
+        Files.writeString(
+                script,
+                String.join(
+                        "\n",
+                        "import sys, torch",
+                        "dtype = {'float64': torch.float64, 'float32': torch.float32}[sys.argv[1]]",
+                        "vals = [list(map(float, s.split(','))) for s in sys.argv[2:5]]",
+                        "a, b, w0 = (torch.tensor(v, dtype=dtype) for v in vals)",
+                        "lrs = list(map(float, sys.argv[5].split(',')))",
+                        "beta1, beta2, eps, wd = map(float, sys.argv[6:10])",
+                        "w = w0.clone().requires_grad_(True)",
+                        "opt = torch.optim.AdamW([w], lr=lrs[0], betas=(beta1, beta2), eps=eps, weight_decay=wd)",
+                        "for lr in lrs:",
+                        "    for group in opt.param_groups: group['lr'] = lr",
+                        "    opt.zero_grad()",
+                        "    (0.5 * a * w * w + b * w).sum().backward()",
+                        "    opt.step()",
+                        "print(','.join(repr(x) for x in w.detach().double().tolist()))",
+                        ""));
         for (DataType type : List.of(DataType.FLOAT64, DataType.FLOAT32)) {
-            List<String> command = new ArrayList<>(List.of(PYTHON, script.toString(), type == DataType.FLOAT64 ? "float64" : "float32",
-                    join(q.a()), join(q.b()), join(w0), join(lrs)));
+            List<String> command = new ArrayList<>(List.of(
+                    PYTHON,
+                    script.toString(),
+                    type == DataType.FLOAT64 ? "float64" : "float32",
+                    join(q.a()),
+                    join(q.b()),
+                    join(w0),
+                    join(lrs)));
             for (double x : new double[] {beta1, beta2, eps, wd}) {
                 command.add(Double.toString(x));
             }
-            double[] torch = Arrays.stream(run(command).strip().split(",")).mapToDouble(Double::parseDouble).toArray();
+            double[] torch = Arrays.stream(run(command).strip().split(","))
+                    .mapToDouble(Double::parseDouble)
+                    .toArray();
             double[] ours = djl(q, w0, lrs, new AdamW(beta1, beta2, eps, wd), type);
             double tolerance = type == DataType.FLOAT64 ? 1e-12 : 1e-5;
             assertArrayEquals(torch, ours, tolerance, "AdamW against torch.optim.AdamW in " + type);
-            System.out.printf(Locale.ROOT, "[adamw] %s: max |torch - djl| = %.3g after %d steps%n", type,
-                    maxAbsDiff(torch, ours), lrs.length);
+            System.out.printf(
+                    Locale.ROOT,
+                    "[adamw] %s: max |torch - djl| = %.3g after %d steps%n",
+                    type,
+                    maxAbsDiff(torch, ours),
+                    lrs.length);
         }
     }
 
@@ -303,7 +347,9 @@ class AdamWTest {
             return false;
         }
         try {
-            Process p = new ProcessBuilder(PYTHON, "-c", "import torch").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(PYTHON, "-c", "import torch")
+                    .redirectErrorStream(true)
+                    .start();
             p.getInputStream().readAllBytes();
             return p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException e) {

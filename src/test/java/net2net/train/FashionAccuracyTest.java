@@ -2,7 +2,6 @@ package net2net.train;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import net2net.data.FashionMnist;
 import net2net.data.Splits;
 import net2net.data.Subsets;
@@ -10,9 +9,9 @@ import net2net.nn.Initialization;
 import net2net.nn.Network;
 import net2net.nn.Step;
 import net2net.spec.Presets;
-import org.junit.jupiter.api.Test;
 import net2net.testing.RealData;
 import net2net.testing.Slow;
+import org.junit.jupiter.api.Test;
 
 /** The trainer really learns: one epoch on 10,000 Fashion-MNIST images gives a usable classifier. */
 @Slow
@@ -27,7 +26,8 @@ class FashionAccuracyTest {
             Trainer.Result r = Trainer.train(net, data, config, Trainer.Options.quiet());
             r.network().close();
             EpochMetrics m = r.last();
-            System.out.printf("fashionnet, 1 epoch on 10,000 images: test accuracy %.4f, %.1f s training, %.1f s evaluation%n",
+            System.out.printf(
+                    "fashionnet, 1 epoch on 10,000 images: test accuracy %.4f, %.1f s training, %.1f s evaluation%n",
                     m.testAccuracy(), r.seconds(), r.evalSeconds());
             assertTrue(m.testAccuracy() >= 0.80, "test accuracy " + m.testAccuracy());
         }

@@ -1,7 +1,5 @@
 package net2net.train;
 
-import net2net.testing.Fast;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,6 +11,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import java.util.Map;
+import net2net.testing.Fast;
 import org.junit.jupiter.api.Test;
 
 /** The velocities are exposed per parameter and can be replaced, which a growth step needs. */
@@ -20,9 +19,13 @@ import org.junit.jupiter.api.Test;
 class MomentumSgdStateTest {
     @Test
     void replacedVelocitiesDriveTheNextStep() {
-        try (NDManager m = NDManager.newBaseManager(); Optimizer sgd = new MomentumSgd(0.5, 0)) {
+        try (NDManager m = NDManager.newBaseManager();
+                Optimizer sgd = new MomentumSgd(0.5, 0)) {
             NDArray w = m.create(new float[] {1, 2});
-            Parameter p = Parameter.builder().setName("w").setType(Parameter.Type.WEIGHT).build();
+            Parameter p = Parameter.builder()
+                    .setName("w")
+                    .setType(Parameter.Type.WEIGHT)
+                    .build();
             p.setArray(w);
             w.setRequiresGradient(true);
             assertTrue(sgd.state().isEmpty(), "no velocity before the first step");
@@ -35,13 +38,20 @@ class MomentumSgdStateTest {
                 sgd.step(Map.of("w", p), 0.1, scratch);
             }
             // v = 0.5 [10, -10] + [3, 4] = [8, -1]; w = [1, 2] - 0.1 v = [0.2, 2.1]
-            Optimizer.Momentum v = assertInstanceOf(Optimizer.Momentum.class, sgd.state().get("w"));
+            Optimizer.Momentum v =
+                    assertInstanceOf(Optimizer.Momentum.class, sgd.state().get("w"));
             assertArrayEquals(new float[] {8, -1}, v.velocity().toFloatArray(), 1e-6f);
             assertArrayEquals(new float[] {0.2f, 2.1f}, w.toFloatArray(), 1e-6f);
-            assertThrows(IllegalArgumentException.class,
+            assertThrows(
+                    IllegalArgumentException.class,
                     () -> sgd.setState(Map.of("w", new Optimizer.Adam(v.velocity(), v.velocity(), 1))));
-            assertArrayEquals(new float[] {8, -1}, sgd.state().get("w") instanceof Optimizer.Momentum mo
-                    ? mo.velocity().toFloatArray() : null, 1e-6f, "a refused state leaves the old one");
+            assertArrayEquals(
+                    new float[] {8, -1},
+                    sgd.state().get("w") instanceof Optimizer.Momentum mo
+                            ? mo.velocity().toFloatArray()
+                            : null,
+                    1e-6f,
+                    "a refused state leaves the old one");
         }
     }
 }

@@ -8,17 +8,21 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
 import net2net.testing.Fast;
+import org.junit.jupiter.api.Test;
 
 /** The update is PyTorch's: d = g + wd w; v = m v + d; w -= lr v (no dampening, v starts at 0). */
 @Fast
 class MomentumSgdTest {
     @Test
     void twoStepsMatchHandComputedPyTorchSgd() {
-        try (NDManager m = NDManager.newBaseManager(); MomentumSgd sgd = new MomentumSgd(0.9, 0.1)) {
+        try (NDManager m = NDManager.newBaseManager();
+                MomentumSgd sgd = new MomentumSgd(0.9, 0.1)) {
             NDArray w = m.create(new float[] {1, 2});
-            Parameter p = Parameter.builder().setName("w").setType(Parameter.Type.WEIGHT).build();
+            Parameter p = Parameter.builder()
+                    .setName("w")
+                    .setType(Parameter.Type.WEIGHT)
+                    .build();
             p.setArray(w);
             w.setRequiresGradient(true);
             NDArray x = m.create(new float[] {3, 4});
@@ -41,9 +45,13 @@ class MomentumSgdTest {
 
     @Test
     void withoutMomentumItIsPlainSgdWithWeightDecay() {
-        try (NDManager m = NDManager.newBaseManager(); MomentumSgd sgd = new MomentumSgd(0, 0.5)) {
+        try (NDManager m = NDManager.newBaseManager();
+                MomentumSgd sgd = new MomentumSgd(0, 0.5)) {
             NDArray w = m.create(new float[] {2});
-            Parameter p = Parameter.builder().setName("w").setType(Parameter.Type.WEIGHT).build();
+            Parameter p = Parameter.builder()
+                    .setName("w")
+                    .setType(Parameter.Type.WEIGHT)
+                    .build();
             p.setArray(w);
             w.setRequiresGradient(true);
             for (int step = 0; step < 2; step++) {

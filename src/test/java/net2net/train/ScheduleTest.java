@@ -1,9 +1,8 @@
 package net2net.train;
 
-import net2net.testing.Fast;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import net2net.testing.Fast;
 import org.junit.jupiter.api.Test;
 
 /** The warmup-cosine rate against values worked out by hand for several budgets. */
@@ -15,8 +14,8 @@ class ScheduleTest {
     void oneShortEpochWarmsUpForOneStep() {
         // T = 5 steps, W = max(1, round(0.15)) = 1; after warmup cos runs over T - W = 4 steps.
         assertEquals(1.0, S.factor(0, 0, 5, 1), 1e-12);
-        assertEquals(1.0, S.factor(0, 1, 5, 1), 1e-12);         // cos(0)
-        assertEquals(0.5, S.factor(0, 3, 5, 1), 1e-12);         // cos(pi/2)
+        assertEquals(1.0, S.factor(0, 1, 5, 1), 1e-12); // cos(0)
+        assertEquals(0.5, S.factor(0, 3, 5, 1), 1e-12); // cos(pi/2)
         assertEquals(0.1464466094, S.factor(0, 4, 5, 1), 1e-9); // (1 + cos(3 pi / 4)) / 2
     }
 

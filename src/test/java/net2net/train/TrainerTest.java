@@ -26,10 +26,10 @@ import net2net.nn.Step;
 import net2net.spec.Architecture;
 import net2net.spec.Layer;
 import net2net.spec.Presets;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import net2net.testing.Fast;
 import net2net.testing.RealData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TrainerTest {
     @TempDir
@@ -41,9 +41,14 @@ class TrainerTest {
 
     /** A regression MLP with batchnorm and dropout, so resuming must restore running stats and dropout masks too. */
     static Network mlp(long seed) {
-        Architecture arch = new Architecture(new Shape(4), List.of(
-                new Layer.Dense("fc1", 16, true), new Layer.BatchNorm("bn1"), new Layer.Relu("relu1"),
-                new Layer.Dropout("drop1", 0.2), new Layer.Dense("fc2", 1, true)));
+        Architecture arch = new Architecture(
+                new Shape(4),
+                List.of(
+                        new Layer.Dense("fc1", 16, true),
+                        new Layer.BatchNorm("bn1"),
+                        new Layer.Relu("relu1"),
+                        new Layer.Dropout("drop1", 0.2),
+                        new Layer.Dense("fc2", 1, true)));
         return Initialization.random(arch, seed, init());
     }
 
@@ -64,8 +69,11 @@ class TrainerTest {
     @Test
     void mseIsTheTrueMeanSquaredError() {
         try (NDManager m = NDManager.newBaseManager()) {
-            float loss = Losses.mse().evaluate(new NDList(m.create(new float[] {1, 2, 3}, new Shape(3, 1))),
-                    new NDList(m.create(new float[] {2, 2, 5}, new Shape(3, 1)))).getFloat();
+            float loss = Losses.mse()
+                    .evaluate(
+                            new NDList(m.create(new float[] {1, 2, 3}, new Shape(3, 1))),
+                            new NDList(m.create(new float[] {2, 2, 5}, new Shape(3, 1))))
+                    .getFloat();
             assertEquals((1 + 0 + 4) / 3f, loss, 1e-6f); // DJL's default L2Loss would give half of this
         }
     }
@@ -84,7 +92,8 @@ class TrainerTest {
                 runs.add(numbers(r.metrics()));
             }
         }
-        assertEquals(1 + 3 + 1, runs.get(0).size(), "epoch 0, three points inside the first epoch (19 batches), epoch 1");
+        assertEquals(
+                1 + 3 + 1, runs.get(0).size(), "epoch 0, three points inside the first epoch (19 batches), epoch 1");
         assertEquals(runs.get(0), runs.get(1));
     }
 
@@ -97,35 +106,51 @@ class TrainerTest {
         Path interrupted = tmp.resolve("interrupted");
         Trainer.Result uninterrupted;
         try (Network net = mlp(1)) {
-            uninterrupted = Trainer.train(net, data, config, Trainer.Options.quiet().withOut(whole, false));
+            uninterrupted =
+                    Trainer.train(net, data, config, Trainer.Options.quiet().withOut(whole, false));
         }
         // Killed while finishing epoch 3: the checkpoint on disk is the one after epoch 2.
         try (Network net = mlp(1)) {
-            RuntimeException killed = assertThrows(RuntimeException.class, () -> Trainer.train(net, data, config,
-                    Trainer.Options.quiet().withOut(interrupted, false).withListener(m -> {
-                        if (m.epoch() == 3) {
-                            throw new RuntimeException("killed");
-                        }
-                    })));
+            RuntimeException killed = assertThrows(
+                    RuntimeException.class,
+                    () -> Trainer.train(
+                            net,
+                            data,
+                            config,
+                            Trainer.Options.quiet().withOut(interrupted, false).withListener(m -> {
+                                if (m.epoch() == 3) {
+                                    throw new RuntimeException("killed");
+                                }
+                            })));
             assertEquals("killed", killed.getMessage());
         }
         assertEquals(2, Checkpoint.read(interrupted).completedEpochs());
         Checkpoint.read(interrupted).network().close();
-        Trainer.Result resumed = Trainer.resume(data, null, Trainer.Options.quiet().withOut(interrupted, false));
-        try (Network a = uninterrupted.network(); Network b = resumed.network();
-             Network onDisk = ModelFiles.load(interrupted)) {
+        Trainer.Result resumed =
+                Trainer.resume(data, null, Trainer.Options.quiet().withOut(interrupted, false));
+        try (Network a = uninterrupted.network();
+                Network b = resumed.network();
+                Network onDisk = ModelFiles.load(interrupted)) {
             assertEquals(numbers(uninterrupted.metrics()), numbers(resumed.metrics()));
             assertEquals(uninterrupted.examples(), resumed.examples());
             for (Map.Entry<String, ai.djl.ndarray.NDArray> e : a.weights().entrySet()) {
-                assertArrayEquals(e.getValue().toFloatArray(), b.weight(e.getKey()).toFloatArray(), e.getKey());
-                assertArrayEquals(e.getValue().toFloatArray(), onDisk.weight(e.getKey()).toFloatArray(), e.getKey());
+                assertArrayEquals(
+                        e.getValue().toFloatArray(), b.weight(e.getKey()).toFloatArray(), e.getKey());
+                assertArrayEquals(
+                        e.getValue().toFloatArray(), onDisk.weight(e.getKey()).toFloatArray(), e.getKey());
             }
-            Step.Train step = assertInstanceOf(Step.Train.class, onDisk.history().get(onDisk.history().size() - 1));
+            Step.Train step = assertInstanceOf(
+                    Step.Train.class, onDisk.history().get(onDisk.history().size() - 1));
             assertEquals(4, step.epochs());
             assertEquals(2, onDisk.history().size(), "the resumed run rewrites its train step instead of adding one");
         }
-        assertEquals(Files.readString(whole.resolve(Checkpoint.METRICS_JSONL)).lines().count(),
-                Files.readString(interrupted.resolve(Checkpoint.METRICS_JSONL)).lines().count());
+        assertEquals(
+                Files.readString(whole.resolve(Checkpoint.METRICS_JSONL))
+                        .lines()
+                        .count(),
+                Files.readString(interrupted.resolve(Checkpoint.METRICS_JSONL))
+                        .lines()
+                        .count());
     }
 
     @Fast
@@ -134,8 +159,13 @@ class TrainerTest {
         Splits raw = NotebookData.make(0); // unstandardised features up to 2000: lr 10 blows up at once
         Path out = tmp.resolve("out");
         try (Network net = Initialization.random(Presets.get("mlp-seed", 1), 0, init())) {
-            Net2NetException e = assertThrows(Net2NetException.class, () -> Trainer.train(net, raw,
-                    TrainConfig.defaults(3, 10), Trainer.Options.quiet().withOut(out, false)));
+            Net2NetException e = assertThrows(
+                    Net2NetException.class,
+                    () -> Trainer.train(
+                            net,
+                            raw,
+                            TrainConfig.defaults(3, 10),
+                            Trainer.Options.quiet().withOut(out, false)));
             assertTrue(e.getMessage().startsWith("training diverged at epoch 1, batch "), e.getMessage());
             assertTrue(e.getMessage().contains("lower --lr (now 10.0)"), e.getMessage());
             assertTrue(e.getMessage().endsWith("no epoch completed, so nothing was written to " + out), e.getMessage());
@@ -161,10 +191,17 @@ class TrainerTest {
 
                 public void endEpoch() {}
             };
-            Net2NetException e = assertThrows(Net2NetException.class, () -> Trainer.train(net, data,
-                    TrainConfig.defaults(3, 0.01), Trainer.Options.quiet().withOut(out, false).withProgress(sabotage)));
-            assertEquals("training diverged at epoch 2, batch 1 (loss NaN); lower --lr (now 0.01); the last good checkpoint (epoch 1) is in "
-                    + out, e.getMessage());
+            Net2NetException e = assertThrows(
+                    Net2NetException.class,
+                    () -> Trainer.train(
+                            net,
+                            data,
+                            TrainConfig.defaults(3, 0.01),
+                            Trainer.Options.quiet().withOut(out, false).withProgress(sabotage)));
+            assertEquals(
+                    "training diverged at epoch 2, batch 1 (loss NaN); lower --lr (now 0.01); the last good checkpoint (epoch 1) is in "
+                            + out,
+                    e.getMessage());
         }
         Checkpoint.State state = Checkpoint.read(out);
         try (Network saved = state.network()) {
@@ -183,8 +220,8 @@ class TrainerTest {
         Architecture arch = new Architecture(new Shape(2), List.of(new Layer.Dense("fc", 2, false)));
         try (Network net = Initialization.random(arch, 0, init())) {
             net.weight("fc.weight").set(new float[] {1, 0, 0, 1}); // identity: logits = inputs
-            net2net.data.Dataset d = new net2net.data.Dataset("tiny", new float[] {2, 0, 0, 2, 2, 0, 0, 0}, new int[] {2}, 4,
-                    new int[] {0, 1, 1, 0}, null, 2);
+            net2net.data.Dataset d = new net2net.data.Dataset(
+                    "tiny", new float[] {2, 0, 0, 2, 2, 0, 0, 0}, new int[] {2}, 4, new int[] {0, 1, 1, 0}, null, 2);
             Evaluation.Result r = Evaluation.evaluate(net, d, 3);
             double confident = Math.log(1 + Math.exp(-2)); // -log softmax when the right logit leads by 2
             double wrong = Math.log(1 + Math.exp(2));

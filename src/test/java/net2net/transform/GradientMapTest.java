@@ -1,7 +1,5 @@
 package net2net.transform;
 
-import net2net.testing.Slow;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -29,6 +27,7 @@ import net2net.nn.Network;
 import net2net.spec.Architecture;
 import net2net.spec.Layer;
 import net2net.testing.RandomNetworks;
+import net2net.testing.Slow;
 import net2net.train.AdamW;
 import net2net.train.MomentumSgd;
 import net2net.train.Optimizer;
@@ -46,21 +45,32 @@ class GradientMapTest {
 
     /** A dense layer with a batchnorm, a second dense layer with tanh: widened one after the other. */
     static Architecture dense() {
-        return new Architecture(new Shape(5), List.of(
-                new Layer.Dense("fc1", 4, true), new Layer.BatchNorm("bn1"), new Layer.Relu("relu1"),
-                new Layer.Dense("fc2", 6, true), new Layer.Tanh("tanh2"),
-                new Layer.Dense("out", 3, true)));
+        return new Architecture(
+                new Shape(5),
+                List.of(
+                        new Layer.Dense("fc1", 4, true),
+                        new Layer.BatchNorm("bn1"),
+                        new Layer.Relu("relu1"),
+                        new Layer.Dense("fc2", 6, true),
+                        new Layer.Tanh("tanh2"),
+                        new Layer.Dense("out", 3, true)));
     }
 
     /** conv-bn-relu-pool, conv read by a dense layer through a flatten (3x3 blocks per channel). */
     static Architecture conv() {
-        return new Architecture(new Shape(2, 6, 6), List.of(
-                new Layer.Conv2d("conv1", 3, 3, true), new Layer.BatchNorm("bn1"), new Layer.Relu("relu1"),
-                new Layer.MaxPool("pool1"),
-                new Layer.Conv2d("conv2", 4, 3, false), new Layer.Relu("relu2"),
-                new Layer.Flatten("flatten"),
-                new Layer.Dense("fc1", 5, true), new Layer.Relu("relu3"),
-                new Layer.Dense("out", 3, true)));
+        return new Architecture(
+                new Shape(2, 6, 6),
+                List.of(
+                        new Layer.Conv2d("conv1", 3, 3, true),
+                        new Layer.BatchNorm("bn1"),
+                        new Layer.Relu("relu1"),
+                        new Layer.MaxPool("pool1"),
+                        new Layer.Conv2d("conv2", 4, 3, false),
+                        new Layer.Relu("relu2"),
+                        new Layer.Flatten("flatten"),
+                        new Layer.Dense("fc1", 5, true),
+                        new Layer.Relu("relu3"),
+                        new Layer.Dense("out", 3, true)));
     }
 
     @Test
@@ -83,7 +93,11 @@ class GradientMapTest {
             List<String> widenable = RandomNetworks.widenable(arch);
             String layer = widenable.get(rng.nextInt(widenable.size()));
             WideningPath path = WideningPath.find(arch, layer);
-            int block = path.writers().stream().filter(w -> w.name().equals(layer)).mapToInt(WideningPath.Site::block).findFirst().orElse(1);
+            int block = path.writers().stream()
+                    .filter(w -> w.name().equals(layer))
+                    .mapToInt(WideningPath.Site::block)
+                    .findFirst()
+                    .orElse(1);
             checkGradients(arch, Map.of(layer, (path.units() + 1 + rng.nextInt(3)) * block), 100 + i);
             checked += path.residuals().isEmpty() ? 0 : 1;
         }
@@ -97,8 +111,8 @@ class GradientMapTest {
     static void checkGradients(Architecture arch, Map<String, Integer> widths, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         try (NDManager m = NDManager.newBaseManager();
-             Network random = RandomNetworks.network(arch, rng);
-             Network teacher = random.copy(DataType.FLOAT64)) {
+                Network random = RandomNetworks.network(arch, rng);
+                Network teacher = random.copy(DataType.FLOAT64)) {
             Grown grown = grow(teacher, widths, rng.nextLong());
             try (Network student = grown.student()) {
                 NDArray x = normal(m, new Shape(6).addAll(arch.input()), rng);
@@ -112,14 +126,24 @@ class GradientMapTest {
                 for (String key : studentGrads.keySet()) {
                     double d = relDiff(mapped.get(key), studentGrads.get(key), floor);
                     worst = Math.max(worst, d);
-                    assertTrue(d <= TOLERANCE, () -> key + ": gradient map vs the student's gradient, max rel diff " + d
-                            + " (" + widths + " on " + arch.names() + ")");
+                    assertTrue(
+                            d <= TOLERANCE,
+                            () -> key + ": gradient map vs the student's gradient, max rel diff " + d + " (" + widths
+                                    + " on " + arch.names() + ")");
                 }
-                System.out.printf(Locale.ROOT, "[gradient-map] %s: %d parameters, worst max rel diff %.3g%n", widths, studentGrads.size(), worst);
+                System.out.printf(
+                        Locale.ROOT,
+                        "[gradient-map] %s: %d parameters, worst max rel diff %.3g%n",
+                        widths,
+                        studentGrads.size(),
+                        worst);
                 // the comparison can fail: the squared map (state of Adam's v) is not the gradients' map
                 if (grown.replicates()) {
                     Map<String, NDArray> squared = GradientMap.apply(arch, grown.widenings(), teacherGrads, 2, m);
-                    double wrong = studentGrads.keySet().stream().mapToDouble(k -> relDiff(squared.get(k), studentGrads.get(k), floor)).max().orElse(0);
+                    double wrong = studentGrads.keySet().stream()
+                            .mapToDouble(k -> relDiff(squared.get(k), studentGrads.get(k), floor))
+                            .max()
+                            .orElse(0);
                     assertTrue(wrong > 1e-3, "dividing by c^2 should not match the gradients, got " + wrong);
                 }
             }
@@ -135,7 +159,8 @@ class GradientMapTest {
         Network current = teacher;
         boolean replicates = false;
         for (Map.Entry<String, Integer> e : widths.entrySet()) {
-            Network next = Net2WiderNet.widen(current, e.getKey(), e.getValue(), new Net2WiderNet.Options(Noise.NONE, 0, seed++));
+            Network next = Net2WiderNet.widen(
+                    current, e.getKey(), e.getValue(), new Net2WiderNet.Options(Noise.NONE, 0, seed++));
             int[] g = recover(current, next, e.getKey());
             int n = WideningPath.find(current.architecture(), e.getKey()).units();
             replicates |= g.length > n;
@@ -210,7 +235,7 @@ class GradientMapTest {
         DjlNetwork block = DjlNetwork.withoutDropout(n);
         Map<String, Parameter> parameters = parameters(n, block);
         try (NDManager scratch = n.manager().newSubManager();
-             GradientCollector c = Engine.getInstance().newGradientCollector()) {
+                GradientCollector c = Engine.getInstance().newGradientCollector()) {
             NDArray out = block.forward(x, true);
             out.attach(scratch);
             c.backward(out.sub(y).square().sum().mul(0.5));
@@ -285,26 +310,31 @@ class GradientMapTest {
      * holds what the student's gradients accumulate along the teacher's trajectory without moving the
      * student. The teacher's state grown by {@link OptimizerGrowth} must equal the shadow's.
      */
-    static void checkState(Architecture arch, Map<String, Integer> widths, Supplier<Optimizer> optimizer, double lr, long seed) {
+    static void checkState(
+            Architecture arch, Map<String, Integer> widths, Supplier<Optimizer> optimizer, double lr, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         long widenSeed = rng.nextLong();
         try (NDManager m = NDManager.newBaseManager();
-             Network random = RandomNetworks.network(arch, rng);
-             Network teacher = random.copy(DataType.FLOAT64);
-             Optimizer teacherOptimizer = optimizer.get();
-             Optimizer shadow = optimizer.get()) {
+                Network random = RandomNetworks.network(arch, rng);
+                Network teacher = random.copy(DataType.FLOAT64);
+                Optimizer teacherOptimizer = optimizer.get();
+                Optimizer shadow = optimizer.get()) {
             List<GradientMap.Widening> widenings = null;
             for (int step = 0; step < 4; step++) {
                 NDArray x = normal(m, new Shape(6).addAll(arch.input()), rng);
                 NDArray y = normal(m, new Shape(6).addAll(arch.outputShape()), rng);
                 Grown grown = grow(teacher, widths, widenSeed);
-                try (Network student = grown.student(); NDManager scratch = m.newSubManager()) {
+                try (Network student = grown.student();
+                        NDManager scratch = m.newSubManager()) {
                     if (widenings == null) {
                         widenings = grown.widenings();
                         assertTrue(grown.replicates());
                     } else {
                         for (int i = 0; i < widenings.size(); i++) {
-                            assertArrayEquals(widenings.get(i).g(), grown.widenings().get(i).g(), "the same seed gives the same g");
+                            assertArrayEquals(
+                                    widenings.get(i).g(),
+                                    grown.widenings().get(i).g(),
+                                    "the same seed gives the same g");
                         }
                     }
                     shadow.step(backward(student, x, y), 0, scratch);
@@ -331,7 +361,13 @@ class GradientMapTest {
                 Optimizer.State a = grown.get(key);
                 Optimizer.State b = own.get(key);
                 if (b instanceof Optimizer.Momentum mb) {
-                    worst = Math.max(worst, relDiff(assertInstanceOf(Optimizer.Momentum.class, a).velocity(), mb.velocity(), floor));
+                    worst = Math.max(
+                            worst,
+                            relDiff(
+                                    assertInstanceOf(Optimizer.Momentum.class, a)
+                                            .velocity(),
+                                    mb.velocity(),
+                                    floor));
                 } else {
                     Optimizer.Adam aa = assertInstanceOf(Optimizer.Adam.class, a);
                     Optimizer.Adam ab = (Optimizer.Adam) b;
@@ -341,8 +377,14 @@ class GradientMapTest {
                 }
                 assertTrue(worst <= TOLERANCE, key + ": grown state vs the student's own, max rel diff " + worst);
             }
-            System.out.printf(Locale.ROOT, "[optimizer-growth] %s, %s on %s: %d parameters, worst max rel diff %.3g%n",
-                    teacherOptimizer.getClass().getSimpleName(), widths, arch.names().get(0), own.size(), worst);
+            System.out.printf(
+                    Locale.ROOT,
+                    "[optimizer-growth] %s, %s on %s: %d parameters, worst max rel diff %.3g%n",
+                    teacherOptimizer.getClass().getSimpleName(),
+                    widths,
+                    arch.names().get(0),
+                    own.size(),
+                    worst);
         }
     }
 
@@ -368,18 +410,20 @@ class GradientMapTest {
 
     static void checkDynamics(Supplier<Optimizer> optimizer, double lr, boolean adam) {
         SplittableRandom rng = new SplittableRandom(31);
-        Architecture arch = new Architecture(new Shape(5), List.of(
-                new Layer.Dense("fc1", 3, true), new Layer.Relu("relu1"), new Layer.Dense("out", 2, true)));
+        Architecture arch = new Architecture(
+                new Shape(5),
+                List.of(new Layer.Dense("fc1", 3, true), new Layer.Relu("relu1"), new Layer.Dense("out", 2, true)));
         try (NDManager m = NDManager.newBaseManager();
-             Network random = RandomNetworks.network(arch, rng);
-             Network teacher = random.copy(DataType.FLOAT64);
-             Network before = teacher.copy(DataType.FLOAT64);
-             Optimizer sgdT = optimizer.get();
-             Optimizer sgdS = optimizer.get()) {
+                Network random = RandomNetworks.network(arch, rng);
+                Network teacher = random.copy(DataType.FLOAT64);
+                Network before = teacher.copy(DataType.FLOAT64);
+                Optimizer sgdT = optimizer.get();
+                Optimizer sgdS = optimizer.get()) {
             Grown grown = grow(teacher, Map.of("fc1", 8), 5);
             int[] g = grown.widenings().get(0).g();
             int[] count = Net2WiderNet.counts(g, 3);
-            try (Network student = grown.student(); NDManager scratch = m.newSubManager()) {
+            try (Network student = grown.student();
+                    NDManager scratch = m.newSubManager()) {
                 NDArray x = normal(m, new Shape(6, 5), rng);
                 NDArray y = normal(m, new Shape(6, 2), rng);
                 sgdT.step(backward(teacher, x, y), lr, scratch);
@@ -393,12 +437,17 @@ class GradientMapTest {
                 StringBuilder measured = new StringBuilder();
                 for (int j = 0; j < g.length; j++) {
                     int k = g[j];
-                    double rowRatio = ratio(s1[j], t0[k], t1[k], 1);       // (row'_j - w_k) / (row_k(t1) - w_k)
-                    double colRatio = ratio(sc[j], c0[k], c1[k], count[k]); // vs the widened teacher's column (w - lr g) / c
-                    assertEquals(adam ? 1.0 : 1.0 / count[k], rowRatio, adam ? 1e-6 : 1e-9,
+                    double rowRatio = ratio(s1[j], t0[k], t1[k], 1); // (row'_j - w_k) / (row_k(t1) - w_k)
+                    double colRatio =
+                            ratio(sc[j], c0[k], c1[k], count[k]); // vs the widened teacher's column (w - lr g) / c
+                    assertEquals(
+                            adam ? 1.0 : 1.0 / count[k],
+                            rowRatio,
+                            adam ? 1e-6 : 1e-9,
                             "unit " + j + " (copy of " + k + ", c = " + count[k] + "): incoming row");
                     assertEquals(count[k], colRatio, 1e-9, "unit " + j + ": outgoing column");
-                    measured.append(String.format(Locale.ROOT, " c=%d: row %.4f, column %.4f;", count[k], rowRatio, colRatio));
+                    measured.append(
+                            String.format(Locale.ROOT, " c=%d: row %.4f, column %.4f;", count[k], rowRatio, colRatio));
                 }
                 System.out.println("[optimizer-growth] one " + sgdT.getClass().getSimpleName()
                         + " step, the student's move / the widened teacher's move:" + measured);
@@ -421,8 +470,10 @@ class GradientMapTest {
 
     @Test
     void deepeningKeepsTheOldStateAndLeavesTheNewParametersAtZero() {
-        try (NDManager m = NDManager.newBaseManager(); MomentumSgd sgd = new MomentumSgd(0.9, 0)) {
-            Map<String, Optimizer.State> state = Map.of("fc1.weight", new Optimizer.Momentum(m.create(new double[] {1, 2}, new Shape(1, 2))));
+        try (NDManager m = NDManager.newBaseManager();
+                MomentumSgd sgd = new MomentumSgd(0.9, 0)) {
+            Map<String, Optimizer.State> state =
+                    Map.of("fc1.weight", new Optimizer.Momentum(m.create(new double[] {1, 2}, new Shape(1, 2))));
             Map<String, Shape> student = new LinkedHashMap<>();
             student.put("fc1.weight", new Shape(1, 2));
             student.put("fc1_id.weight", new Shape(1, 1));
@@ -430,8 +481,14 @@ class GradientMapTest {
             assertEquals(List.of("fc1.weight"), List.copyOf(kept.keySet()));
             assertEquals(List.of("fc1_id.weight"), List.copyOf(OptimizerGrowth.fresh(kept, student)));
             sgd.setState(kept);
-            assertArrayEquals(new double[] {1, 2}, ((Optimizer.Momentum) sgd.state().get("fc1.weight")).velocity().toDoubleArray());
-            assertThrows(IllegalArgumentException.class, () -> OptimizerGrowth.deepened(state, Map.of("fc1.weight", new Shape(2, 2)), m));
+            assertArrayEquals(
+                    new double[] {1, 2},
+                    ((Optimizer.Momentum) sgd.state().get("fc1.weight"))
+                            .velocity()
+                            .toDoubleArray());
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> OptimizerGrowth.deepened(state, Map.of("fc1.weight", new Shape(2, 2)), m));
         }
     }
 
@@ -439,10 +496,22 @@ class GradientMapTest {
     void refusesAMappingThatIsNotAWidening() {
         try (NDManager m = NDManager.newBaseManager()) {
             Map<String, NDArray> none = Map.of();
-            assertThrows(Net2NetException.class, () -> GradientMap.apply(dense(), List.of(new GradientMap.Widening("fc1", new int[] {0, 1, 2})), none, 1, m));
-            assertThrows(Net2NetException.class, () -> GradientMap.apply(dense(), List.of(new GradientMap.Widening("fc1", new int[] {0, 1, 2, 4})), none, 1, m));
-            assertThrows(Net2NetException.class, () -> GradientMap.apply(dense(), List.of(new GradientMap.Widening("fc1", new int[] {0, 1, 2, 2, 1})), none, 1, m));
-            assertThrows(Net2NetException.class, () -> GradientMap.apply(dense(), List.of(new GradientMap.Widening("out", new int[] {0, 1, 2, 0})), none, 1, m));
+            assertThrows(
+                    Net2NetException.class,
+                    () -> GradientMap.apply(
+                            dense(), List.of(new GradientMap.Widening("fc1", new int[] {0, 1, 2})), none, 1, m));
+            assertThrows(
+                    Net2NetException.class,
+                    () -> GradientMap.apply(
+                            dense(), List.of(new GradientMap.Widening("fc1", new int[] {0, 1, 2, 4})), none, 1, m));
+            assertThrows(
+                    Net2NetException.class,
+                    () -> GradientMap.apply(
+                            dense(), List.of(new GradientMap.Widening("fc1", new int[] {0, 1, 2, 2, 1})), none, 1, m));
+            assertThrows(
+                    Net2NetException.class,
+                    () -> GradientMap.apply(
+                            dense(), List.of(new GradientMap.Widening("out", new int[] {0, 1, 2, 0})), none, 1, m));
         }
     }
 }

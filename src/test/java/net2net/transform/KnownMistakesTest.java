@@ -15,9 +15,9 @@ import net2net.nn.Network;
 import net2net.spec.Architecture;
 import net2net.spec.Layer;
 import net2net.spec.Presets;
+import net2net.testing.Fast;
 import net2net.testing.RandomNetworks;
 import org.junit.jupiter.api.Test;
-import net2net.testing.Fast;
 
 /** One test per mistake that public Net2Net implementations ship (docs/math.md#mistakes-in-public-implementations). */
 @Fast
@@ -42,7 +42,7 @@ class KnownMistakesTest {
     @Test
     void outgoingWeightsAreDividedNotIncomingAndTheOriginalUnitToo() {
         try (Network t = fashionTeacher();
-             Network s = Net2WiderNet.widen(t, "fc1", 140, new Net2WiderNet.Options(Noise.NONE, 0, 3))) {
+                Network s = Net2WiderNet.widen(t, "fc1", 140, new Net2WiderNet.Options(Noise.NONE, 0, 3))) {
             float[][] tIn = rows(t.weight("fc1.weight"));
             float[][] sIn = rows(s.weight("fc1.weight"));
             float[] tOut = t.weight("fc2.weight").toFloatArray();
@@ -59,7 +59,9 @@ class KnownMistakesTest {
                         g[j] = k;
                     }
                 }
-                assertTrue(g[j] >= 0, "student row " + j + " is not a copy of a teacher row (incoming weights were changed)");
+                assertTrue(
+                        g[j] >= 0,
+                        "student row " + j + " is not a copy of a teacher row (incoming weights were changed)");
                 count[g[j]]++;
             }
             for (int j = 0; j < n; j++) {
@@ -69,7 +71,8 @@ class KnownMistakesTest {
             for (int o = 0; o < 10; o++) {
                 for (int j = 0; j < q; j++) {
                     float expected = tOut[o * n + g[j]] / count[g[j]];
-                    assertEquals(expected, sOut[o * q + j], 0f, "fc2 column " + j + " must be w/count for every replica");
+                    assertEquals(
+                            expected, sOut[o * q + j], 0f, "fc2 column " + j + " must be w/count for every replica");
                     if (j < n && count[j] > 1) {
                         someOriginalDivided = true;
                     }
@@ -82,7 +85,7 @@ class KnownMistakesTest {
     @Test
     void everyBatchNormEntryIsGatheredNotPadded() {
         try (Network t = fashionTeacher();
-             Network s = Net2WiderNet.widen(t, "conv2", 64, new Net2WiderNet.Options(Noise.NONE, 0, 5))) {
+                Network s = Net2WiderNet.widen(t, "conv2", 64, new Net2WiderNet.Options(Noise.NONE, 0, 5))) {
             float[][] conv = rows(s.weight("conv2.weight"));
             float[][] tconv = rows(t.weight("conv2.weight"));
             for (String p : List.of("weight", "bias", "running_mean", "running_var")) {
@@ -95,7 +98,8 @@ class KnownMistakesTest {
                             k = c;
                         }
                     }
-                    assertEquals(tp[k], sp[j], 0f, "bn2." + p + "[" + j + "] must equal the teacher's entry of unit " + k);
+                    assertEquals(
+                            tp[k], sp[j], 0f, "bn2." + p + "[" + j + "] must equal the teacher's entry of unit " + k);
                 }
             }
         }
@@ -112,11 +116,16 @@ class KnownMistakesTest {
             assertEquals(2f, sum(w), "exactly one 1 per output channel");
         }
         // and on real images a shifted kernel would move every pixel: check the function end to end
-        Architecture arch = new Architecture(new Shape(1, 8, 8), List.of(
-                new Layer.Conv2d("c1", 3, 3, true), new Layer.Relu("r1"), new Layer.Flatten("f"), new Layer.Dense("out", 4, true)));
+        Architecture arch = new Architecture(
+                new Shape(1, 8, 8),
+                List.of(
+                        new Layer.Conv2d("c1", 3, 3, true),
+                        new Layer.Relu("r1"),
+                        new Layer.Flatten("f"),
+                        new Layer.Dense("out", 4, true)));
         try (Network t = RandomNetworks.network(arch, RNG.split());
-             Network s = Net2DeeperNet.deepen(t, "r1", new Net2DeeperNet.Options(5, false, null, null));
-             NDManager m = NDManager.newBaseManager()) {
+                Network s = Net2DeeperNet.deepen(t, "r1", new Net2DeeperNet.Options(5, false, null, null));
+                NDManager m = NDManager.newBaseManager()) {
             Verification.Result r = Verification.compare(t, s, Verification.randomInputs(m, arch.input(), 32, 1));
             assertEquals(0.0, r.maxAbsDiff(), 1e-6);
         }
@@ -125,10 +134,11 @@ class KnownMistakesTest {
     @Test
     void wideningAConvBeforeAFlattenMapsWholeBlocks() {
         try (Network t = fashionTeacher();
-             Network s = Net2WiderNet.widen(t, "conv2", 64, new Net2WiderNet.Options(Noise.NONE, 0, 9));
-             NDManager m = NDManager.newBaseManager()) {
+                Network s = Net2WiderNet.widen(t, "conv2", 64, new Net2WiderNet.Options(Noise.NONE, 0, 9));
+                NDManager m = NDManager.newBaseManager()) {
             assertEquals(new Shape(70, 64 * 49), s.weight("fc1.weight").getShape());
-            Verification.Result r = Verification.compare(t, s, Verification.randomInputs(m, t.architecture().input(), 64, 2));
+            Verification.Result r = Verification.compare(
+                    t, s, Verification.randomInputs(m, t.architecture().input(), 64, 2));
             assertTrue(r.exact(), r.toString());
             assertTrue(r.trainMaxRelDiff() <= Verification.TOLERANCE, r.toString());
         }
@@ -136,13 +146,24 @@ class KnownMistakesTest {
 
     @Test
     void theTeacherIsNeverChanged() {
-        try (Network t = fashionTeacher(); NDManager m = NDManager.newBaseManager()) {
+        try (Network t = fashionTeacher();
+                NDManager m = NDManager.newBaseManager()) {
             Map<String, float[]> before = RandomNetworks.snapshot(t);
-            Net2WiderNet.widen(t, Map.of("conv1", 40, "fc1", 100), Net2WiderNet.Options.defaults(1)).close();
+            Net2WiderNet.widen(t, Map.of("conv1", 40, "fc1", 100), Net2WiderNet.Options.defaults(1))
+                    .close();
             RandomPad.pad(t, "conv2", 50, 1).close();
-            Net2DeeperNet.deepen(t, "relu2", new Net2DeeperNet.Options(3, true,
-                    Verification.randomInputs(m, t.architecture().input(), 16, 3), null)).close();
-            Verification.compare(t, t, Verification.randomInputs(m, t.architecture().input(), 16, 3));
+            Net2DeeperNet.deepen(
+                            t,
+                            "relu2",
+                            new Net2DeeperNet.Options(
+                                    3,
+                                    true,
+                                    Verification.randomInputs(
+                                            m, t.architecture().input(), 16, 3),
+                                    null))
+                    .close();
+            Verification.compare(
+                    t, t, Verification.randomInputs(m, t.architecture().input(), 16, 3));
             TransformPropertiesTest.assertUnchanged(before, t);
         }
     }
@@ -150,12 +171,15 @@ class KnownMistakesTest {
     @Test
     void verificationUsesTheMaximumNotASignedSum() {
         // A student whose errors cancel in a signed sum: +d on one output, -d on another.
-        try (Network t = fashionTeacher(); Network s = t.copy(); NDManager m = NDManager.newBaseManager()) {
+        try (Network t = fashionTeacher();
+                Network s = t.copy();
+                NDManager m = NDManager.newBaseManager()) {
             float[] bias = s.weight("fc2.bias").toFloatArray();
             bias[0] += 0.01f;
             bias[1] -= 0.01f;
             s.weight("fc2.bias").set(bias);
-            Verification.Result r = Verification.compare(t, s, Verification.randomInputs(m, t.architecture().input(), 8, 4));
+            Verification.Result r = Verification.compare(
+                    t, s, Verification.randomInputs(m, t.architecture().input(), 8, 4));
             assertFalse(r.exact(), "errors that cancel in a sum must still be caught: " + r);
             assertEquals(0.01, r.maxAbsDiff(), 1e-4);
         }
@@ -164,8 +188,8 @@ class KnownMistakesTest {
     @Test
     void randomPadIsNotNet2NetInDisguise() {
         try (Network t = fashionTeacher();
-             Network s = RandomPad.pad(t, "fc1", 140, 11);
-             NDManager m = NDManager.newBaseManager()) {
+                Network s = RandomPad.pad(t, "fc1", 140, 11);
+                NDManager m = NDManager.newBaseManager()) {
             float[][] tIn = rows(t.weight("fc1.weight"));
             float[][] sIn = rows(s.weight("fc1.weight"));
             for (int j = 0; j < 70; j++) {
@@ -183,20 +207,25 @@ class KnownMistakesTest {
                     assertEquals(tOut[o * 70 + j], sOut[o * 140 + j], 0f, "old outgoing weights are not divided");
                 }
             }
-            Verification.Result r = Verification.compare(t, s, Verification.randomInputs(m, t.architecture().input(), 32, 5));
+            Verification.Result r = Verification.compare(
+                    t, s, Verification.randomInputs(m, t.architecture().input(), 32, 5));
             assertFalse(r.exact(), "random pad changes the function: " + r);
         }
     }
 
     @Test
     void exactNoiseKeepsTheFunctionAndPaperNoiseDrifts() {
-        try (Network t = fashionTeacher(); NDManager m = NDManager.newBaseManager()) {
+        try (Network t = fashionTeacher();
+                NDManager m = NDManager.newBaseManager()) {
             NDArray x = Verification.randomInputs(m, t.architecture().input(), 64, 6);
             try (Network exact = Net2WiderNet.widen(t, "fc1", 200, new Net2WiderNet.Options(Noise.EXACT, 0.5, 1));
-                 Network none = Net2WiderNet.widen(t, "fc1", 200, new Net2WiderNet.Options(Noise.NONE, 0, 1));
-                 Network paper = Net2WiderNet.widen(t, "fc1", 200, new Net2WiderNet.Options(Noise.PAPER, 0.5, 1))) {
+                    Network none = Net2WiderNet.widen(t, "fc1", 200, new Net2WiderNet.Options(Noise.NONE, 0, 1));
+                    Network paper = Net2WiderNet.widen(t, "fc1", 200, new Net2WiderNet.Options(Noise.PAPER, 0.5, 1))) {
                 assertTrue(Verification.compare(t, exact, x).exact());
-                assertFalse(java.util.Arrays.equals(exact.weight("fc2.weight").toFloatArray(), none.weight("fc2.weight").toFloatArray()),
+                assertFalse(
+                        java.util.Arrays.equals(
+                                exact.weight("fc2.weight").toFloatArray(),
+                                none.weight("fc2.weight").toFloatArray()),
                         "exact noise must make the replicas' outgoing weights differ");
                 assertFalse(Verification.compare(t, paper, x).exact(), "paper noise at this scale must drift");
             }
@@ -215,8 +244,8 @@ class KnownMistakesTest {
         reversed.put("conv2", 48);
         reversed.put("conv1", 24);
         try (Network t = fashionTeacher();
-             Network a = Net2WiderNet.widen(t, inOrder, Net2WiderNet.Options.defaults(11));
-             Network b = Net2WiderNet.widen(t, reversed, Net2WiderNet.Options.defaults(11))) {
+                Network a = Net2WiderNet.widen(t, inOrder, Net2WiderNet.Options.defaults(11));
+                Network b = Net2WiderNet.widen(t, reversed, Net2WiderNet.Options.defaults(11))) {
             assertEquals(a.weights().keySet(), b.weights().keySet());
             for (String key : a.weights().keySet()) {
                 assertArrayEquals(a.weight(key).toFloatArray(), b.weight(key).toFloatArray(), key);

@@ -17,10 +17,10 @@ import net2net.nn.Network;
 import net2net.spec.Architecture;
 import net2net.spec.Layer;
 import net2net.spec.Presets;
-import net2net.testing.RandomNetworks;
-import org.junit.jupiter.api.Test;
 import net2net.testing.Fast;
+import net2net.testing.RandomNetworks;
 import net2net.testing.Slow;
+import org.junit.jupiter.api.Test;
 
 /**
  * The mistakes public Net2Net implementations make on skip connections, each implemented (wrongly)
@@ -34,7 +34,8 @@ class ResidualMistakesTest {
     static final int Q = 32;
 
     static Network teacher() {
-        return RandomNetworks.network(Presets.get("fashionresnet", Presets.PAPER_TEACHER_WIDTH), new SplittableRandom(6));
+        return RandomNetworks.network(
+                Presets.get("fashionresnet", Presets.PAPER_TEACHER_WIDTH), new SplittableRandom(6));
     }
 
     /**
@@ -45,7 +46,10 @@ class ResidualMistakesTest {
     static Network byHand(Network t, int[] gStem, int[] gBody, int[] gSum, int divisions) {
         Architecture arch = t.architecture();
         Architecture wide = arch.replace(Map.of(
-                "conv1", new Layer.Conv2d("conv1", Q, 3, true), "res1_conv2", new Layer.Conv2d("res1_conv2", Q, 3, true)));
+                "conv1",
+                new Layer.Conv2d("conv1", Q, 3, true),
+                "res1_conv2",
+                new Layer.Conv2d("res1_conv2", Q, 3, true)));
         NDManager m = NDManager.newBaseManager();
         Map<String, NDArray> w = new LinkedHashMap<>();
         t.weights().forEach((k, v) -> {
@@ -53,7 +57,8 @@ class ResidualMistakesTest {
             c.attach(m);
             w.put(k, c);
         });
-        for (String k : List.of("conv1.weight", "conv1.bias", "bn1.weight", "bn1.bias", "bn1.running_mean", "bn1.running_var")) {
+        for (String k : List.of(
+                "conv1.weight", "conv1.bias", "bn1.weight", "bn1.bias", "bn1.running_mean", "bn1.running_var")) {
             w.put(k, rows(w.get(k), gStem, m));
         }
         for (String p : List.of("weight", "bias")) {
@@ -79,14 +84,17 @@ class ResidualMistakesTest {
         for (int j = 0; j < g.length; j++) {
             scale[j] = (float) Math.pow(count[g[j]], divisions);
         }
-        NDArray out = a.get(new NDIndex(":, {}", m.create(Net2WiderNet.expand(g, 1)))).div(m.create(scale, new Shape(1, g.length, 1, 1)));
+        NDArray out = a.get(new NDIndex(":, {}", m.create(Net2WiderNet.expand(g, 1))))
+                .div(m.create(scale, new Shape(1, g.length, 1, 1)));
         out.attach(m);
         return out;
     }
 
     static double relDiff(Network t, Network s) {
         try (NDManager m = NDManager.newBaseManager()) {
-            return Verification.compare(t, s, Verification.randomInputs(m, t.architecture().input(), 32, 3)).maxRelDiff();
+            return Verification.compare(
+                            t, s, Verification.randomInputs(m, t.architecture().input(), 32, 3))
+                    .maxRelDiff();
         }
     }
 
@@ -98,15 +106,20 @@ class ResidualMistakesTest {
         int[] g2 = Net2WiderNet.mapping(N, Q, rng);
         assertFalse(java.util.Arrays.equals(g1, g2));
         try (Network t = teacher();
-             Network shared = byHand(t, g1, g1, g1, 1);
-             // each writer widened on its own, as per-layer implementations do: conv1 with its mapping
-             // for its consumer res1_conv1, res1_conv2 with another for its consumer conv2
-             Network perLayer = byHand(t, g1, g2, g2, 1);
-             // the right mapping, but the reader of the sum divided once per writer summed into it
-             Network twice = byHand(t, g1, g1, g1, 2)) {
-            assertTrue(relDiff(t, shared) <= Verification.TOLERANCE, "the hand-made shared mapping is exact: " + relDiff(t, shared));
-            assertTrue(relDiff(t, perLayer) > 1e-3, "per-layer mappings must change the function: " + relDiff(t, perLayer));
-            assertTrue(relDiff(t, twice) > 1e-3, "dividing the sum twice must change the function: " + relDiff(t, twice));
+                Network shared = byHand(t, g1, g1, g1, 1);
+                // each writer widened on its own, as per-layer implementations do: conv1 with its mapping
+                // for its consumer res1_conv1, res1_conv2 with another for its consumer conv2
+                Network perLayer = byHand(t, g1, g2, g2, 1);
+                // the right mapping, but the reader of the sum divided once per writer summed into it
+                Network twice = byHand(t, g1, g1, g1, 2)) {
+            assertTrue(
+                    relDiff(t, shared) <= Verification.TOLERANCE,
+                    "the hand-made shared mapping is exact: " + relDiff(t, shared));
+            assertTrue(
+                    relDiff(t, perLayer) > 1e-3,
+                    "per-layer mappings must change the function: " + relDiff(t, perLayer));
+            assertTrue(
+                    relDiff(t, twice) > 1e-3, "dividing the sum twice must change the function: " + relDiff(t, twice));
         }
     }
 
@@ -119,10 +132,14 @@ class ResidualMistakesTest {
                     assertTrue(relDiff(t, s) <= Verification.TOLERANCE, named + ": " + relDiff(t, s));
                     // recover each writer's mapping from its rows: both must be the same g
                     int[] gStem = mappingOf(t.weight("conv1.weight"), s.weight("conv1.weight"));
-                    int[] gBody = mappingOf(t.weight("res1.body.res1_conv2.weight"), s.weight("res1.body.res1_conv2.weight"));
+                    int[] gBody =
+                            mappingOf(t.weight("res1.body.res1_conv2.weight"), s.weight("res1.body.res1_conv2.weight"));
                     assertArrayEquals(gStem, gBody, named + ": the writers of a stream share one mapping");
                     assertEquals(Q, ((Layer.Conv2d) s.architecture().layer("res1_conv2")).filters());
-                    assertEquals(N, ((Layer.Conv2d) s.architecture().layer("res1_conv1")).filters(), "the body's inner width is not the stream");
+                    assertEquals(
+                            N,
+                            ((Layer.Conv2d) s.architecture().layer("res1_conv1")).filters(),
+                            "the body's inner width is not the stream");
                     float[] bn = s.weight("res1.body.res1_bn2.running_var").toFloatArray();
                     float[] tbn = t.weight("res1.body.res1_bn2.running_var").toFloatArray();
                     for (int j = 0; j < Q; j++) {
@@ -136,11 +153,17 @@ class ResidualMistakesTest {
     @Fast
     @Test
     void randomPadOfAStreamPadsEveryWriterAndReader() {
-        try (Network t = teacher(); Network s = RandomPad.pad(t, "res1_conv2", Q, 2)) {
+        try (Network t = teacher();
+                Network s = RandomPad.pad(t, "res1_conv2", Q, 2)) {
             assertEquals(new Shape(Q, 1, 3, 3), s.weight("conv1.weight").getShape());
-            assertEquals(new Shape(Q), s.weight("res1.body.res1_bn2.running_var").getShape());
-            assertEquals(new Shape(Q, N, 3, 3), s.weight("res1.body.res1_conv2.weight").getShape());
-            assertEquals(new Shape(N, Q, 3, 3), s.weight("res1.body.res1_conv1.weight").getShape());
+            assertEquals(
+                    new Shape(Q), s.weight("res1.body.res1_bn2.running_var").getShape());
+            assertEquals(
+                    new Shape(Q, N, 3, 3),
+                    s.weight("res1.body.res1_conv2.weight").getShape());
+            assertEquals(
+                    new Shape(N, Q, 3, 3),
+                    s.weight("res1.body.res1_conv1.weight").getShape());
             assertEquals(new Shape(35, Q, 3, 3), s.weight("conv2.weight").getShape());
             float[][] tr = KnownMistakesTest.rows(t.weight("res1.body.res1_conv2.weight"));
             float[][] sr = KnownMistakesTest.rows(s.weight("res1.body.res1_conv2.weight"));

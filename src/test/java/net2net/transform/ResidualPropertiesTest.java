@@ -48,7 +48,11 @@ class ResidualPropertiesTest {
         for (int i = 0; i < layers && !candidates.isEmpty(); i++) {
             String layer = candidates.get(rng.nextInt(candidates.size()));
             WideningPath path = WideningPath.find(arch, layer);
-            int block = path.writers().stream().filter(w -> w.name().equals(layer)).findFirst().orElseThrow().block();
+            int block = path.writers().stream()
+                    .filter(w -> w.name().equals(layer))
+                    .findFirst()
+                    .orElseThrow()
+                    .block();
             widths.put(layer, WideningPath.width(arch.layer(layer)) + block * rng.nextInt(10));
             stream |= !path.residuals().isEmpty();
             // one width per stream: drop the other writers of this one
@@ -56,18 +60,20 @@ class ResidualPropertiesTest {
             candidates.remove(layer);
         }
         Noise noise = rng.nextBoolean() ? Noise.EXACT : Noise.NONE;
-        try (Network teacher = RandomNetworks.network(arch, rng); NDManager m = NDManager.newBaseManager()) {
+        try (Network teacher = RandomNetworks.network(arch, rng);
+                NDManager m = NDManager.newBaseManager()) {
             Map<String, float[]> before = RandomNetworks.snapshot(teacher);
             Net2WiderNet.Options options = new Net2WiderNet.Options(noise, 0.1, rng.nextLong());
             NDArray x = Verification.randomInputs(m, arch.input(), 48, rng.nextLong());
-            TransformPropertiesTest.WidenCheck c = TransformPropertiesTest.widenAndCheck(teacher, widths, options, x,
-                    () -> " for " + widths + " of " + arch);
+            TransformPropertiesTest.WidenCheck c = TransformPropertiesTest.widenAndCheck(
+                    teacher, widths, options, x, () -> " for " + widths + " of " + arch);
             if (!Double.isNaN(c.float64().trainMaxRelDiff())) {
                 worstWidenTrain64 = Math.max(worstWidenTrain64, c.float64().trainMaxRelDiff());
             }
             worstWiden = Math.max(worstWiden, c.float32().maxRelDiff());
             worstWiden64 = Math.max(worstWiden64, c.float64().maxRelDiff());
-            widths.forEach((layer, w) -> assertEquals(w, WideningPath.width(c.student().layer(layer)), layer));
+            widths.forEach(
+                    (layer, w) -> assertEquals(w, WideningPath.width(c.student().layer(layer)), layer));
             TransformPropertiesTest.assertUnchanged(before, teacher);
             widenCases.incrementAndGet();
             if (stream) {
@@ -86,26 +92,34 @@ class ResidualPropertiesTest {
         String after = places.get(rng.nextInt(places.size()));
         boolean batchnorm = rng.nextBoolean();
         int kernel = 1 + 2 * rng.nextInt(2);
-        try (Network teacher = RandomNetworks.network(arch, rng); NDManager m = NDManager.newBaseManager()) {
+        try (Network teacher = RandomNetworks.network(arch, rng);
+                NDManager m = NDManager.newBaseManager()) {
             Map<String, float[]> before = RandomNetworks.snapshot(teacher);
             NDArray stats = Verification.randomInputs(m, arch.input(), 32, rng.nextLong());
-            Net2DeeperNet.Options options = residual ? Net2DeeperNet.Options.residual(kernel, batchnorm, null, rng.nextLong())
+            Net2DeeperNet.Options options = residual
+                    ? Net2DeeperNet.Options.residual(kernel, batchnorm, null, rng.nextLong())
                     : new Net2DeeperNet.Options(kernel, batchnorm, batchnorm ? stats : null, null);
             try (Network student = Net2DeeperNet.deepen(teacher, after, options)) {
                 NDArray x = Verification.randomInputs(m, arch.input(), 48, rng.nextLong());
                 Verification.Result r = Verification.compare(teacher, student, x);
-                assertTrue(r.maxRelDiff() <= Verification.TOLERANCE, () -> "eval " + r + " after " + after + " of " + arch);
+                assertTrue(
+                        r.maxRelDiff() <= Verification.TOLERANCE,
+                        () -> "eval " + r + " after " + after + " of " + arch);
                 worstDeepen = Math.max(worstDeepen, r.maxRelDiff());
                 if (residual) {
                     // body(x) = 0 exactly, batch statistics or not
                     Verification.Result r64 = Verification.compare(teacher, student, x, DataType.FLOAT64);
                     if (!Double.isNaN(r64.trainMaxRelDiff())) {
-                        assertTrue(r64.trainMaxRelDiff() <= Verification.TOLERANCE, () -> "train64 " + r64 + " after " + after + " of " + arch);
+                        assertTrue(
+                                r64.trainMaxRelDiff() <= Verification.TOLERANCE,
+                                () -> "train64 " + r64 + " after " + after + " of " + arch);
                         worstDeepenTrain64 = Math.max(worstDeepenTrain64, r64.trainMaxRelDiff());
                     }
                 }
                 int added = residual ? (batchnorm ? 6 : 4) : (batchnorm ? 3 : 2);
-                assertEquals(arch.names().size() + added, student.architecture().names().size());
+                assertEquals(
+                        arch.names().size() + added,
+                        student.architecture().names().size());
             }
             TransformPropertiesTest.assertUnchanged(before, teacher);
             deepenCases.incrementAndGet();
@@ -114,10 +128,17 @@ class ResidualPropertiesTest {
 
     @AfterContainer
     static void report() {
-        System.out.printf("[residual properties] widening: %d random residual architectures (%d through skip connections), "
+        System.out.printf(
+                "[residual properties] widening: %d random residual architectures (%d through skip connections), "
                         + "worst max_rel_diff float32 eval %.3g, float64 eval %.3g, float64 train %.3g; "
                         + "deepening: %d, worst max_rel_diff float32 eval %.3g, residual float64 train %.3g%n",
-                widenCases.get(), streamCases.get(), worstWiden, worstWiden64, worstWidenTrain64,
-                deepenCases.get(), worstDeepen, worstDeepenTrain64);
+                widenCases.get(),
+                streamCases.get(),
+                worstWiden,
+                worstWiden64,
+                worstWidenTrain64,
+                deepenCases.get(),
+                worstDeepen,
+                worstDeepenTrain64);
     }
 }

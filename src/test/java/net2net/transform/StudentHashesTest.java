@@ -1,12 +1,11 @@
 package net2net.transform;
 
-import net2net.testing.Fast;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -14,11 +13,11 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.nio.charset.StandardCharsets;
 import net2net.nn.Initialization;
 import net2net.nn.Network;
 import net2net.nn.Step;
 import net2net.spec.Presets;
+import net2net.testing.Fast;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -77,13 +76,15 @@ class StudentHashesTest {
         Map<String, String> hashes = new LinkedHashMap<>();
         Net2WiderNet.Options exact = Net2WiderNet.Options.defaults(0);
         // The issue-2 chain of the README's tour.
-        try (Network teacher = Initialization.random(Presets.get("fashionnet", Presets.PAPER_TEACHER_WIDTH), 0, Step.Init.seeded(0));
-             Network wide = Net2WiderNet.widen(teacher, ordered("conv1", 32, "conv2", 64), exact);
-             Network wider = Net2WiderNet.widen(wide, "fc1", 128, exact);
-             NDManager m = NDManager.newBaseManager()) {
+        try (Network teacher = Initialization.random(
+                        Presets.get("fashionnet", Presets.PAPER_TEACHER_WIDTH), 0, Step.Init.seeded(0));
+                Network wide = Net2WiderNet.widen(teacher, ordered("conv1", 32, "conv2", 64), exact);
+                Network wider = Net2WiderNet.widen(wide, "fc1", 128, exact);
+                NDManager m = NDManager.newBaseManager()) {
             NDArray stats = Verification.randomInputs(m, wider.architecture().input(), 64, 1);
-            try (Network student = Net2DeeperNet.deepen(wider, "relu1", new Net2DeeperNet.Options(3, true, stats, null));
-                 Network padded = RandomPad.pad(teacher, "fc1", 128, 0)) {
+            try (Network student =
+                            Net2DeeperNet.deepen(wider, "relu1", new Net2DeeperNet.Options(3, true, stats, null));
+                    Network padded = RandomPad.pad(teacher, "fc1", 128, 0)) {
                 hashes.put("chain/teacher", hash(teacher));
                 hashes.put("chain/wide", hash(wide));
                 hashes.put("chain/wider", hash(wider));
@@ -93,21 +94,24 @@ class StudentHashesTest {
             for (Noise noise : Noise.values()) {
                 Net2WiderNet.Options o = new Net2WiderNet.Options(noise, Net2WiderNet.DEFAULT_NOISE_SCALE, 7);
                 // fc1 -> fc2: dense consumer; conv1 -> conv2: conv consumer; conv2 -> fc1: flatten consumer
-                for (Map.Entry<String, Integer> e : Map.of("fc1", 100, "conv1", 30, "conv2", 50).entrySet()) {
+                for (Map.Entry<String, Integer> e :
+                        Map.of("fc1", 100, "conv1", 30, "conv2", 50).entrySet()) {
                     try (Network s = Net2WiderNet.widen(teacher, e.getKey(), e.getValue(), o)) {
                         hashes.put(noise.key() + "/" + e.getKey(), hash(s));
                     }
                 }
-                try (Network t64 = teacher.copy(DataType.FLOAT64); Network s = Net2WiderNet.widen(t64, "conv2", 50, o)) {
+                try (Network t64 = teacher.copy(DataType.FLOAT64);
+                        Network s = Net2WiderNet.widen(t64, "conv2", 50, o)) {
                     hashes.put(noise.key() + "/conv2/float64", hash(s));
                 }
             }
         }
         // The residual chain of the README's tour.
-        try (Network teacher = Initialization.random(Presets.get("fashionresnet", Presets.PAPER_TEACHER_WIDTH), 0, Step.Init.seeded(0));
-             Network r1 = Net2WiderNet.widen(teacher, "conv1", 32, exact);
-             Network r2 = Net2WiderNet.widen(r1, "res2_conv2", 64, exact);
-             Network student = Net2DeeperNet.deepen(r2, "res1", Net2DeeperNet.Options.residual(3, true, null, 0))) {
+        try (Network teacher = Initialization.random(
+                        Presets.get("fashionresnet", Presets.PAPER_TEACHER_WIDTH), 0, Step.Init.seeded(0));
+                Network r1 = Net2WiderNet.widen(teacher, "conv1", 32, exact);
+                Network r2 = Net2WiderNet.widen(r1, "res2_conv2", 64, exact);
+                Network student = Net2DeeperNet.deepen(r2, "res1", Net2DeeperNet.Options.residual(3, true, null, 0))) {
             hashes.put("residual/teacher", hash(teacher));
             hashes.put("residual/r1", hash(r1));
             hashes.put("residual/r2", hash(r2));

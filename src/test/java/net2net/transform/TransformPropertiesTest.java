@@ -42,8 +42,11 @@ class TransformPropertiesTest {
         Architecture drawn = RandomNetworks.architecture(rng);
         List<String> candidates = RandomNetworks.widenable(drawn);
         if (candidates.isEmpty()) {
-            drawn = drawn.withInserted(drawn.layers().size() - 1,
-                    List.of(new net2net.spec.Layer.Dense("hidden", 1 + rng.nextInt(6), true), new net2net.spec.Layer.Relu("hidden_relu")));
+            drawn = drawn.withInserted(
+                    drawn.layers().size() - 1,
+                    List.of(
+                            new net2net.spec.Layer.Dense("hidden", 1 + rng.nextInt(6), true),
+                            new net2net.spec.Layer.Relu("hidden_relu")));
             candidates = RandomNetworks.widenable(drawn);
         }
         Architecture arch = drawn;
@@ -54,7 +57,8 @@ class TransformPropertiesTest {
             widths.put(layer, WideningPath.width(arch.layer(layer)) + rng.nextInt(12));
         }
         Noise noise = rng.nextBoolean() ? Noise.EXACT : Noise.NONE;
-        try (Network teacher = RandomNetworks.network(arch, rng); NDManager m = NDManager.newBaseManager()) {
+        try (Network teacher = RandomNetworks.network(arch, rng);
+                NDManager m = NDManager.newBaseManager()) {
             Map<String, float[]> before = RandomNetworks.snapshot(teacher);
             Net2WiderNet.Options options = new Net2WiderNet.Options(noise, 0.1, rng.nextLong());
             NDArray x = Verification.randomInputs(m, arch.input(), 64, rng.nextLong());
@@ -65,7 +69,8 @@ class TransformPropertiesTest {
                 worstWidenTrain = Math.max(worstWidenTrain, c.float32().trainMaxRelDiff());
             }
             worstWiden64 = Math.max(worstWiden64, c.float64().maxRelDiff());
-            widths.forEach((layer, w) -> assertEquals(w, WideningPath.width(c.student().layer(layer))));
+            widths.forEach(
+                    (layer, w) -> assertEquals(w, WideningPath.width(c.student().layer(layer))));
             assertUnchanged(before, teacher);
             widenCases.incrementAndGet();
         }
@@ -82,15 +87,20 @@ class TransformPropertiesTest {
         String after = relus.get(rng.nextInt(relus.size()));
         boolean batchnorm = rng.nextBoolean();
         int kernel = 1 + 2 * rng.nextInt(3);
-        try (Network teacher = RandomNetworks.network(arch, rng); NDManager m = NDManager.newBaseManager()) {
+        try (Network teacher = RandomNetworks.network(arch, rng);
+                NDManager m = NDManager.newBaseManager()) {
             Map<String, float[]> before = RandomNetworks.snapshot(teacher);
             NDArray stats = Verification.randomInputs(m, arch.input(), 32, rng.nextLong());
-            try (Network student = Net2DeeperNet.deepen(teacher, after,
-                    new Net2DeeperNet.Options(kernel, batchnorm, batchnorm ? stats : null, null))) {
+            try (Network student = Net2DeeperNet.deepen(
+                    teacher, after, new Net2DeeperNet.Options(kernel, batchnorm, batchnorm ? stats : null, null))) {
                 NDArray x = Verification.randomInputs(m, arch.input(), 64, rng.nextLong());
                 Verification.Result r = Verification.compare(teacher, student, x);
-                assertTrue(r.maxRelDiff() <= Verification.TOLERANCE, () -> "eval " + r + " after " + after + " of " + arch);
-                assertEquals(arch.layers().size() + (batchnorm ? 3 : 2), student.architecture().layers().size());
+                assertTrue(
+                        r.maxRelDiff() <= Verification.TOLERANCE,
+                        () -> "eval " + r + " after " + after + " of " + arch);
+                assertEquals(
+                        arch.layers().size() + (batchnorm ? 3 : 2),
+                        student.architecture().layers().size());
                 worstDeepen = Math.max(worstDeepen, r.maxRelDiff());
             }
             assertUnchanged(before, teacher);
@@ -100,10 +110,17 @@ class TransformPropertiesTest {
 
     @AfterContainer
     static void report() {
-        System.out.printf("[properties] widening: %d random architectures, worst max_rel_diff float32 eval %.3g "
+        System.out.printf(
+                "[properties] widening: %d random architectures, worst max_rel_diff float32 eval %.3g "
                         + "(train %.3g, reported only), float64 eval %.3g, float64 train %.3g; "
                         + "deepening: %d, worst max_rel_diff float32 eval %.3g%n",
-                widenCases.get(), worstWiden, worstWidenTrain, worstWiden64, worstWidenTrain64, deepenCases.get(), worstDeepen);
+                widenCases.get(),
+                worstWiden,
+                worstWidenTrain,
+                worstWiden64,
+                worstWidenTrain64,
+                deepenCases.get(),
+                worstDeepen);
     }
 
     /** One widening checked in both precisions; {@code student} is the float32 student's architecture. */
@@ -115,11 +132,15 @@ class TransformPropertiesTest {
      * compute the teacher's function on {@code x}: eval mode, and in float64 train mode too (batch
      * statistics) when there is a batchnorm.
      */
-    static WidenCheck widenAndCheck(Network teacher, Map<String, Integer> widths, Net2WiderNet.Options options, NDArray x,
-                                    Supplier<String> context) {
+    static WidenCheck widenAndCheck(
+            Network teacher,
+            Map<String, Integer> widths,
+            Net2WiderNet.Options options,
+            NDArray x,
+            Supplier<String> context) {
         try (Network student = Net2WiderNet.widen(teacher, widths, options);
-             Network teacher64 = teacher.copy(DataType.FLOAT64);
-             Network student64 = Net2WiderNet.widen(teacher64, widths, options)) {
+                Network teacher64 = teacher.copy(DataType.FLOAT64);
+                Network student64 = Net2WiderNet.widen(teacher64, widths, options)) {
             Verification.Result r = Verification.compare(teacher, student, x);
             assertTrue(r.maxRelDiff() <= Verification.TOLERANCE, () -> "eval " + r + context.get());
             Verification.Result r64 = Verification.compare(teacher64, student64, x, DataType.FLOAT64);

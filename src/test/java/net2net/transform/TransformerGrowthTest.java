@@ -1,7 +1,5 @@
 package net2net.transform;
 
-import net2net.testing.Slow;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -23,6 +21,7 @@ import net2net.spec.Layer;
 import net2net.spec.Presets;
 import net2net.spec.TransformerLayers;
 import net2net.testing.RandomTransformers;
+import net2net.testing.Slow;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,14 +38,18 @@ class TransformerGrowthTest {
 
     /** max_rel_diff in float32 of the student, and in float64 of the same transform applied to a float64 teacher. */
     static double[] check(Network teacher, java.util.function.UnaryOperator<Network> transform) {
-        try (NDManager m = NDManager.newBaseManager(); Network t64 = teacher.copy(DataType.FLOAT64);
-             Network s32 = transform.apply(teacher); Network s64 = transform.apply(t64)) {
+        try (NDManager m = NDManager.newBaseManager();
+                Network t64 = teacher.copy(DataType.FLOAT64);
+                Network s32 = transform.apply(teacher);
+                Network s64 = transform.apply(t64)) {
             NDArray x = Verification.randomInputs(m, teacher.architecture(), 8, 99);
             double r32 = Verification.compare(teacher, s32, x).maxRelDiff();
             double r64 = Verification.compare(t64, s64, x, DataType.FLOAT64).maxRelDiff();
             assertTrue(r32 <= Verification.TOLERANCE, "float32 max_rel_diff " + r32);
             assertTrue(r64 <= TransformerGrowthPropertiesTest.FLOAT64_TOLERANCE, "float64 max_rel_diff " + r64);
-            System.out.printf("[transformer growth] %s: float32 %.3g, float64 %.3g%n", s32.history().get(s32.history().size() - 1), r32, r64);
+            System.out.printf(
+                    "[transformer growth] %s: float32 %.3g, float64 %.3g%n",
+                    s32.history().get(s32.history().size() - 1), r32, r64);
             return new double[] {r32, r64};
         }
     }
@@ -54,8 +57,10 @@ class TransformerGrowthTest {
     @Test
     void tinygptGrowsExactly() {
         try (Network gpt = preset("tinygpt", 1)) {
-            assertEquals(32, ((TransformerLayers.Embedding) gpt.architecture().layers().get(0)).dim());
-            check(gpt, n -> TransformerWidening.widen(n, "wte", 45, EXACT_NOISE));     // 32 -> 45: k = 1, r = 13
+            assertEquals(
+                    32,
+                    ((TransformerLayers.Embedding) gpt.architecture().layers().get(0)).dim());
+            check(gpt, n -> TransformerWidening.widen(n, "wte", 45, EXACT_NOISE)); // 32 -> 45: k = 1, r = 13
             check(gpt, n -> TransformerWidening.widen(n, "h1_attn", 96, EXACT_NOISE)); // 3 x 32
             check(gpt, n -> TransformerWidening.widen(n, "h0_fc", 200, EXACT_NOISE));
             check(gpt, n -> TransformerWidening.growHeads(n, "h0_attn", 7, EXACT_NOISE));
@@ -70,20 +75,26 @@ class TransformerGrowthTest {
             check(llama, n -> TransformerWidening.widen(n, "embed", 77, EXACT_NOISE)); // 32 -> 77: k = 2, r = 13
             check(llama, n -> TransformerWidening.widen(n, "h0_mlp", 150, EXACT_NOISE));
             check(llama, n -> TransformerWidening.growHeads(n, "h1_attn", 8, EXACT_NOISE)); // whole groups: kv 2 -> 4
-            check(llama, n -> TransformerWidening.growHeads(n, "h1_attn", 6, EXACT_NOISE)); // within groups: 3 per kv head
+            check(
+                    llama,
+                    n -> TransformerWidening.growHeads(n, "h1_attn", 6, EXACT_NOISE)); // within groups: 3 per kv head
             check(llama, n -> TransformerDeepening.deepen(n, "h1_mlp_res", 4));
         }
     }
 
     @Test
     void tiedHeadStaysTiedAndGqaGroupingIsKept() {
-        try (Network gpt = preset("tinygpt", 3); Network wide = TransformerWidening.widen(gpt, "wte", 70, EXACT_NOISE)) {
-            TransformerLayers.LmHead head = (TransformerLayers.LmHead) wide.architecture().layer("lm_head");
+        try (Network gpt = preset("tinygpt", 3);
+                Network wide = TransformerWidening.widen(gpt, "wte", 70, EXACT_NOISE)) {
+            TransformerLayers.LmHead head =
+                    (TransformerLayers.LmHead) wide.architecture().layer("lm_head");
             assertEquals("wte", head.tie());
             assertFalse(wide.weights().keySet().stream().anyMatch(k -> k.startsWith("lm_head")));
         }
-        try (Network llama = preset("tinyllama", 4); Network more = TransformerWidening.growHeads(llama, "h0_attn", 6, EXACT_NOISE)) {
-            TransformerLayers.Attention a = (TransformerLayers.Attention) more.architecture().layer("h0_attn");
+        try (Network llama = preset("tinyllama", 4);
+                Network more = TransformerWidening.growHeads(llama, "h0_attn", 6, EXACT_NOISE)) {
+            TransformerLayers.Attention a =
+                    (TransformerLayers.Attention) more.architecture().layer("h0_attn");
             assertEquals(6, a.heads());
             assertEquals(3, a.kvHeads());
         }
@@ -93,22 +104,32 @@ class TransformerGrowthTest {
 
     /** The float64 student of 32 -> 45 (LayerNorm, tied) or 32 -> 77 (RMSNorm), spoiled by {@code mistake}; its max_rel_diff. */
     static double spoiled(String preset, int width, BiConsumer<Architecture[], Map<String, NDArray>> mistake) {
-        try (Network teacher = preset(preset, 7); Network t64 = teacher.copy(DataType.FLOAT64);
-             Network s = TransformerWidening.widen(t64, t64.architecture().layers().get(0).name(), width, TransformerWidening.Options.exact(1));
-             NDManager m = NDManager.newBaseManager()) {
+        try (Network teacher = preset(preset, 7);
+                Network t64 = teacher.copy(DataType.FLOAT64);
+                Network s = TransformerWidening.widen(
+                        t64, t64.architecture().layers().get(0).name(), width, TransformerWidening.Options.exact(1));
+                NDManager m = NDManager.newBaseManager()) {
             Network copy = s.copy(DataType.FLOAT64);
             Map<String, NDArray> w = new HashMap<>(copy.weights());
             Architecture[] arch = {copy.architecture()};
             mistake.accept(arch, w);
             try (Network wrong = new Network(arch[0], w, copy.history(), null, copy.manager())) {
-                return Verification.compare(t64, wrong, Verification.randomInputs(m, teacher.architecture(), 8, 3), DataType.FLOAT64).maxRelDiff();
+                return Verification.compare(
+                                t64,
+                                wrong,
+                                Verification.randomInputs(m, teacher.architecture(), 8, 3),
+                                DataType.FLOAT64)
+                        .maxRelDiff();
             }
         }
     }
 
     static List<String> norms(Architecture a) {
-        return a.all().stream().filter(l -> l.layer() instanceof TransformerLayers.LayerNorm || l.layer() instanceof TransformerLayers.RmsNorm)
-                .map(Architecture.Located::key).toList();
+        return a.all().stream()
+                .filter(l -> l.layer() instanceof TransformerLayers.LayerNorm
+                        || l.layer() instanceof TransformerLayers.RmsNorm)
+                .map(Architecture.Located::key)
+                .toList();
     }
 
     @Test
@@ -132,7 +153,8 @@ class TransformerGrowthTest {
     @Test
     void withoutTheGainRescaleTheLogitsMove() {
         for (String preset : List.of("tinygpt", "tinyllama")) {
-            double rel = spoiled(preset, 45, (arch, w) -> norms(arch[0]).forEach(k -> w.put(k + ".weight", w.get(k + ".weight").mul(Math.sqrt(45.0 / 32)))));
+            double rel = spoiled(preset, 45, (arch, w) -> norms(arch[0])
+                    .forEach(k -> w.put(k + ".weight", w.get(k + ".weight").mul(Math.sqrt(45.0 / 32)))));
             assertTrue(rel > 1e-3, preset + ": gains without sqrt(s) went unnoticed: " + rel);
         }
     }
@@ -169,39 +191,66 @@ class TransformerGrowthTest {
 
     @Test
     void refusesWhatCannotBeExact() {
-        try (Network gpt = preset("tinygpt", 8); Network llama = preset("tinyllama", 9)) {
-            assertTrue(refusal(() -> TransformerWidening.widen(gpt, "wte", 20, EXACT_NOISE)).contains("shrink"));
-            assertTrue(refusal(() -> TransformerWidening.widen(gpt, "h0_fc", 10, EXACT_NOISE)).contains("shrink"));
-            assertTrue(refusal(() -> TransformerWidening.growHeads(gpt, "h0_attn", 2, EXACT_NOISE)).contains("shrink"));
-            assertTrue(refusal(() -> TransformerWidening.growHeads(gpt, "h0_fc", 8, EXACT_NOISE)).contains("attention"));
+        try (Network gpt = preset("tinygpt", 8);
+                Network llama = preset("tinyllama", 9)) {
+            assertTrue(refusal(() -> TransformerWidening.widen(gpt, "wte", 20, EXACT_NOISE))
+                    .contains("shrink"));
+            assertTrue(refusal(() -> TransformerWidening.widen(gpt, "h0_fc", 10, EXACT_NOISE))
+                    .contains("shrink"));
+            assertTrue(refusal(() -> TransformerWidening.growHeads(gpt, "h0_attn", 2, EXACT_NOISE))
+                    .contains("shrink"));
+            assertTrue(refusal(() -> TransformerWidening.growHeads(gpt, "h0_fc", 8, EXACT_NOISE))
+                    .contains("attention"));
             // 4 heads on 2 kv heads (groups of 2): 5 is neither whole groups nor a multiple of kv_heads
-            assertTrue(refusal(() -> TransformerWidening.growHeads(llama, "h0_attn", 5, EXACT_NOISE)).contains("multiple"));
-            assertTrue(refusal(() -> TransformerWidening.widen(gpt, "h0_gelu", 80, EXACT_NOISE)).contains("gelu"));
-            assertTrue(refusal(() -> TransformerDeepening.deepen(gpt, "h0_fc", 1)).contains("residual"));
-            assertTrue(refusal(() -> TransformerWidening.growHeadDim(llama, "h0_attn", 10, EXACT_NOISE)).contains("rotary"));
-            assertTrue(refusal(() -> TransformerWidening.growHeadDim(gpt, "h0_attn", 4, EXACT_NOISE)).contains("shrink"));
+            assertTrue(refusal(() -> TransformerWidening.growHeads(llama, "h0_attn", 5, EXACT_NOISE))
+                    .contains("multiple"));
+            assertTrue(refusal(() -> TransformerWidening.widen(gpt, "h0_gelu", 80, EXACT_NOISE))
+                    .contains("gelu"));
+            assertTrue(
+                    refusal(() -> TransformerDeepening.deepen(gpt, "h0_fc", 1)).contains("residual"));
+            assertTrue(refusal(() -> TransformerWidening.growHeadDim(llama, "h0_attn", 10, EXACT_NOISE))
+                    .contains("rotary"));
+            assertTrue(refusal(() -> TransformerWidening.growHeadDim(gpt, "h0_attn", 4, EXACT_NOISE))
+                    .contains("shrink"));
         }
         // post-norm: x <- N(x + attn(x)), written as a residual followed by a norm
-        Architecture postNorm = new Architecture(new Shape(6), List.of(
-                new TransformerLayers.Embedding("wte", 11, 8),
-                new Layer.Residual("a0", List.of(new TransformerLayers.Attention("attn0", 2, 2, 4, true, 0)), null),
-                new TransformerLayers.LayerNorm("n0", 1e-5, true, true),
-                new Layer.Residual("m0", List.of(new Layer.Dense("fc0", 16, true), new TransformerLayers.Gelu("g0", false), new Layer.Dense("proj0", 8, true)), null),
-                new TransformerLayers.LayerNorm("n1", 1e-5, true, true),
-                new TransformerLayers.LmHead("lm_head", 11, "wte")));
+        Architecture postNorm = new Architecture(
+                new Shape(6),
+                List.of(
+                        new TransformerLayers.Embedding("wte", 11, 8),
+                        new Layer.Residual(
+                                "a0", List.of(new TransformerLayers.Attention("attn0", 2, 2, 4, true, 0)), null),
+                        new TransformerLayers.LayerNorm("n0", 1e-5, true, true),
+                        new Layer.Residual(
+                                "m0",
+                                List.of(
+                                        new Layer.Dense("fc0", 16, true),
+                                        new TransformerLayers.Gelu("g0", false),
+                                        new Layer.Dense("proj0", 8, true)),
+                                null),
+                        new TransformerLayers.LayerNorm("n1", 1e-5, true, true),
+                        new TransformerLayers.LmHead("lm_head", 11, "wte")));
         try (Network post = RandomTransformers.network(postNorm, new SplittableRandom(1))) {
             assertTrue(refusal(() -> TransformerDeepening.deepen(post, "a0", 1)).contains("post-norm"));
-            assertTrue(refusal(() -> TransformerWidening.widen(post, "wte", 12, EXACT_NOISE)).contains("post-norm"));
+            assertTrue(refusal(() -> TransformerWidening.widen(post, "wte", 12, EXACT_NOISE))
+                    .contains("post-norm"));
         }
         // a LayerNorm without weight cannot take sqrt(s): only multiples of d
-        Architecture plain = new Architecture(new Shape(5), List.of(
-                new TransformerLayers.Embedding("wte", 9, 6),
-                new Layer.Residual("a0", List.of(new TransformerLayers.LayerNorm("n0", 1e-5, false, false),
-                        new TransformerLayers.Attention("attn0", 2, 2, 3, true, 0)), null),
-                new TransformerLayers.LayerNorm("nf", 1e-5, true, true),
-                new TransformerLayers.LmHead("lm_head", 9, null)));
+        Architecture plain = new Architecture(
+                new Shape(5),
+                List.of(
+                        new TransformerLayers.Embedding("wte", 9, 6),
+                        new Layer.Residual(
+                                "a0",
+                                List.of(
+                                        new TransformerLayers.LayerNorm("n0", 1e-5, false, false),
+                                        new TransformerLayers.Attention("attn0", 2, 2, 3, true, 0)),
+                                null),
+                        new TransformerLayers.LayerNorm("nf", 1e-5, true, true),
+                        new TransformerLayers.LmHead("lm_head", 9, null)));
         try (Network n = RandomTransformers.network(plain, new SplittableRandom(2))) {
-            assertTrue(refusal(() -> TransformerWidening.widen(n, "wte", 8, EXACT_NOISE)).contains("affine"));
+            assertTrue(refusal(() -> TransformerWidening.widen(n, "wte", 8, EXACT_NOISE))
+                    .contains("affine"));
             check(n, s -> TransformerWidening.widen(s, "wte", 12, EXACT_NOISE));
         }
     }
