@@ -109,6 +109,11 @@ public final class ReplicationReport {
                 List.of(),
                 List.of(seedPng)));
         String intro = "Profile " + p.describe() + ".\n\n"
+                + (p.name().equals("full")
+                        ? ""
+                        : "This profile is a smoke check of the protocol (small budgets, a subset, "
+                                + p.seeds() + (p.seeds() == 1 ? " seed" : " seeds")
+                                + "): its verdicts are not findings; the full profile's are.\n\n")
                 + "Machine: " + machine + ". Run time: " + Replication.duration(r.seconds()) + " in this invocation"
                 + (r.resumedRuns() == 0
                         ? ""
