@@ -122,7 +122,8 @@ class ModelFilesTest {
         return dir;
     }
 
-    private static void assertError(Path dir, String words) {
+    /** A load of {@code dir} fails with one line containing {@code words}. */
+    static void assertError(Path dir, String words) {
         Net2NetException e =
                 assertThrows(Net2NetException.class, () -> ModelFiles.load(dir).close(), dir.toString());
         assertTrue(e.getMessage().contains(words), "'" + e.getMessage() + "' lacks '" + words + "'");
