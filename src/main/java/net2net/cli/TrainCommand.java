@@ -14,6 +14,7 @@ import net2net.train.AdamW;
 import net2net.train.Checkpoint;
 import net2net.train.EpochMetrics;
 import net2net.train.Evaluation;
+import net2net.train.GrowInRun;
 import net2net.train.Progress;
 import net2net.train.Schedule;
 import net2net.train.TrainConfig;
@@ -46,6 +47,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Mixin
     DataOptions dataOptions;
+
+    @Mixin
+    GrowOptions growOptions;
 
     @Option(
             names = "--epochs",
@@ -164,7 +168,14 @@ final class TrainCommand implements Callable<Integer> {
             JsonObject pre = Checkpoint.preprocessing(out);
             DataOptions.Loaded data = dataOptions.load(pre);
             Output.log("resuming " + out + " on " + data.description());
-            result = Trainer.resume(TrainingData.of(data.splits()), epochs, steps, options);
+            TrainingData trainingData = TrainingData.of(data.splits());
+            TrainConfig goal = steps != null
+                    ? saved.withSteps(steps)
+                    : epochs != null && !saved.bySteps() ? saved.withEpochs(epochs) : saved;
+            int perEpoch = trainingData.batchesPerEpoch(goal.batch());
+            try (GrowInRun growth = growOptions.listener(null, perEpoch, goal.totalSteps(perEpoch), goal.seed())) {
+                result = Trainer.resume(trainingData, epochs, steps, GrowOptions.with(options, growth, trainingData));
+            }
         } else {
             if (model == null) {
                 throw new Net2NetException("give --model DIR (the model to train), or --resume to continue --out");
@@ -175,12 +186,21 @@ final class TrainCommand implements Callable<Integer> {
                 DataOptions.Loaded data = dataOptions.load(network.preprocessing());
                 Evaluation.requireCompatible(network, data.splits().train());
                 Output.log("training " + model + " on " + data.description());
-                result = Trainer.train(
-                        network,
-                        data.splits(),
-                        config,
-                        options.withData(
-                                dataOptions.label(), data.preprocessing().toJson()));
+                TrainingData trainingData = TrainingData.of(data.splits());
+                int perEpoch = trainingData.batchesPerEpoch(config.batch());
+                try (GrowInRun growth =
+                        growOptions.listener(network, perEpoch, config.totalSteps(perEpoch), config.seed())) {
+                    result = Trainer.train(
+                            network,
+                            trainingData,
+                            config,
+                            GrowOptions.with(
+                                    options.withData(
+                                            dataOptions.label(),
+                                            data.preprocessing().toJson()),
+                                    growth,
+                                    trainingData));
+                }
             }
         }
         try (Network trained = result.network()) {

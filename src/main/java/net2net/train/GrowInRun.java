@@ -68,6 +68,9 @@ public final class GrowInRun implements GrowthListener, AutoCloseable {
     private final Settings settings;
     private final Set<Integer> fired = new HashSet<>();
     private NDManager handedOut; // the last Grown's state: closed at the next call (the trainer has copied it)
+    private long checkPerEpoch = -1; // > 0: check the specs still ahead at the first call (a resumed run)
+    private long checkBudget;
+    private boolean called;
 
     /**
      * @param seed the run's seed: growth i uses {@link #seedOf}(seed, i), for its mapping, noise and
@@ -77,6 +80,17 @@ public final class GrowInRun implements GrowthListener, AutoCloseable {
         this.specs = List.copyOf(specs);
         this.seed = seed;
         this.settings = settings;
+    }
+
+    /**
+     * Checks the specs still ahead against the network at the first call ({@link #check}), for a resumed
+     * run, whose starting step and network only the trainer knows: a spec that does not fit then fails
+     * at the first step rather than at its point.
+     */
+    public synchronized GrowInRun checkAtFirstCall(long stepsPerEpoch, long budget) {
+        this.checkPerEpoch = stepsPerEpoch;
+        this.checkBudget = budget;
+        return this;
     }
 
     /** The seed of growth {@code index} in a run seeded {@code seed}. */
@@ -92,6 +106,10 @@ public final class GrowInRun implements GrowthListener, AutoCloseable {
     @Override
     public synchronized Grown at(Point point, Network network, Optimizer optimizer) {
         closeHandedOut();
+        if (!called && checkPerEpoch > 0) {
+            check(network, specs, checkPerEpoch, checkBudget, point.steps() - 1);
+        }
+        called = true;
         List<Integer> due = new ArrayList<>();
         for (int i = 0; i < specs.size(); i++) {
             if (!fired.contains(i) && specs.get(i).at().matches(point)) {
