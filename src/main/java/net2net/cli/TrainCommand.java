@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import net2net.Net2NetException;
+import net2net.data.TextCorpus;
 import net2net.io.OutputDirs;
 import net2net.nn.ModelFiles;
 import net2net.nn.Network;
@@ -161,10 +162,19 @@ final class TrainCommand implements Callable<Integer> {
             }
             TrainConfig saved = Checkpoint.config(out);
             requireUnchanged(saved);
-            JsonObject pre = Checkpoint.preprocessing(out);
-            DataOptions.Loaded data = dataOptions.load(pre);
-            Output.log("resuming " + out + " on " + data.description());
-            result = Trainer.resume(TrainingData.of(data.splits()), epochs, steps, options);
+            TrainingData data;
+            if (TextData.requested(dataOptions)) {
+                try (Network checkpoint = ModelFiles.load(out)) {
+                    data = TextData.forModel(dataOptions, checkpoint);
+                }
+                Output.log("resuming " + out + " on " + describe((TrainingData.Text) data));
+            } else {
+                JsonObject pre = Checkpoint.preprocessing(out);
+                DataOptions.Loaded loaded = dataOptions.load(pre);
+                data = TrainingData.of(loaded.splits());
+                Output.log("resuming " + out + " on " + loaded.description());
+            }
+            result = Trainer.resume(data, epochs, steps, options);
         } else {
             if (model == null) {
                 throw new Net2NetException("give --model DIR (the model to train), or --resume to continue --out");
@@ -172,6 +182,21 @@ final class TrainCommand implements Callable<Integer> {
             OutputDirs.refuseExisting(out, force);
             TrainConfig config = config();
             try (Network network = ModelFiles.load(model)) {
+                if (TextData.requested(dataOptions)) {
+                    TrainingData.Text text = (TrainingData.Text) TextData.forModel(dataOptions, network);
+                    Output.log("training " + model + " on " + describe(text));
+                    result = Trainer.train(
+                            network,
+                            text,
+                            config,
+                            options.withData(
+                                    text.corpus().name(),
+                                    TextCorpus.preprocessing(text.corpus().vocabulary())));
+                    try (Network trained = result.network()) {
+                        print(result);
+                    }
+                    return 0;
+                }
                 DataOptions.Loaded data = dataOptions.load(network.preprocessing());
                 Evaluation.requireCompatible(network, data.splits().train());
                 Output.log("training " + model + " on " + data.description());
@@ -260,8 +285,23 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /** One line about a corpus: its name, files, characters and vocabulary. */
+    static String describe(TrainingData.Text text) {
+        TextCorpus c = text.corpus();
+        return String.format(
+                Locale.ROOT,
+                "%s (%d file%s, %,d training and %,d validation characters, %d in the vocabulary)",
+                c.name(),
+                c.files().size(),
+                c.files().size() == 1 ? "" : "s",
+                c.trainCharacters(),
+                c.validationCharacters(),
+                c.vocabulary().size());
+    }
+
     private void print(Trainer.Result r) {
         EpochMetrics last = r.last();
+        boolean text = TextData.requested(dataOptions);
         if (json) {
             JsonObject o = new JsonObject();
             o.addProperty("model", out.toString());
@@ -278,6 +318,9 @@ final class TrainCommand implements Callable<Integer> {
             if (last.testAccuracy() != null) {
                 o.addProperty("test_accuracy", last.testAccuracy());
             }
+            if (text) {
+                o.addProperty("bits_per_char", last.testLoss() / Math.log(2));
+            }
             o.addProperty("metrics", out.resolve(Checkpoint.METRICS_CSV).toString());
             o.addProperty("metrics_jsonl", out.resolve(Checkpoint.METRICS_JSONL).toString());
             Output.json(o);
@@ -293,6 +336,9 @@ final class TrainCommand implements Callable<Integer> {
                     r.examples(),
                     r.seconds());
             Output.OUT.printf(Locale.ROOT, "test_loss %.6g%n", last.testLoss());
+            if (text) {
+                Output.OUT.printf(Locale.ROOT, "bits_per_char %.4f%n", last.testLoss() / Math.log(2));
+            }
             if (last.testAccuracy() != null) {
                 Output.OUT.printf(Locale.ROOT, "test_accuracy %.4f%n", last.testAccuracy());
             }
