@@ -1,12 +1,13 @@
 package net2net.cli;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import net2net.nn.DjlNetwork;
 import net2net.nn.Network;
-import net2net.train.Evaluation;
 import net2net.train.GrowInRun;
 import net2net.train.GrowthListener;
 import net2net.train.GrowthSpec;
@@ -60,10 +61,12 @@ final class GrowOptions {
     }
 
     /**
-     * {@code options} with the listener, which also logs each growth with the test loss of the network
-     * before and after it: equal, as the transforms keep the function.
+     * {@code options} with the listener, which also logs each growth with the loss of the network before
+     * and after it on one batch (the first training batch of epoch 1, in evaluation mode): equal, as
+     * the transforms keep the function. One batch, not the test set: a text corpus's validation pass
+     * costs as much as many steps.
      */
-    static Trainer.Options with(Trainer.Options options, GrowInRun listener, TrainingData data) {
+    static Trainer.Options with(Trainer.Options options, GrowInRun listener, TrainingData data, int batch) {
         if (listener == null) {
             return options;
         }
@@ -75,7 +78,7 @@ final class GrowOptions {
                 now.removeAll(before);
                 Output.log(String.format(
                         Locale.ROOT,
-                        "grew at %s (step %d): %s; %,d -> %,d parameters; test loss %.6f -> %.6f",
+                        "grew at %s (step %d): %s; %,d -> %,d parameters; loss on a batch %.6f -> %.6f",
                         point.epochEnd() ? "the end of epoch " + point.epochs() : "step " + point.steps(),
                         point.steps(),
                         String.join(
@@ -83,17 +86,21 @@ final class GrowOptions {
                                 now.stream().map(s -> s.transform().toString()).toList()),
                         network.architecture().parameterCount(),
                         grown.network().architecture().parameterCount(),
-                        testLoss(network, data),
-                        testLoss(grown.network(), data)));
+                        batchLoss(network, data, batch),
+                        batchLoss(grown.network(), data, batch)));
             }
             return grown;
         });
     }
 
-    private static double testLoss(Network n, TrainingData data) {
-        try (NDManager m = NDManager.newBaseManager()) {
-            Evaluation.Result r = data.evaluate(DjlNetwork.of(n), m);
-            return r.loss();
+    private static double batchLoss(Network n, TrainingData data, int batch) {
+        try (NDManager m = n.manager().newSubManager()) {
+            TrainingData.Batch b = data.epoch(batch, 0, 0).batch(m, 0);
+            NDArray out = DjlNetwork.of(n).forward(b.inputs(), false);
+            out.attach(m);
+            NDArray loss = data.loss(b.labels(), out);
+            loss.attach(m);
+            return loss.toType(DataType.FLOAT64, false).getDouble();
         }
     }
 }

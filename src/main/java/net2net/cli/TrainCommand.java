@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import net2net.Net2NetException;
+import net2net.data.TextCorpus;
 import net2net.io.OutputDirs;
 import net2net.nn.ModelFiles;
 import net2net.nn.Network;
@@ -165,16 +166,24 @@ final class TrainCommand implements Callable<Integer> {
             }
             TrainConfig saved = Checkpoint.config(out);
             requireUnchanged(saved);
-            JsonObject pre = Checkpoint.preprocessing(out);
-            DataOptions.Loaded data = dataOptions.load(pre);
-            Output.log("resuming " + out + " on " + data.description());
-            TrainingData trainingData = TrainingData.of(data.splits());
+            TrainingData data;
+            if (TextData.requested(dataOptions)) {
+                try (Network checkpoint = ModelFiles.load(out)) {
+                    data = TextData.forModel(dataOptions, checkpoint);
+                }
+                Output.log("resuming " + out + " on " + describe((TrainingData.Text) data));
+            } else {
+                JsonObject pre = Checkpoint.preprocessing(out);
+                DataOptions.Loaded loaded = dataOptions.load(pre);
+                data = TrainingData.of(loaded.splits());
+                Output.log("resuming " + out + " on " + loaded.description());
+            }
             TrainConfig goal = steps != null
                     ? saved.withSteps(steps)
                     : epochs != null && !saved.bySteps() ? saved.withEpochs(epochs) : saved;
-            int perEpoch = trainingData.batchesPerEpoch(goal.batch());
+            int perEpoch = data.batchesPerEpoch(goal.batch());
             try (GrowInRun growth = growOptions.listener(null, perEpoch, goal.totalSteps(perEpoch), goal.seed())) {
-                result = Trainer.resume(trainingData, epochs, steps, GrowOptions.with(options, growth, trainingData));
+                result = Trainer.resume(data, epochs, steps, GrowOptions.with(options, growth, data, goal.batch()));
             }
         } else {
             if (model == null) {
@@ -183,6 +192,30 @@ final class TrainCommand implements Callable<Integer> {
             OutputDirs.refuseExisting(out, force);
             TrainConfig config = config();
             try (Network network = ModelFiles.load(model)) {
+                if (TextData.requested(dataOptions)) {
+                    TrainingData.Text text = (TrainingData.Text) TextData.forModel(dataOptions, network);
+                    Output.log("training " + model + " on " + describe(text));
+                    int textPerEpoch = text.batchesPerEpoch(config.batch());
+                    try (GrowInRun growth = growOptions.listener(
+                            network, textPerEpoch, config.totalSteps(textPerEpoch), config.seed())) {
+                        result = Trainer.train(
+                                network,
+                                text,
+                                config,
+                                GrowOptions.with(
+                                        options.withData(
+                                                text.corpus().name(),
+                                                TextCorpus.preprocessing(
+                                                        text.corpus().vocabulary())),
+                                        growth,
+                                        text,
+                                        config.batch()));
+                    }
+                    try (Network trained = result.network()) {
+                        print(result);
+                    }
+                    return 0;
+                }
                 DataOptions.Loaded data = dataOptions.load(network.preprocessing());
                 Evaluation.requireCompatible(network, data.splits().train());
                 Output.log("training " + model + " on " + data.description());
@@ -199,7 +232,8 @@ final class TrainCommand implements Callable<Integer> {
                                             dataOptions.label(),
                                             data.preprocessing().toJson()),
                                     growth,
-                                    trainingData));
+                                    trainingData,
+                                    config.batch()));
                 }
             }
         }
@@ -280,8 +314,23 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /** One line about a corpus: its name, files, characters and vocabulary. */
+    static String describe(TrainingData.Text text) {
+        TextCorpus c = text.corpus();
+        return String.format(
+                Locale.ROOT,
+                "%s (%d file%s, %,d training and %,d validation characters, %d in the vocabulary)",
+                c.name(),
+                c.files().size(),
+                c.files().size() == 1 ? "" : "s",
+                c.trainCharacters(),
+                c.validationCharacters(),
+                c.vocabulary().size());
+    }
+
     private void print(Trainer.Result r) {
         EpochMetrics last = r.last();
+        boolean text = TextData.requested(dataOptions);
         if (json) {
             JsonObject o = new JsonObject();
             o.addProperty("model", out.toString());
@@ -298,6 +347,9 @@ final class TrainCommand implements Callable<Integer> {
             if (last.testAccuracy() != null) {
                 o.addProperty("test_accuracy", last.testAccuracy());
             }
+            if (text) {
+                o.addProperty("bits_per_char", last.testLoss() / Math.log(2));
+            }
             o.addProperty("metrics", out.resolve(Checkpoint.METRICS_CSV).toString());
             o.addProperty("metrics_jsonl", out.resolve(Checkpoint.METRICS_JSONL).toString());
             Output.json(o);
@@ -313,6 +365,9 @@ final class TrainCommand implements Callable<Integer> {
                     r.examples(),
                     r.seconds());
             Output.OUT.printf(Locale.ROOT, "test_loss %.6g%n", last.testLoss());
+            if (text) {
+                Output.OUT.printf(Locale.ROOT, "bits_per_char %.4f%n", last.testLoss() / Math.log(2));
+            }
             if (last.testAccuracy() != null) {
                 Output.OUT.printf(Locale.ROOT, "test_accuracy %.4f%n", last.testAccuracy());
             }
