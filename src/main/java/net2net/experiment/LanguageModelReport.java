@@ -114,7 +114,7 @@ public final class LanguageModelReport {
             Map<Double, Double> grid = r.grid().get(arm);
             if (!grid.isEmpty()) {
                 JsonObject g = new JsonObject();
-                grid.forEach((lr, nats) -> g.addProperty(Replication.rate(lr), nats / Math.log(2)));
+                grid.forEach((lr, nats) -> g.add(Replication.rate(lr), num(nats / Math.log(2))));
                 aj.add("grid_val_bpc", g);
             }
             LanguageModelExperiment.ArmPlan plan = LanguageModelExperiment.plan(
@@ -127,21 +127,21 @@ public final class LanguageModelReport {
             for (int i = 0; i < s.budgets().size(); i++) {
                 int b = s.budgets().get(i);
                 JsonObject x = new JsonObject();
-                x.addProperty("val_bpc_mean", Statistics.mean(v[i]));
+                x.add("val_bpc_mean", num(Statistics.mean(v[i])));
                 Double sd = Statistics.sampleSd(v[i]);
-                x.add("val_bpc_sd", sd == null ? JsonNull.INSTANCE : new JsonPrimitive(sd));
+                x.add("val_bpc_sd", sd == null ? JsonNull.INSTANCE : num(sd));
                 x.add("val_bpc_per_seed", array(v[i]));
                 x.addProperty("train_macs", a.macs().get(arm)[i]);
                 double[] wall = new double[s.seeds()];
                 for (int seed = 0; seed < s.seeds(); seed++) {
                     wall[seed] = r.run(arm, b, seed).seconds();
                 }
-                x.addProperty("wall_seconds_mean", Statistics.mean(wall));
+                x.add("wall_seconds_mean", num(Statistics.mean(wall)));
                 if (!arm.equals(LanguageModelExperiment.SCRATCH)) {
                     double[] d = Statistics.pairedDifferences(v[i], a.bpc().get(LanguageModelExperiment.SCRATCH)[i]);
-                    x.addProperty("paired_diff_vs_scratch_mean", Statistics.mean(d));
-                    x.addProperty("paired_diff_vs_scratch_min", Statistics.min(d));
-                    x.addProperty("paired_diff_vs_scratch_max", Statistics.max(d));
+                    x.add("paired_diff_vs_scratch_mean", num(Statistics.mean(d)));
+                    x.add("paired_diff_vs_scratch_min", num(Statistics.min(d)));
+                    x.add("paired_diff_vs_scratch_max", num(Statistics.max(d)));
                 }
                 bj.add(Integer.toString(b), x);
             }
@@ -151,7 +151,7 @@ public final class LanguageModelReport {
         JsonArray targets = new JsonArray();
         for (int t = 0; t < a.targets().length; t++) {
             JsonObject tj = new JsonObject();
-            tj.addProperty("val_bpc", a.targets()[t]);
+            tj.add("val_bpc", num(a.targets()[t]));
             tj.addProperty("from_scratch_budget_steps", s.budgets().get(t));
             JsonObject reach = new JsonObject();
             JsonObject speed = new JsonObject();
@@ -206,7 +206,7 @@ public final class LanguageModelReport {
             double[] d =
                     Statistics.pairedDifferences(an.bpc().get(a)[i], an.bpc().get(b)[i]);
             JsonObject x = new JsonObject();
-            x.addProperty("mean", Statistics.mean(d));
+            x.add("mean", num(Statistics.mean(d)));
             x.add("per_seed", array(d));
             o.add(Integer.toString(s.budgets().get(i)), x);
         }
@@ -251,7 +251,17 @@ public final class LanguageModelReport {
                 min[i] = Statistics.min(v[i]);
                 max[i] = Statistics.max(v[i]);
             }
-            series.add(new BudgetFigures.Series(arm, a.macs().get(arm), mean, min, max));
+            // a diverged run (NaN) has no point to draw: keep the budgets where every seed finished
+            List<Integer> ok = new ArrayList<>();
+            for (int i = 0; i < v.length; i++) {
+                if (Double.isFinite(mean[i])) {
+                    ok.add(i);
+                }
+            }
+            if (!ok.isEmpty()) {
+                series.add(new BudgetFigures.Series(
+                        arm, pick(a.macs().get(arm), ok), pick(mean, ok), pick(min, ok), pick(max, ok)));
+            }
         }
         LossFigures.lossAtBudget(
                 "tinygpt on the fortunes: validation loss at budget",
@@ -452,7 +462,7 @@ public final class LanguageModelReport {
     }
 
     static String f4(double x) {
-        return String.format(Locale.ROOT, "%.4f", x);
+        return Double.isNaN(x) ? "diverged" : String.format(Locale.ROOT, "%.4f", x);
     }
 
     static String join(double[] xs) {
@@ -466,9 +476,18 @@ public final class LanguageModelReport {
     static JsonArray array(double[] xs) {
         JsonArray a = new JsonArray();
         for (double x : xs) {
-            a.add(x);
+            a.add(num(x));
         }
         return a;
+    }
+
+    /** A number, or null for NaN (a diverged run) and infinities, which JSON cannot hold. */
+    static com.google.gson.JsonElement num(double x) {
+        return Double.isFinite(x) ? new JsonPrimitive(x) : JsonNull.INSTANCE;
+    }
+
+    static double[] pick(double[] xs, List<Integer> idx) {
+        return idx.stream().mapToDouble(i -> xs[i]).toArray();
     }
 
     static JsonArray strings(List<String> xs) {

@@ -149,4 +149,15 @@ class LanguageModelPlanTest {
         assertFalse(LanguageModelVerdicts.stateHelps(scratch, worse)); // seed 0 ties at 2.1
         assertFalse(LanguageModelVerdicts.stateHelps(worse, scratch));
     }
+
+    @Test
+    void aDivergedRunLosesTheRateChoice() {
+        // NaN (diverged) is worse than any loss; between two losses the lower wins
+        assertTrue(LanguageModelExperiment.worse(Double.NaN, 3.0));
+        assertFalse(LanguageModelExperiment.worse(3.0, Double.NaN));
+        assertTrue(LanguageModelExperiment.worse(3.0, 2.0));
+        assertFalse(LanguageModelExperiment.worse(2.0, 3.0));
+        // and reaches no target
+        assertNull(LanguageModelVerdicts.macsToReach(new double[] {1, 2}, new double[] {Double.NaN, Double.NaN}, 5));
+    }
 }
