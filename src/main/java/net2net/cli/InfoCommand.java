@@ -77,8 +77,12 @@ final class InfoCommand implements Callable<Integer> {
                 }
                 Output.OUT.printf("  total learnable parameters: %,d%n", arch.parameterCount());
                 Output.OUT.printf(
-                        "  forward MACs per example: %,d (dense and conv; a training example costs %d times this)%n",
-                        arch.forwardMacsPerExample(), Architecture.TRAINING_MACS_PER_FORWARD_MAC);
+                        "  forward MACs per example: %,d (%s; a training example costs %d times this)%n",
+                        arch.forwardMacsPerExample(),
+                        arch.tokenInput()
+                                ? "one sequence of " + arch.input().get(0) + " tokens; see docs/transformers.md"
+                                : "dense and conv",
+                        Architecture.TRAINING_MACS_PER_FORWARD_MAC);
                 if (!nonFinite.isEmpty()) {
                     Output.OUT.println(
                             "  WARNING: NaN or infinite weights (count per tensor): " + NonFinite.describe(nonFinite));
