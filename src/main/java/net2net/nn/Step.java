@@ -15,7 +15,15 @@ import java.util.Map;
  * {@code from} is the model directory the step was applied to, when the CLI made it.
  */
 public sealed interface Step
-        permits Step.Init, Step.Widen, Step.Pad, Step.Deepen, Step.Train, Step.NotebookWiden, Step.Other {
+        permits Step.Init,
+                Step.Widen,
+                Step.Pad,
+                Step.Deepen,
+                Step.Train,
+                Step.NotebookWiden,
+                Step.TransformerWiden,
+                Step.TransformerDeepen,
+                Step.Other {
 
     /** The step's {@code "op"}. */
     String op();
@@ -279,6 +287,109 @@ public sealed interface Step
         }
     }
 
+    /**
+     * Transformer growth (docs/transformers.md), written as {@code "op": "widen"} with a {@code kind}:
+     * {@code stream} (the residual stream, {@code layer} any writer of it), {@code ffn}, {@code heads}
+     * or {@code head_dim}, from {@code widthBefore} to {@code width}. kvHeads: the kv heads after a
+     * heads step, null for the other kinds.
+     */
+    record TransformerWiden(
+            String kind,
+            String layer,
+            int widthBefore,
+            int width,
+            Integer kvHeads,
+            String noise,
+            double noiseScale,
+            long seed,
+            String from)
+            implements Step {
+        public static final List<String> KINDS = List.of("stream", "ffn", "heads", "head_dim");
+
+        public TransformerWiden {
+            if (!KINDS.contains(kind)) {
+                throw new IllegalArgumentException("transformer widen kind '" + kind + "' is not one of " + KINDS);
+            }
+            if (kvHeads != null && !kind.equals("heads")) {
+                throw new IllegalArgumentException("kv_heads belongs to a heads step, not " + kind);
+            }
+        }
+
+        public String op() {
+            return "widen";
+        }
+
+        public TransformerWiden withFrom(String source) {
+            return new TransformerWiden(kind, layer, widthBefore, width, kvHeads, noise, noiseScale, seed, source);
+        }
+
+        public JsonObject toJson() {
+            JsonObject o = start(op());
+            o.addProperty("kind", kind);
+            o.addProperty("layer", layer);
+            o.addProperty("width_before", widthBefore);
+            o.addProperty("width", width);
+            o.addProperty("noise", noise);
+            o.addProperty("noise_scale", noiseScale);
+            o.addProperty("seed", seed);
+            putIfPresent(o, "kv_heads", kvHeads);
+            return end(o, from);
+        }
+
+        static TransformerWiden fromJson(JsonObject o) {
+            return new TransformerWiden(
+                    string(o, "kind"),
+                    string(o, "layer"),
+                    o.get("width_before").getAsInt(),
+                    o.get("width").getAsInt(),
+                    o.has("kv_heads") ? Integer.valueOf(o.get("kv_heads").getAsInt()) : null,
+                    string(o, "noise"),
+                    o.get("noise_scale").getAsDouble(),
+                    o.get("seed").getAsLong(),
+                    string(o, "from"));
+        }
+    }
+
+    /**
+     * An identity block inserted into a pre-norm transformer ({@code "op": "deepen"}, kind
+     * {@code identity_block}): its two residuals {@code inserted} go after the block whose MLP
+     * residual is {@code after}; seed initialised its norms and input projections.
+     */
+    record TransformerDeepen(String after, List<String> inserted, long seed, String from) implements Step {
+        public TransformerDeepen {
+            inserted = List.copyOf(inserted);
+        }
+
+        public String op() {
+            return "deepen";
+        }
+
+        public TransformerDeepen withFrom(String source) {
+            return new TransformerDeepen(after, inserted, seed, source);
+        }
+
+        public JsonObject toJson() {
+            JsonObject o = start(op());
+            o.addProperty("kind", "identity_block");
+            o.addProperty("after", after);
+            // one string, as written since the first transformer release (layer names hold no commas)
+            o.addProperty("inserted", String.join(", ", inserted));
+            o.addProperty("seed", seed);
+            return end(o, from);
+        }
+
+        static TransformerDeepen fromJson(JsonObject o) {
+            if (!"identity_block".equals(string(o, "kind"))) {
+                throw new IllegalArgumentException("unknown deepen kind " + o.get("kind"));
+            }
+            return new TransformerDeepen(
+                    string(o, "after"),
+                    List.of(string(o, "inserted").split(", ")),
+                    o.get("seed").getAsLong(),
+                    string(o, "from"));
+        }
+    }
+
     /** A step this version does not know (or cannot read), kept as it was written. */
     record Other(JsonObject json) implements Step {
         public Other {
@@ -317,6 +428,11 @@ public sealed interface Step
         }
         JsonObject o = e.getAsJsonObject();
         try {
+            // transformer growth steps carry a "kind"; the dense and conv steps of the same ops do not
+            if (o.has("kind") && ("widen".equals(string(o, "op")) || "deepen".equals(string(o, "op")))) {
+                Step t = "widen".equals(string(o, "op")) ? TransformerWiden.fromJson(o) : TransformerDeepen.fromJson(o);
+                return t.toJson().keySet().equals(o.keySet()) ? t : new Other(o);
+            }
             Step step =
                     switch (string(o, "op") == null ? "" : string(o, "op")) {
                         case "init" ->

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import com.google.gson.JsonObject;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,7 +53,7 @@ final class HostWeights {
     }
 
     /** The student: every array in the teacher's precision, ordered as the architecture wants, one more history step. */
-    Network build(Architecture arch, Network teacher, JsonObject step) {
+    Network build(Architecture arch, Network teacher, net2net.nn.Step step) {
         NDManager manager = NDManager.newBaseManager();
         try {
             Map<String, NDArray> weights = new LinkedHashMap<>();
@@ -74,9 +73,8 @@ final class HostWeights {
                     weights.put(key, manager.create(f, shape));
                 }
             }
-            // transformer steps are kept as written (Step.Other) until they get records of their own
             List<net2net.nn.Step> history = new ArrayList<>(teacher.history());
-            history.add(new net2net.nn.Step.Other(step));
+            history.add(step);
             return new Network(arch, weights, history, teacher.preprocessing(), manager);
         } catch (RuntimeException e) {
             manager.close();
