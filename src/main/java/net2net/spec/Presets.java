@@ -1,9 +1,11 @@
 package net2net.spec;
 
 import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.DoubleFunction;
+import java.util.stream.Stream;
 import net2net.Net2NetException;
 
 /** Named architectures. {@code widthMult} scales every hidden width, rounding to nearest. */
@@ -33,7 +35,7 @@ public final class Presets {
     }
 
     public static List<String> names() {
-        return java.util.stream.Stream.concat(PRESETS.keySet().stream(), TOKEN_PRESETS.keySet().stream())
+        return Stream.concat(PRESETS.keySet().stream(), TOKEN_PRESETS.keySet().stream())
                 .sorted()
                 .toList();
     }
@@ -175,7 +177,7 @@ public final class Presets {
         int headDim = scale(16, m);
         int d = heads * headDim;
         int ffn = scale(256, m);
-        List<Layer> layers = new java.util.ArrayList<>();
+        List<Layer> layers = new ArrayList<>();
         layers.add(new TransformerLayers.Embedding("wte", vocab, d));
         layers.add(new TransformerLayers.PositionEmbedding("wpe", context));
         for (int b = 0; b < 2; b++) {
@@ -212,7 +214,7 @@ public final class Presets {
         int headDim = 2 * scale(8, m); // rotary embeddings need an even head_dim
         int d = heads * headDim;
         int ffn = scale(176, m);
-        List<Layer> layers = new java.util.ArrayList<>();
+        List<Layer> layers = new ArrayList<>();
         layers.add(new TransformerLayers.Embedding("embed", vocab, d));
         for (int b = 0; b < 2; b++) {
             String h = "h" + b + "_";
