@@ -698,6 +698,11 @@ public final class Replication {
             int timed = 0;
             for (Spec s : left) {
                 if (!speeds.containsKey(s.arch()) && completedEpochs(s.dir(config.out())) < s.budget()) {
+                    if (speeds.isEmpty()) {
+                        // a first, discarded timing: the JIT and the engine warm up on it, not on the first
+                        // architecture's figures (which would then make every later prediction look too slow)
+                        calibrate(s.arch(), s.residual() ? residualData : data);
+                    }
                     speeds.put(s.arch(), calibrate(s.arch(), s.residual() ? residualData : data));
                     timed++;
                 }
@@ -751,13 +756,15 @@ public final class Replication {
          * the engine's generator at every epoch).
          */
         Eta.Speed calibrate(Architecture arch, Splits d) {
-            int warm = 2;
-            int timed = 4;
+            // few batches and small evaluations: the timing is a prior that measured/predicted then corrects
+            int warm = 1;
+            int timed = 2;
             Dataset train = d.train()
                     .subset(IntStream.range(0, Math.min(d.train().size(), (warm + timed) * p.batch()))
                             .toArray());
+            // the trainer evaluates this set after its epoch (a warm-up), then it is timed
             Dataset test = d.test()
-                    .subset(IntStream.range(0, Math.min(d.test().size(), Evaluation.DEFAULT_BATCH))
+                    .subset(IntStream.range(0, Math.min(d.test().size(), 2 * p.batch()))
                             .toArray());
             int batches = (train.size() + p.batch() - 1) / p.batch();
             long[] stamps = new long[batches + 1]; // the epoch's start, then the end of each batch
