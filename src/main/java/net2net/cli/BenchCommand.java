@@ -4,6 +4,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import net2net.Net2NetException;
@@ -112,7 +113,7 @@ final class BenchCommand implements Callable<Integer> {
 
     private static String text(JsonElement v) {
         return v.isJsonPrimitive() && v.getAsJsonPrimitive().isNumber()
-                ? String.format(java.util.Locale.ROOT, "%.4g", v.getAsDouble())
+                ? String.format(Locale.ROOT, "%.4g", v.getAsDouble())
                 : v.getAsString();
     }
 }

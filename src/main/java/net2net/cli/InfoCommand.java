@@ -13,6 +13,7 @@ import net2net.nn.NonFinite;
 import net2net.spec.Architecture;
 import net2net.spec.ArchitectureJson;
 import net2net.spec.Layer;
+import net2net.spec.TransformerLayers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -55,8 +56,8 @@ final class InfoCommand implements Callable<Integer> {
                 JsonArray history = new JsonArray();
                 network.history().forEach(step -> history.add(step.toJson()));
                 o.add("history", history);
-                if (network.preprocessing() != null) {
-                    o.add("preprocessing", network.preprocessing());
+                if (network.inputPreprocessing() != null) {
+                    o.add("preprocessing", network.inputPreprocessing().toJson());
                 }
                 Output.json(o);
             } else {
@@ -71,7 +72,7 @@ final class InfoCommand implements Callable<Integer> {
                             l.layer().kind(),
                             l.layer().outputShape(l.input()),
                             layerParameters(params, l.key()),
-                            l.layer() instanceof net2net.spec.TransformerLayers.LmHead h && h.tied()
+                            l.layer() instanceof TransformerLayers.LmHead h && h.tied()
                                     ? " (tied to " + h.tie() + ")"
                                     : "");
                 }
@@ -89,8 +90,9 @@ final class InfoCommand implements Callable<Integer> {
                 }
                 Output.OUT.printf("  history:%n");
                 network.history().forEach(step -> Output.OUT.println("    " + step.toJson()));
-                if (network.preprocessing() != null) {
-                    Output.OUT.println("  preprocessing: " + network.preprocessing());
+                if (network.inputPreprocessing() != null) {
+                    Output.OUT.println(
+                            "  preprocessing: " + network.inputPreprocessing().toJson());
                 }
             }
         }
@@ -122,9 +124,9 @@ final class InfoCommand implements Callable<Integer> {
                 sb.append(l.name()).append('=').append(d.units()).append(' ');
             } else if (l instanceof Layer.Conv2d c) {
                 sb.append(l.name()).append('=').append(c.filters()).append(' ');
-            } else if (l instanceof net2net.spec.TransformerLayers.Embedding e) {
+            } else if (l instanceof TransformerLayers.Embedding e) {
                 sb.append(l.name()).append('=').append(e.dim()).append(' ');
-            } else if (l instanceof net2net.spec.TransformerLayers.Attention a) {
+            } else if (l instanceof TransformerLayers.Attention a) {
                 sb.append(l.name())
                         .append('=')
                         .append(a.heads())
@@ -132,7 +134,7 @@ final class InfoCommand implements Callable<Integer> {
                         .append(a.headDim())
                         .append(a.kvHeads() != a.heads() ? "/kv" + a.kvHeads() : "")
                         .append(' ');
-            } else if (l instanceof net2net.spec.TransformerLayers.GatedMlp g) {
+            } else if (l instanceof TransformerLayers.GatedMlp g) {
                 sb.append(l.name()).append('=').append(g.hidden()).append(' ');
             }
         }

@@ -1,10 +1,12 @@
 package net2net.cli;
 
 import com.google.gson.JsonObject;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
 import java.util.concurrent.Callable;
 import net2net.Net2NetException;
 import net2net.experiment.NotebookExperiment;
@@ -122,10 +124,10 @@ final class ReplicateCommand implements Callable<Integer> {
         try (var dirs = Files.list(Path.of("runs"))) {
             return dirs.filter(d -> d.getFileName().toString().startsWith(profile + "-")
                             && Files.isDirectory(d.resolve("runs")))
-                    .max(java.util.Comparator.comparing(d -> d.getFileName().toString()))
+                    .max(Comparator.comparing(d -> d.getFileName().toString()))
                     .orElseThrow(() -> new Net2NetException(
                             "--resume found no runs/" + profile + "-* replication to continue; give its --out"));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new Net2NetException(
                     "--resume found no runs/ directory here; give the --out of the replication to continue");
         }

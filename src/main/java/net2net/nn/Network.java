@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import net2net.Net2NetException;
+import net2net.data.Preprocessing;
 import net2net.spec.Architecture;
 
 /**
@@ -25,15 +26,42 @@ public final class Network implements AutoCloseable {
     private final Architecture architecture;
     private final Map<String, NDArray> weights;
     private final List<Step> history;
-    private final JsonObject preprocessing;
+    private final Preprocessing preprocessing;
     private final NDManager manager;
 
-    /** Takes ownership of {@code manager}; every array of {@code weights} must belong to it. */
+    /** A network with no recorded preprocessing (not trained yet); see the full constructor. */
+    public Network(Architecture architecture, Map<String, NDArray> weights, List<Step> history, NDManager manager) {
+        this(architecture, weights, history, (Preprocessing) null, manager);
+    }
+
+    /**
+     * Adapter for callers that still hold the preprocessing as model.json's JSON (transform/HostWeights until it
+     * switches to {@link #inputPreprocessing()}): reads it with {@link Preprocessing#fromJson}.
+     */
     public Network(
             Architecture architecture,
             Map<String, NDArray> weights,
             List<Step> history,
             JsonObject preprocessing,
+            NDManager manager) {
+        this(
+                architecture,
+                weights,
+                history,
+                preprocessing == null ? null : Preprocessing.fromJson(preprocessing),
+                manager);
+    }
+
+    /**
+     * Takes ownership of {@code manager}; every array of {@code weights} must belong to it.
+     *
+     * @param preprocessing the input preprocessing the network was trained with, or null
+     */
+    public Network(
+            Architecture architecture,
+            Map<String, NDArray> weights,
+            List<Step> history,
+            Preprocessing preprocessing,
             NDManager manager) {
         Map<String, Shape> expected = architecture.parameterShapes();
         if (!expected.keySet().equals(weights.keySet())) {
@@ -60,7 +88,7 @@ public final class Network implements AutoCloseable {
         this.architecture = architecture;
         this.weights = Collections.unmodifiableMap(ordered);
         this.history = List.copyOf(history);
-        this.preprocessing = preprocessing == null ? null : preprocessing.deepCopy();
+        this.preprocessing = preprocessing;
         this.manager = manager;
     }
 
@@ -87,8 +115,16 @@ public final class Network implements AutoCloseable {
     }
 
     /** The input preprocessing this network was trained with, or null. */
+    public Preprocessing inputPreprocessing() {
+        return preprocessing;
+    }
+
+    /**
+     * {@link #inputPreprocessing()} as model.json writes it, or null: an adapter for callers that still take JSON
+     * (train/Trainer, cli/TrainCommand, cli/EvaluateCommand, transform/HostWeights until they switch).
+     */
     public JsonObject preprocessing() {
-        return preprocessing == null ? null : preprocessing.deepCopy();
+        return preprocessing == null ? null : preprocessing.toJson();
     }
 
     public NDManager manager() {
@@ -111,13 +147,18 @@ public final class Network implements AutoCloseable {
         return copy(h, preprocessing);
     }
 
-    public Network withPreprocessing(JsonObject newPreprocessing) {
+    public Network withPreprocessing(Preprocessing newPreprocessing) {
         return copy(history, newPreprocessing);
     }
 
     /** A copy of the weights with another history and preprocessing: a trainer's checkpoint. */
-    public Network withHistory(List<Step> newHistory, JsonObject newPreprocessing) {
+    public Network withHistory(List<Step> newHistory, Preprocessing newPreprocessing) {
         return copy(newHistory, newPreprocessing);
+    }
+
+    /** Adapter for train/Trainer, which still holds the preprocessing as JSON: {@link Preprocessing#fromJson}. */
+    public Network withHistory(List<Step> newHistory, JsonObject newPreprocessing) {
+        return copy(newHistory, newPreprocessing == null ? null : Preprocessing.fromJson(newPreprocessing));
     }
 
     /** A deep copy in its own manager: changing one never changes the other. */
@@ -131,12 +172,12 @@ public final class Network implements AutoCloseable {
     }
 
     /** A deep copy, each array in its own precision. */
-    private Network copy(List<Step> h, JsonObject pre) {
+    private Network copy(List<Step> h, Preprocessing pre) {
         return copy(h, pre, null);
     }
 
     /** A deep copy in {@code precision}, or each array in its own when null. */
-    private Network copy(List<Step> h, JsonObject pre, DataType precision) {
+    private Network copy(List<Step> h, Preprocessing pre, DataType precision) {
         NDManager m = NDManager.newBaseManager();
         Map<String, NDArray> w = new LinkedHashMap<>();
         // (toType with copy=true returns the same array when the type already matches)

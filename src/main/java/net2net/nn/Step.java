@@ -2,8 +2,11 @@ package net2net.nn;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +26,7 @@ public sealed interface Step
                 Step.NotebookWiden,
                 Step.TransformerWiden,
                 Step.TransformerDeepen,
+                Step.TrainDdp,
                 Step.Other {
 
     /** The step's {@code "op"}. */
@@ -390,6 +394,114 @@ public sealed interface Step
         }
     }
 
+    /**
+     * A training run of python/train_ddp.py (PyTorch, DistributedDataParallel on {@code worldSize} ranks), with
+     * the fields in the order that script writes them. {@code batchnorm}: "global" (synchronised), "local" or
+     * "single process". testAccuracy is null for a regression run (written as JSON null, as Python does).
+     */
+    record TrainDdp(
+            String engine,
+            int worldSize,
+            String backend,
+            String device,
+            String batchnorm,
+            String data,
+            int trainSamples,
+            int testSamples,
+            String loss,
+            int epochs,
+            double lr,
+            double momentum,
+            double weightDecay,
+            int batch,
+            String schedule,
+            long seed,
+            long examples,
+            double seconds,
+            double testLoss,
+            Double testAccuracy,
+            String from)
+            implements Step {
+        public String op() {
+            return "train_ddp";
+        }
+
+        public TrainDdp withFrom(String source) {
+            return new TrainDdp(
+                    engine,
+                    worldSize,
+                    backend,
+                    device,
+                    batchnorm,
+                    data,
+                    trainSamples,
+                    testSamples,
+                    loss,
+                    epochs,
+                    lr,
+                    momentum,
+                    weightDecay,
+                    batch,
+                    schedule,
+                    seed,
+                    examples,
+                    seconds,
+                    testLoss,
+                    testAccuracy,
+                    source);
+        }
+
+        public JsonObject toJson() {
+            JsonObject o = start(op());
+            o.addProperty("engine", engine);
+            o.addProperty("world_size", worldSize);
+            o.addProperty("backend", backend);
+            o.addProperty("device", device);
+            o.addProperty("batchnorm", batchnorm);
+            o.addProperty("data", data);
+            o.addProperty("train_samples", trainSamples);
+            o.addProperty("test_samples", testSamples);
+            o.addProperty("loss", loss);
+            o.addProperty("epochs", epochs);
+            o.addProperty("lr", lr);
+            o.addProperty("momentum", momentum);
+            o.addProperty("weight_decay", weightDecay);
+            o.addProperty("batch", batch);
+            o.addProperty("schedule", schedule);
+            o.addProperty("seed", seed);
+            o.addProperty("examples", examples);
+            o.addProperty("seconds", seconds);
+            o.addProperty("test_loss", testLoss);
+            o.add("test_accuracy", testAccuracy == null ? JsonNull.INSTANCE : new JsonPrimitive(testAccuracy));
+            return end(o, from);
+        }
+
+        static TrainDdp fromJson(JsonObject o) {
+            return new TrainDdp(
+                    string(o, "engine"),
+                    o.get("world_size").getAsInt(),
+                    string(o, "backend"),
+                    string(o, "device"),
+                    string(o, "batchnorm"),
+                    string(o, "data"),
+                    o.get("train_samples").getAsInt(),
+                    o.get("test_samples").getAsInt(),
+                    string(o, "loss"),
+                    o.get("epochs").getAsInt(),
+                    o.get("lr").getAsDouble(),
+                    o.get("momentum").getAsDouble(),
+                    o.get("weight_decay").getAsDouble(),
+                    o.get("batch").getAsInt(),
+                    string(o, "schedule"),
+                    o.get("seed").getAsLong(),
+                    o.get("examples").getAsLong(),
+                    o.get("seconds").getAsDouble(),
+                    o.get("test_loss").getAsDouble(),
+                    optionalDouble(o, "test_accuracy"),
+                    string(o, "from"));
+        }
+    }
+
     /** A step this version does not know (or cannot read), kept as it was written. */
     record Other(JsonObject json) implements Step {
         public Other {
@@ -471,6 +583,7 @@ public sealed interface Step
                                     optionalLong(o, "seed"),
                                     string(o, "from"));
                         case "train" -> Train.fromJson(o);
+                        case "train_ddp" -> TrainDdp.fromJson(o);
                         case "notebook_widen" ->
                             new NotebookWiden(
                                     string(o, "layer"),
@@ -554,6 +667,6 @@ public sealed interface Step
     }
 
     private static <K, V> Map<K, V> copy(Map<K, V> m) {
-        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(m));
+        return Collections.unmodifiableMap(new LinkedHashMap<>(m));
     }
 }

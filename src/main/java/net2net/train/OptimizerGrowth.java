@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -94,7 +95,7 @@ public final class OptimizerGrowth {
 
     /** The parameters of {@code student} that {@link #deepened} leaves without state: the new ones. */
     public static Set<String> fresh(Map<String, Optimizer.State> state, Map<String, Shape> student) {
-        Set<String> fresh = new java.util.LinkedHashSet<>(student.keySet());
+        Set<String> fresh = new LinkedHashSet<>(student.keySet());
         fresh.removeAll(state.keySet());
         return fresh;
     }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.net.URISyntaxException;
@@ -86,6 +87,53 @@ class StepTest {
                     PRETTY.toJson(written.get("history")),
                     PRETTY.toJson(ModelFiles.toJson(n).get("history")));
         }
+    }
+
+    /** The step python/train_ddp.py writes (copied from a real run, as in TrainDdpStepTest). */
+    static final String TRAIN_DDP =
+            "{\"op\": \"train_ddp\", \"engine\": \"torch 1.13.0a0 DistributedDataParallel\", \"world_size\": 2,"
+                    + " \"backend\": \"gloo\", \"device\": \"cpu\", \"batchnorm\": \"global\","
+                    + " \"data\": \"fashion-mnist --limit 500 --test-limit 500\", \"train_samples\": 500,"
+                    + " \"test_samples\": 500, \"loss\": \"cross_entropy\", \"epochs\": 2, \"lr\": 0.05,"
+                    + " \"momentum\": 0.9, \"weight_decay\": 0.0005, \"batch\": 63, \"schedule\": \"cosine\","
+                    + " \"seed\": 5, \"examples\": 1000, \"seconds\": 1.1888019840002926,"
+                    + " \"test_loss\": 2.027975036621094, \"test_accuracy\": 0.32}";
+
+    @Test
+    void theTrainDdpStepReadsIntoItsRecordAndWritesTheSameJson() {
+        JsonObject o = JsonParser.parseString(TRAIN_DDP).getAsJsonObject();
+        Step.TrainDdp step = assertInstanceOf(Step.TrainDdp.class, Step.fromJson(o));
+        assertEquals("train_ddp", step.op());
+        assertEquals(2, step.worldSize());
+        assertEquals("gloo", step.backend());
+        assertEquals("global", step.batchnorm());
+        assertEquals(500, step.trainSamples());
+        assertEquals(0.0005, step.weightDecay());
+        assertEquals(63, step.batch());
+        assertEquals(5L, step.seed());
+        assertEquals(1000L, step.examples());
+        assertEquals(0.32, step.testAccuracy());
+        assertNull(step.from());
+        assertEquals(o, step.toJson());
+        // the keys in the order the script writes them, so a rewritten model.json reads the same
+        assertEquals(List.copyOf(o.keySet()), List.copyOf(step.toJson().keySet()));
+        assertEquals(step, Step.fromJson(step.toJson()));
+
+        Step.TrainDdp sourced = step.withFrom("teacher-dir");
+        assertEquals("teacher-dir", sourced.from());
+        assertEquals(sourced, Step.fromJson(sourced.toJson()));
+    }
+
+    @Test
+    void aTrainDdpRegressionRunKeepsItsNullAccuracy() {
+        JsonObject o = JsonParser.parseString(TRAIN_DDP).getAsJsonObject();
+        o.add("test_accuracy", JsonNull.INSTANCE); // Python's None: a regression run
+        Step.TrainDdp step = assertInstanceOf(Step.TrainDdp.class, Step.fromJson(o));
+        assertNull(step.testAccuracy());
+        assertEquals(o, step.toJson());
+        // without test_loss the entry is not one the script writes: kept as written
+        o.remove("test_loss");
+        assertInstanceOf(Step.Other.class, Step.fromJson(o));
     }
 
     @Test
