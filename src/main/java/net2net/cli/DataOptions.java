@@ -19,9 +19,10 @@ public final class DataOptions {
     @Option(
             names = "--data",
             required = true,
-            paramLabel = "seed|fashion-mnist",
+            paramLabel = "seed|fashion-mnist|text|text:FILE",
             description =
-                    "seed: the seed notebook's regression data (1000 samples, 4 features); fashion-mnist: 28x28 grey images, 10 classes.")
+                    "seed: the seed notebook's regression data (1000 samples, 4 features); fashion-mnist: 28x28 grey images, 10 classes;"
+                            + " text: Debian's fortunes, text:FILE: a UTF-8 file, as characters for a token model (train, evaluate).")
     public String data;
 
     @Option(

@@ -1,9 +1,11 @@
 package net2net.cli;
 
+import com.google.gson.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import net2net.Net2NetException;
+import net2net.data.TextCorpus;
 import net2net.io.OutputDirs;
 import net2net.nn.Initialization;
 import net2net.nn.ModelFiles;
@@ -43,6 +45,13 @@ final class InitCommand implements Callable<Integer> {
             description = "Vocabulary size of a token-model preset (tinygpt, tinyllama). Default: 256.")
     Integer vocab;
 
+    @Option(
+            names = "--data",
+            paramLabel = "text|text:FILE",
+            description = "For a token-model preset: size the vocabulary to the characters of this text"
+                    + " (text: Debian's fortunes) and record them in model.json, for `train --data` on it.")
+    String data;
+
     @Option(names = "--context", paramLabel = "T", description = "Context length of a token-model preset. Default: 64.")
     Integer context;
 
@@ -60,6 +69,24 @@ final class InitCommand implements Callable<Integer> {
         OutputDirs.refuseExisting(out, force);
         Architecture architecture;
         Step step;
+        JsonObject preprocessing = null;
+        if (data != null) {
+            if (!Presets.exists(arch) || !Presets.tokenModel(arch)) {
+                throw new Net2NetException(
+                        "--data sizes a token model's vocabulary; use it with --arch tinygpt or tinyllama");
+            }
+            if (!TextCorpus.isText(data)) {
+                throw new Net2NetException("init --data takes text or text:FILE, not " + data
+                        + "; image and seed models need no data to be made");
+            }
+            TextCorpus.Vocabulary characters = TextCorpus.forData(data).vocabulary();
+            if (vocab != null && vocab != characters.size()) {
+                throw new Net2NetException(
+                        data + " has " + characters.size() + " characters, not --vocab " + vocab + "; drop --vocab");
+            }
+            vocab = characters.size();
+            preprocessing = TextCorpus.preprocessing(characters);
+        }
         if (Presets.exists(arch)) {
             double m = widthMult == null ? 1.0 : widthMult;
             architecture = Presets.get(arch, m, vocab, context);
@@ -88,9 +115,10 @@ final class InitCommand implements Callable<Integer> {
                     + ") nor an existing .json file");
         }
         Sizes.requireFits(architecture, null, "the architecture");
-        try (Network network = Initialization.random(architecture, seed, step)) {
-            ModelFiles.save(network, out, force);
-            Output.log("created " + out + ": " + InfoCommand.summary(network));
+        try (Network random = Initialization.random(architecture, seed, step);
+                Network network = preprocessing == null ? null : random.withPreprocessing(preprocessing)) {
+            ModelFiles.save(network == null ? random : network, out, force);
+            Output.log("created " + out + ": " + InfoCommand.summary(network == null ? random : network));
         }
         return 0;
     }

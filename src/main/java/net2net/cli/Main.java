@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             VerifyCommand.class,
             TrainCommand.class,
             EvaluateCommand.class,
+            SampleCommand.class,
             SeedCommand.class,
             ReplicateCommand.class,
             BenchCommand.class

@@ -200,6 +200,70 @@ public final class TextCorpus {
         return new TextCorpus(name, files, vocabulary, train, validation);
     }
 
+    /**
+     * The corpus named by a {@code --data} value: {@code text} is the fortunes ({@link #fortunes()}),
+     * {@code text:FILE} the file.
+     */
+    public static TextCorpus forData(String data) {
+        if (data.equals("text")) {
+            return fortunes();
+        }
+        if (!data.startsWith("text:") || data.length() == "text:".length()) {
+            throw new Net2NetException(
+                    "--data " + data + " is not a text corpus; use text (the fortunes) or text:FILE");
+        }
+        return load(List.of(Path.of(data.substring("text:".length()))), data);
+    }
+
+    /** True for the {@code --data} values {@link #forData} reads: text and text:FILE. */
+    public static boolean isText(String data) {
+        return data != null && (data.equals("text") || data.startsWith("text:"));
+    }
+
+    /**
+     * The same text and split, as tokens of {@code model}'s vocabulary (a model trained on one corpus
+     * evaluated or trained further on another), refusing a character the model does not know.
+     */
+    public TextCorpus encodedWith(Vocabulary model) {
+        if (Arrays.equals(model.codePoints, vocabulary.codePoints)) {
+            return this;
+        }
+        int[] map = new int[vocabulary.size()];
+        for (int t = 0; t < map.length; t++) {
+            map[t] = model.token(vocabulary.codePoints[t]);
+            if (map[t] < 0) {
+                throw new Net2NetException(
+                        name + " holds the character " + Vocabulary.describe(vocabulary.codePoints[t])
+                                + ", which is not in the model's vocabulary of " + model.size()
+                                + " characters; use text without it, or a model made for this text (net2net init --data "
+                                + name + ")");
+            }
+        }
+        int[] tr = Arrays.stream(train).map(t -> map[t]).toArray();
+        int[] va = Arrays.stream(validation).map(t -> map[t]).toArray();
+        return new TextCorpus(name, files, model, tr, va);
+    }
+
+    /** A token model's preprocessing in model.json: {"vocabulary": {"type": "characters", "characters": "..."}}. */
+    public static JsonObject preprocessing(Vocabulary vocabulary) {
+        JsonObject o = new JsonObject();
+        o.add("vocabulary", vocabulary.toJson());
+        return o;
+    }
+
+    /** The vocabulary a model's preprocessing records, or null if it records none. */
+    public static Vocabulary vocabularyOf(JsonObject preprocessing) {
+        if (preprocessing == null || !preprocessing.has("vocabulary")) {
+            return null;
+        }
+        JsonElement v = preprocessing.get("vocabulary");
+        if (!v.isJsonObject()) {
+            throw new Net2NetException("the vocabulary in model.json must be {\"type\": \"characters\", "
+                    + "\"characters\": \"...\"}; the model's vocabulary is corrupt, train it again");
+        }
+        return Vocabulary.fromJson(v.getAsJsonObject());
+    }
+
     /** The first 90% of a file's characters train, rounded down (in integers: 0.9 * length can land just below). */
     static int split(int length) {
         return (int) ((long) length * 9 / 10);

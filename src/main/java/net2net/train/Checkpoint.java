@@ -1,6 +1,7 @@
 package net2net.train;
 
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -10,16 +11,18 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import net2net.Net2NetException;
-import net2net.data.Splits;
 import net2net.io.OutputDirs;
 import net2net.nn.ModelFiles;
 import net2net.nn.Network;
 import net2net.nn.Step;
 
 /**
- * A training output directory: the model (model.json, model.safetensors), the momentum buffers
- * (optimizer.safetensors), train_state.json (settings and progress) and the learning curve
- * (metrics.csv, metrics.jsonl). The whole directory is replaced atomically after each epoch.
+ * A training output directory: the model (model.json, model.safetensors), the optimizer state
+ * (optimizer.safetensors: SGD's momentum buffers or AdamW's moments and step counts),
+ * train_state.json (settings and progress) and the learning curve (metrics.csv, metrics.jsonl).
+ * The whole directory is replaced atomically after each epoch and at the end of a --steps run.
+ * A checkpoint written before AdamW and --steps (no "optimizer", no "completed_steps") is an SGD
+ * run at an epoch end, and resumes as one.
  */
 public final class Checkpoint {
     private Checkpoint() {}
@@ -31,22 +34,28 @@ public final class Checkpoint {
     static final String FORMAT = "net2net-train-state";
     static final int VERSION = 1;
 
-    static void write(Path out, Network annotated, MomentumSgd sgd, Trainer.Run run, Splits data) {
+    static void write(Path out, Network annotated, Optimizer optimizer, Trainer.Run run, TrainingData data) {
         // Our own directory from the previous epoch (or one --force allowed replacing): always replace.
         OutputDirs.writeAtomically(out, true, tmp -> {
             ModelFiles.writeInto(annotated, tmp);
-            sgd.save(tmp.resolve(OPTIMIZER));
+            optimizer.save(tmp.resolve(OPTIMIZER));
             JsonObject state = new JsonObject();
             state.addProperty("format", FORMAT);
             state.addProperty("version", VERSION);
             state.add("config", run.config.toJson());
             state.addProperty("completed_epochs", run.completedEpochs);
+            state.addProperty("completed_steps", run.steps);
+            state.addProperty("epoch_loss_sum", run.epochLossSum);
             state.addProperty("examples", run.examples);
             state.addProperty("seconds", run.seconds);
             state.addProperty("eval_seconds", run.evalSeconds);
             state.addProperty("data", run.dataName);
-            state.addProperty("train_samples", data.train().size());
-            state.addProperty("test_samples", data.test().size());
+            state.addProperty("train_samples", data.trainSize());
+            state.addProperty("test_samples", data.testSize());
+            state.add("growth", run.growths.deepCopy());
+            if (run.dataRecord != null) {
+                state.add("data_files", run.dataRecord.deepCopy());
+            }
             Files.writeString(
                     tmp.resolve(STATE),
                     new GsonBuilder().setPrettyPrinting().create().toJson(state) + "\n");
@@ -67,6 +76,9 @@ public final class Checkpoint {
             Network network,
             TrainConfig config,
             int completedEpochs,
+            Long completedSteps,
+            double epochLossSum,
+            JsonArray growths,
             long examples,
             double seconds,
             double evalSeconds,
@@ -83,14 +95,19 @@ public final class Checkpoint {
             return h;
         }
 
-        void requireSameData(Splits data) {
-            if (data.train().size() != trainSamples || data.test().size() != testSamples) {
+        void requireSameData(TrainingData data) {
+            if (data.trainSize() != trainSamples || data.testSize() != testSamples) {
                 throw new Net2NetException(
                         dir + " was trained on " + dataName + " with " + trainSamples + " training and "
                                 + testSamples + " test samples, not "
-                                + data.train().size() + " and " + data.test().size()
+                                + data.trainSize() + " and " + data.testSize()
                                 + "; resume with the same --data, --limit and --test-limit");
             }
+        }
+
+        /** Optimizer steps done; a checkpoint from before --steps is at an epoch end. */
+        long steps(int batchesPerEpoch) {
+            return completedSteps != null ? completedSteps : (long) completedEpochs * batchesPerEpoch;
         }
     }
 
@@ -176,6 +193,9 @@ public final class Checkpoint {
                     network,
                     config,
                     s.get("completed_epochs").getAsInt(),
+                    s.has("completed_steps") ? s.get("completed_steps").getAsLong() : null,
+                    s.has("epoch_loss_sum") ? s.get("epoch_loss_sum").getAsDouble() : 0,
+                    s.has("growth") ? s.getAsJsonArray("growth") : new JsonArray(),
                     s.get("examples").getAsLong(),
                     s.get("seconds").getAsDouble(),
                     s.get("eval_seconds").getAsDouble(),
