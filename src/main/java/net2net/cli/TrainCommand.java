@@ -15,6 +15,7 @@ import net2net.train.AdamW;
 import net2net.train.Checkpoint;
 import net2net.train.EpochMetrics;
 import net2net.train.Evaluation;
+import net2net.train.GrowInRun;
 import net2net.train.Progress;
 import net2net.train.Schedule;
 import net2net.train.TrainConfig;
@@ -47,6 +48,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Mixin
     DataOptions dataOptions;
+
+    @Mixin
+    GrowOptions growOptions;
 
     @Option(
             names = "--epochs",
@@ -174,7 +178,13 @@ final class TrainCommand implements Callable<Integer> {
                 data = TrainingData.of(loaded.splits());
                 Output.log("resuming " + out + " on " + loaded.description());
             }
-            result = Trainer.resume(data, epochs, steps, options);
+            TrainConfig goal = steps != null
+                    ? saved.withSteps(steps)
+                    : epochs != null && !saved.bySteps() ? saved.withEpochs(epochs) : saved;
+            int perEpoch = data.batchesPerEpoch(goal.batch());
+            try (GrowInRun growth = growOptions.listener(null, perEpoch, goal.totalSteps(perEpoch), goal.seed())) {
+                result = Trainer.resume(data, epochs, steps, GrowOptions.with(options, growth, data, goal.batch()));
+            }
         } else {
             if (model == null) {
                 throw new Net2NetException("give --model DIR (the model to train), or --resume to continue --out");
@@ -185,13 +195,22 @@ final class TrainCommand implements Callable<Integer> {
                 if (TextData.requested(dataOptions)) {
                     TrainingData.Text text = (TrainingData.Text) TextData.forModel(dataOptions, network);
                     Output.log("training " + model + " on " + describe(text));
-                    result = Trainer.train(
-                            network,
-                            text,
-                            config,
-                            options.withData(
-                                    text.corpus().name(),
-                                    TextCorpus.preprocessing(text.corpus().vocabulary())));
+                    int textPerEpoch = text.batchesPerEpoch(config.batch());
+                    try (GrowInRun growth = growOptions.listener(
+                            network, textPerEpoch, config.totalSteps(textPerEpoch), config.seed())) {
+                        result = Trainer.train(
+                                network,
+                                text,
+                                config,
+                                GrowOptions.with(
+                                        options.withData(
+                                                text.corpus().name(),
+                                                TextCorpus.preprocessing(
+                                                        text.corpus().vocabulary())),
+                                        growth,
+                                        text,
+                                        config.batch()));
+                    }
                     try (Network trained = result.network()) {
                         print(result);
                     }
@@ -200,12 +219,22 @@ final class TrainCommand implements Callable<Integer> {
                 DataOptions.Loaded data = dataOptions.load(network.preprocessing());
                 Evaluation.requireCompatible(network, data.splits().train());
                 Output.log("training " + model + " on " + data.description());
-                result = Trainer.train(
-                        network,
-                        data.splits(),
-                        config,
-                        options.withData(
-                                dataOptions.label(), data.preprocessing().toJson()));
+                TrainingData trainingData = TrainingData.of(data.splits());
+                int perEpoch = trainingData.batchesPerEpoch(config.batch());
+                try (GrowInRun growth =
+                        growOptions.listener(network, perEpoch, config.totalSteps(perEpoch), config.seed())) {
+                    result = Trainer.train(
+                            network,
+                            trainingData,
+                            config,
+                            GrowOptions.with(
+                                    options.withData(
+                                            dataOptions.label(),
+                                            data.preprocessing().toJson()),
+                                    growth,
+                                    trainingData,
+                                    config.batch()));
+                }
             }
         }
         try (Network trained = result.network()) {

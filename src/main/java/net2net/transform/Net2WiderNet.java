@@ -69,6 +69,23 @@ public final class Net2WiderNet {
         return widen(teacher, widths, options, Implementation.KERNEL);
     }
 
+    /** A student and the mapping g of each widening, in the order applied: what {@link GradientMap} takes. */
+    public record Widened(Network student, List<GradientMap.Widening> widenings) {
+        public Widened {
+            widenings = List.copyOf(widenings);
+        }
+    }
+
+    /**
+     * {@link #widen(Network, Map, Options)}, also handing back the very mappings it drew, so that the
+     * optimizer state grows with the same g (docs/optimizer-growth.md).
+     */
+    public static Widened widenWithMappings(Network teacher, Map<String, Integer> widths, Options options) {
+        List<GradientMap.Widening> widenings = new ArrayList<>();
+        Network student = widen(teacher, widths, options, Implementation.KERNEL, widenings);
+        return new Widened(student, widenings);
+    }
+
     /** Who computes the readers' new weights: the same bits either way (WiderNetKernelTest). */
     enum Implementation {
         /** {@link #widenConsumer}: NDArray operations, as written in the paper. */
@@ -78,6 +95,15 @@ public final class Net2WiderNet {
     }
 
     static Network widen(Network teacher, Map<String, Integer> widths, Options options, Implementation implementation) {
+        return widen(teacher, widths, options, implementation, new ArrayList<>());
+    }
+
+    private static Network widen(
+            Network teacher,
+            Map<String, Integer> widths,
+            Options options,
+            Implementation implementation,
+            List<GradientMap.Widening> mappings) {
         if (widths.isEmpty()) {
             throw new Net2NetException("nothing to widen: name at least one layer and its new width");
         }
@@ -104,6 +130,7 @@ public final class Net2WiderNet {
                 Architecture wider = path.widened(arch, q);
                 Sizes.requireFits(wider, arch, "the widened network");
                 int[] g = mapping(path.units(), q, rng);
+                mappings.add(new GradientMap.Widening(e.getKey(), g));
                 widenWeights(path, g, weights, options, rng, scratch, implementation);
                 if (path.writers().size() > 1) {
                     streams.put(e.getKey(), path.writerNames());

@@ -197,6 +197,38 @@ public final class TransformerWidening {
         }
         requireGrowth(layer, "heads", a.heads(), heads);
         SplittableRandom rng = new SplittableRandom(options.seed());
+        int[][] maps = headMaps(a, heads, rng);
+        int[] qmap = maps[0];
+        int[] kvmap = maps[1];
+        HostWeights w = new HostWeights(teacher);
+        int d = Math.toIntExact(at.input().get(1));
+        int hd = a.headDim();
+        String key = at.key();
+        copyRows(w, key + ".q_proj", d, HostWeights.blocks(qmap, hd));
+        copyRows(w, key + ".k_proj", d, HostWeights.blocks(kvmap, hd));
+        copyRows(w, key + ".v_proj", d, HostWeights.blocks(kvmap, hd));
+        divideColumns(w, key + ".o_proj.weight", HostWeights.blocks(qmap, hd), options, rng);
+        Architecture student = arch.replace(layer, a.withHeads(heads, kvmap.length));
+        Step step = new Step.TransformerWiden(
+                "heads",
+                layer,
+                a.heads(),
+                heads,
+                kvmap.length,
+                options.noise().key(),
+                options.noiseScale(),
+                options.seed(),
+                null);
+        return w.build(student, teacher, step);
+    }
+
+    /**
+     * {qmap, kvmap}: the teacher head each new query head copies, and the teacher kv head each new kv
+     * head copies, drawn from {@code rng} (shared with {@link TransformerGradientMap}, which maps the
+     * optimizer state with the same heads).
+     */
+    static int[][] headMaps(TransformerLayers.Attention a, int heads, SplittableRandom rng) {
+        String layer = a.name();
         int g = a.group();
         int[] qmap = new int[heads];
         int[] kvmap;
@@ -219,26 +251,7 @@ public final class TransformerWidening {
                     + " kv heads; " + heads + " heads keep the grouping only as a multiple of the group size " + g
                     + " (whole groups) or of kv_heads " + a.kvHeads());
         }
-        HostWeights w = new HostWeights(teacher);
-        int d = Math.toIntExact(at.input().get(1));
-        int hd = a.headDim();
-        String key = at.key();
-        copyRows(w, key + ".q_proj", d, HostWeights.blocks(qmap, hd));
-        copyRows(w, key + ".k_proj", d, HostWeights.blocks(kvmap, hd));
-        copyRows(w, key + ".v_proj", d, HostWeights.blocks(kvmap, hd));
-        divideColumns(w, key + ".o_proj.weight", HostWeights.blocks(qmap, hd), options, rng);
-        Architecture student = arch.replace(layer, a.withHeads(heads, kvmap.length));
-        Step step = new Step.TransformerWiden(
-                "heads",
-                layer,
-                a.heads(),
-                heads,
-                kvmap.length,
-                options.noise().key(),
-                options.noiseScale(),
-                options.seed(),
-                null);
-        return w.build(student, teacher, step);
+        return new int[][] {qmap, kvmap};
     }
 
     /**
@@ -455,7 +468,7 @@ public final class TransformerWidening {
     }
 
     /** The state_dict prefixes of a reader's projections that read the stream. */
-    private static List<String> readerModules(Architecture.Located l) {
+    static List<String> readerModules(Architecture.Located l) {
         if (l.layer() instanceof TransformerLayers.Attention) {
             return List.of(l.key() + ".q_proj", l.key() + ".k_proj", l.key() + ".v_proj");
         }
@@ -471,7 +484,7 @@ public final class TransformerWidening {
      * dropouts, pre-norm residual blocks without an activation after the addition, then a final norm
      * and the head; a block's body is [norm?] then attention, a gated_mlp, or dense-act-dense.
      */
-    private static void classify(
+    static void classify(
             Architecture arch,
             List<Architecture.Located> norms,
             List<Architecture.Located> readers,
