@@ -94,7 +94,7 @@ final class CheckInputs {
         DataOptions options = new DataOptions();
         options.data = data;
         options.dataDir = dataDir;
-        DataOptions.Loaded loaded = options.load(network.inputPreprocessing());
+        DataOptions.Loaded loaded = options.load(network.preprocessing());
         Dataset split = train ? loaded.splits().train() : loaded.splits().test();
         Evaluation.requireCompatible(network, split);
         Dataset subset = Subsets.testLimit(split, Math.min(samples, split.size()), seed);

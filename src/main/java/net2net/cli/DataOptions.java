@@ -67,7 +67,7 @@ public final class DataOptions {
      * that preprocessing, so a continued model sees the inputs it learned on; otherwise the
      * loader's scaling, standardised with --standardize.
      */
-    public Loaded load(Preprocessing modelPreprocessing) {
+    public Loaded load(JsonObject modelPreprocessing) {
         Splits raw;
         Preprocessing loaderScaling;
         if (SEED.equals(data)) {
@@ -84,7 +84,7 @@ public final class DataOptions {
         }
         Preprocessing preprocessing;
         if (modelPreprocessing != null) {
-            preprocessing = modelPreprocessing;
+            preprocessing = Preprocessing.fromJson(modelPreprocessing);
             if (Double.compare(preprocessing.scale(), loaderScaling.scale()) != 0) {
                 throw new Net2NetException("the model was trained on inputs scaled by " + preprocessing.scale()
                         + " but --data " + data + " gives inputs scaled by " + loaderScaling.scale()
@@ -104,15 +104,6 @@ public final class DataOptions {
         String description = data + " (" + count(train, raw.train(), limit) + " training, "
                 + count(test, raw.test(), testLimit) + " test samples; " + preprocessing.describe() + ")";
         return new Loaded(splits, preprocessing, description);
-    }
-
-    /**
-     * Adapter for callers that still hold model.json's preprocessing as JSON (cli/TrainCommand, cli/EvaluateCommand
-     * until they switch to {@link net2net.nn.Network#inputPreprocessing()}): {@link #load(Preprocessing)} of
-     * {@link Preprocessing#fromJson}.
-     */
-    public Loaded load(JsonObject modelPreprocessing) {
-        return load(modelPreprocessing == null ? null : Preprocessing.fromJson(modelPreprocessing));
     }
 
     /** A short name for model histories, e.g. "fashion-mnist --limit 10000". */

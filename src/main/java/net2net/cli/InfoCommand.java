@@ -56,8 +56,8 @@ final class InfoCommand implements Callable<Integer> {
                 JsonArray history = new JsonArray();
                 network.history().forEach(step -> history.add(step.toJson()));
                 o.add("history", history);
-                if (network.inputPreprocessing() != null) {
-                    o.add("preprocessing", network.inputPreprocessing().toJson());
+                if (network.preprocessing() != null) {
+                    o.add("preprocessing", network.preprocessing());
                 }
                 Output.json(o);
             } else {
@@ -90,9 +90,8 @@ final class InfoCommand implements Callable<Integer> {
                 }
                 Output.OUT.printf("  history:%n");
                 network.history().forEach(step -> Output.OUT.println("    " + step.toJson()));
-                if (network.inputPreprocessing() != null) {
-                    Output.OUT.println(
-                            "  preprocessing: " + network.inputPreprocessing().toJson());
+                if (network.preprocessing() != null) {
+                    Output.OUT.println("  preprocessing: " + network.preprocessing());
                 }
             }
         }

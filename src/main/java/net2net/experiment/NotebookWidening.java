@@ -2,7 +2,6 @@ package net2net.experiment;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,8 +47,12 @@ public final class NotebookWidening {
             copy.attach(manager);
             weights.put(k, copy);
         });
-        weights.put(hiddenLayer + ".weight", manager.create(rows, new Shape(q, in)));
+        weights.put(hiddenLayer + ".weight", manager.create(rows, new ai.djl.ndarray.types.Shape(q, in)));
         return new Network(
-                student.architecture(), weights, List.of(new Step.NotebookWiden(hiddenLayer, q, seed, null)), manager);
+                student.architecture(),
+                weights,
+                List.of(new Step.NotebookWiden(hiddenLayer, q, seed, null)),
+                null,
+                manager);
     }
 }

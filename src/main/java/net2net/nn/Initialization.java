@@ -34,7 +34,7 @@ public final class Initialization {
                     key,
                     Sizes.create(manager, values(arch, key, e.getValue(), fanIn(shapes, layer), rng), e.getValue()));
         }
-        return new Network(arch, weights, List.of(step), manager);
+        return new Network(arch, weights, List.of(step), null, manager);
     }
 
     /** PyTorch's default initialisation of only the given parameters of {@code arch}, seeded. */

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import net2net.Net2NetException;
-import net2net.data.Preprocessing;
 import net2net.io.OutputDirs;
 import net2net.io.RegularFiles;
 import net2net.io.StrictJson;
@@ -56,8 +55,8 @@ public final class ModelFiles {
         root.addProperty("version", FORMAT_VERSION);
         root.add("architecture", ArchitectureJson.toJson(network.architecture()));
         root.add("history", Step.listToJson(network.history()));
-        if (network.inputPreprocessing() != null) {
-            root.add("preprocessing", network.inputPreprocessing().toJson());
+        if (network.preprocessing() != null) {
+            root.add("preprocessing", network.preprocessing());
         }
         return root;
     }
@@ -71,13 +70,14 @@ public final class ModelFiles {
         JsonObject root = readJson(jsonFile);
         Architecture arch = ArchitectureJson.fromJson(root.get("architecture"), jsonFile.toString());
         List<Step> history = Step.listFromJson(root.get("history"));
-        Preprocessing pre = preprocessing(root.get("preprocessing"), jsonFile);
+        JsonElement pre = root.get("preprocessing");
         Map<String, Shape> expected = arch.parameterShapes();
         Sizes.weightBytes(arch, jsonFile.toString());
         NDManager manager = NDManager.newBaseManager();
         try {
             Map<String, NDArray> weights = Safetensors.read(weightsFile, expected, manager);
-            return new Network(arch, weights, history, pre, manager);
+            return new Network(
+                    arch, weights, history, pre != null && pre.isJsonObject() ? pre.getAsJsonObject() : null, manager);
         } catch (RuntimeException e) {
             manager.close();
             if (e instanceof Net2NetException n) {
@@ -85,22 +85,6 @@ public final class ModelFiles {
             }
             throw new Net2NetException(
                     weightsFile + " is corrupt (" + e.getMessage() + "); restore it or create the model again");
-        }
-    }
-
-    /** model.json's "preprocessing": absent or null for none, else what {@link Preprocessing#toJson} writes. */
-    private static Preprocessing preprocessing(JsonElement pre, Path jsonFile) {
-        if (pre == null || pre.isJsonNull()) {
-            return null;
-        }
-        if (!pre.isJsonObject()) {
-            throw new Net2NetException(jsonFile + " has a \"preprocessing\" that is not an object: write an object"
-                    + " with \"scale\", \"mean\" and \"std\", or remove it");
-        }
-        try {
-            return Preprocessing.fromJson(pre.getAsJsonObject());
-        } catch (Net2NetException e) {
-            throw new Net2NetException(jsonFile + ": " + e.getMessage());
         }
     }
 

@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import net2net.Net2NetException;
-import net2net.data.Preprocessing;
 import net2net.spec.Architecture;
 
 /**
@@ -26,42 +25,15 @@ public final class Network implements AutoCloseable {
     private final Architecture architecture;
     private final Map<String, NDArray> weights;
     private final List<Step> history;
-    private final Preprocessing preprocessing;
+    private final JsonObject preprocessing;
     private final NDManager manager;
 
-    /** A network with no recorded preprocessing (not trained yet); see the full constructor. */
-    public Network(Architecture architecture, Map<String, NDArray> weights, List<Step> history, NDManager manager) {
-        this(architecture, weights, history, (Preprocessing) null, manager);
-    }
-
-    /**
-     * Adapter for callers that still hold the preprocessing as model.json's JSON (transform/HostWeights until it
-     * switches to {@link #inputPreprocessing()}): reads it with {@link Preprocessing#fromJson}.
-     */
+    /** Takes ownership of {@code manager}; every array of {@code weights} must belong to it. */
     public Network(
             Architecture architecture,
             Map<String, NDArray> weights,
             List<Step> history,
             JsonObject preprocessing,
-            NDManager manager) {
-        this(
-                architecture,
-                weights,
-                history,
-                preprocessing == null ? null : Preprocessing.fromJson(preprocessing),
-                manager);
-    }
-
-    /**
-     * Takes ownership of {@code manager}; every array of {@code weights} must belong to it.
-     *
-     * @param preprocessing the input preprocessing the network was trained with, or null
-     */
-    public Network(
-            Architecture architecture,
-            Map<String, NDArray> weights,
-            List<Step> history,
-            Preprocessing preprocessing,
             NDManager manager) {
         Map<String, Shape> expected = architecture.parameterShapes();
         if (!expected.keySet().equals(weights.keySet())) {
@@ -88,7 +60,7 @@ public final class Network implements AutoCloseable {
         this.architecture = architecture;
         this.weights = Collections.unmodifiableMap(ordered);
         this.history = List.copyOf(history);
-        this.preprocessing = preprocessing;
+        this.preprocessing = preprocessing == null ? null : preprocessing.deepCopy();
         this.manager = manager;
     }
 
@@ -115,16 +87,8 @@ public final class Network implements AutoCloseable {
     }
 
     /** The input preprocessing this network was trained with, or null. */
-    public Preprocessing inputPreprocessing() {
-        return preprocessing;
-    }
-
-    /**
-     * {@link #inputPreprocessing()} as model.json writes it, or null: an adapter for callers that still take JSON
-     * (train/Trainer, cli/TrainCommand, cli/EvaluateCommand, transform/HostWeights until they switch).
-     */
     public JsonObject preprocessing() {
-        return preprocessing == null ? null : preprocessing.toJson();
+        return preprocessing == null ? null : preprocessing.deepCopy();
     }
 
     public NDManager manager() {
@@ -147,18 +111,13 @@ public final class Network implements AutoCloseable {
         return copy(h, preprocessing);
     }
 
-    public Network withPreprocessing(Preprocessing newPreprocessing) {
+    public Network withPreprocessing(JsonObject newPreprocessing) {
         return copy(history, newPreprocessing);
     }
 
     /** A copy of the weights with another history and preprocessing: a trainer's checkpoint. */
-    public Network withHistory(List<Step> newHistory, Preprocessing newPreprocessing) {
-        return copy(newHistory, newPreprocessing);
-    }
-
-    /** Adapter for train/Trainer, which still holds the preprocessing as JSON: {@link Preprocessing#fromJson}. */
     public Network withHistory(List<Step> newHistory, JsonObject newPreprocessing) {
-        return copy(newHistory, newPreprocessing == null ? null : Preprocessing.fromJson(newPreprocessing));
+        return copy(newHistory, newPreprocessing);
     }
 
     /** A deep copy in its own manager: changing one never changes the other. */
@@ -172,12 +131,12 @@ public final class Network implements AutoCloseable {
     }
 
     /** A deep copy, each array in its own precision. */
-    private Network copy(List<Step> h, Preprocessing pre) {
+    private Network copy(List<Step> h, JsonObject pre) {
         return copy(h, pre, null);
     }
 
     /** A deep copy in {@code precision}, or each array in its own when null. */
-    private Network copy(List<Step> h, Preprocessing pre, DataType precision) {
+    private Network copy(List<Step> h, JsonObject pre, DataType precision) {
         NDManager m = NDManager.newBaseManager();
         Map<String, NDArray> w = new LinkedHashMap<>();
         // (toType with copy=true returns the same array when the type already matches)

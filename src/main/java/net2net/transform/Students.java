@@ -46,7 +46,7 @@ final class Students {
             }
             List<Step> history = new ArrayList<>(teacher.history());
             history.add(grown.step());
-            return new Network(grown.architecture(), owned, history, teacher.inputPreprocessing(), manager);
+            return new Network(grown.architecture(), owned, history, teacher.preprocessing(), manager);
         } catch (RuntimeException e) {
             manager.close();
             throw e;

@@ -197,7 +197,7 @@ class TrainDdpTest {
             assertEquals(2, step.get("epochs").getAsInt());
             assertEquals("global", step.get("batchnorm").getAsString());
             assertEquals(a.history().size() - 1, start.history().size(), "the input's history is kept, one step added");
-            assertTrue(a.inputPreprocessing() != null, "the preprocessing is recorded");
+            assertTrue(a.preprocessing() != null && a.preprocessing().has("scale"), "the preprocessing is recorded");
         }
         double change = Math.sqrt(sq[2]);
         double ranks = Math.sqrt(sq[0]) / change;

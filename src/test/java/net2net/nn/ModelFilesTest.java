@@ -1,21 +1,15 @@
 package net2net.nn;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import net2net.Net2NetException;
-import net2net.data.Preprocessing;
 import net2net.spec.Presets;
 import net2net.testing.Fast;
 import net2net.testing.RandomNetworks;
@@ -66,7 +60,10 @@ class ModelFilesTest {
                 ModelFiles.save(d, dir, false);
             }
             String header = new String(
-                    Files.readAllBytes(dir.resolve(ModelFiles.WEIGHTS)), 8, 2000, StandardCharsets.ISO_8859_1);
+                    Files.readAllBytes(dir.resolve(ModelFiles.WEIGHTS)),
+                    8,
+                    2000,
+                    java.nio.charset.StandardCharsets.ISO_8859_1);
             for (String key : new String[] {
                 "conv1.weight", "bn1.running_mean", "bn1.running_var", "relu1_id.weight", "relu1_id_bn.bias", "fc2.bias"
             }) {
@@ -92,51 +89,6 @@ class ModelFilesTest {
         }
     }
 
-    /** model.json's preprocessing reads into the {@link Preprocessing} record and writes back the same bytes. */
-    @Test
-    void preprocessingIsARecordThatWritesTheSameJson() throws Exception {
-        Preprocessing pre = new Preprocessing(1.0 / 255, new float[] {0.2860406f}, new float[] {0.3530242f});
-        try (Network n = RandomNetworks.network(Presets.get("mlp-seed", 1), new SplittableRandom(1));
-                Network trained = n.withPreprocessing(pre)) {
-            assertNull(n.inputPreprocessing(), "a copy: the original keeps its (absent) preprocessing");
-            ModelFiles.save(trained, tmp.resolve("a"), false);
-            try (Network back = ModelFiles.load(tmp.resolve("a"))) {
-                assertEquals(pre, back.inputPreprocessing());
-                ModelFiles.save(back, tmp.resolve("b"), false);
-            }
-            assertEquals(
-                    Files.readString(tmp.resolve("a").resolve(ModelFiles.JSON)),
-                    Files.readString(tmp.resolve("b").resolve(ModelFiles.JSON)));
-            // the JSON adapter (for callers that still take JSON) is the same record's JSON
-            assertEquals(pre.toJson(), trained.preprocessing());
-            assertEquals(pre, Preprocessing.fromJson(trained.preprocessing()));
-        }
-    }
-
-    /** Python writes a float32 mean as its double repr: it reads as the same float32. */
-    @Test
-    void preprocessingWrittenByPythonReadsAsTheSameFloats() throws Exception {
-        try (Network n = RandomNetworks.network(Presets.get("mlp-seed", 1), new SplittableRandom(1))) {
-            Path dir = tmp.resolve("py");
-            ModelFiles.save(n, dir, false);
-            JsonObject root = JsonParser.parseString(Files.readString(dir.resolve(ModelFiles.JSON)))
-                    .getAsJsonObject();
-            root.add(
-                    "preprocessing",
-                    JsonParser.parseString("{\"scale\": 1.0, \"mean\": [0.28604060411453247, -1.5],"
-                            + " \"std\": [0.3530242443084717, 2.0], \"formula\": \"x = ...\"}"));
-            Files.writeString(dir.resolve(ModelFiles.JSON), root.toString());
-            try (Network back = ModelFiles.load(dir)) {
-                assertArrayEquals(
-                        new float[] {(float) 0.28604060411453247, -1.5f},
-                        back.inputPreprocessing().mean());
-                assertArrayEquals(
-                        new float[] {(float) 0.3530242443084717, 2f},
-                        back.inputPreprocessing().std());
-            }
-        }
-    }
-
     @Test
     void corruptFilesGiveOneLineErrors() throws Exception {
         try (Network n = RandomNetworks.network(Presets.get("fashionnet", 0.5), new SplittableRandom(1))) {
@@ -159,10 +111,6 @@ class ModelFilesTest {
             Path missing = copy(good, "missing", weights, json);
             Files.delete(missing.resolve(ModelFiles.WEIGHTS));
             assertError(missing, "cannot read");
-            String trained = json.replaceFirst("\\{", "{\"preprocessing\": PRE, ");
-            assertError(copy(good, "prescale", weights, trained.replace("PRE", "{\"scale\": \"x\"}")), "numeric");
-            assertError(copy(good, "prestd", weights, trained.replace("PRE", "{\"scale\": 1, \"mean\": [0]}")), "std");
-            assertError(copy(good, "preobject", weights, trained.replace("PRE", "[1]")), "not an object");
             assertError(tmp.resolve("nowhere"), "does not exist");
         }
     }

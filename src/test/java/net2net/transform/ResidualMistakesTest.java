@@ -70,7 +70,7 @@ class ResidualMistakesTest {
         }
         w.put("res1.body.res1_conv1.weight", columns(w.get("res1.body.res1_conv1.weight"), gStem, 1, m));
         w.put("conv2.weight", columns(w.get("conv2.weight"), gSum, divisions, m));
-        return new Network(wide, w, t.history(), m);
+        return new Network(wide, w, t.history(), null, m);
     }
 
     static NDArray rows(NDArray a, int[] g, NDManager m) {

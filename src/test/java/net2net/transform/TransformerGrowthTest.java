@@ -116,7 +116,7 @@ class TransformerGrowthTest {
             Map<String, NDArray> w = new HashMap<>(copy.weights());
             Architecture[] arch = {copy.architecture()};
             mistake.accept(arch, w);
-            try (Network wrong = new Network(arch[0], w, copy.history(), copy.manager())) {
+            try (Network wrong = new Network(arch[0], w, copy.history(), null, copy.manager())) {
                 return Verification.compare(
                                 t64,
                                 wrong,
