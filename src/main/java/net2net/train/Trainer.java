@@ -419,8 +419,8 @@ public final class Trainer {
             g.addProperty("step", point.steps());
             g.addProperty("epoch", point.epochs());
             g.addProperty("epoch_end", point.epochEnd());
-            g.addProperty("parameters_before", before);
-            g.addProperty("parameters_after", parameters(network));
+            g.addProperty("weights_before", before);
+            g.addProperty("weights_after", parameters(network));
             growths.add(g);
             return model(data, model.optimizer());
         }
