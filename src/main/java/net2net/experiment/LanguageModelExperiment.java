@@ -250,25 +250,11 @@ public final class LanguageModelExperiment {
      * (T, D) cost T x D x U; attention with d inputs, h heads of head_dim e costs T x d x 3 h e for q, k,
      * v, T x h e x d for o, and 2 x T x T x h x e for the scores and the values (the full T x T: the
      * kernels compute the masked half too); the tied LM head T x d x vocab; embeddings, norms, softmax
-     * and GELU 0. The same rule as Architecture.forwardMacsPerExample on branch tlast, which counts
-     * token models; here in one place until that branch is merged.
+     * and GELU 0: Architecture.forwardMacsPerExample, for which one example of a token model is one
+     * sequence.
      */
     public static long forwardMacsPerSequence(Architecture arch) {
-        long macs = 0;
-        for (Architecture.Located l : arch.all()) {
-            var in = l.input();
-            if (l.layer() instanceof Layer.Dense d) {
-                macs += in.size() * d.units();
-            } else if (l.layer() instanceof TransformerLayers.Attention a) {
-                long t = in.get(0);
-                long d = in.get(1);
-                long e = a.headDim();
-                macs += t * d * (a.heads() + 2L * a.kvHeads()) * e + t * a.heads() * e * d + 2 * t * t * a.heads() * e;
-            } else if (l.layer() instanceof TransformerLayers.LmHead head) {
-                macs += in.size() * head.vocab();
-            }
-        }
-        return macs;
+        return arch.forwardMacsPerExample(); // one example of a token model is one sequence (MacsTest)
     }
 
     /** @param metrics sees every learning-curve point of every run trained here (validation nats in testLoss) */
