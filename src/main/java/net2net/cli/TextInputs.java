@@ -7,6 +7,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import net2net.Net2NetException;
 import net2net.data.TextCorpus;
@@ -113,7 +114,7 @@ final class TextInputs {
     }
 
     private static String describe(int cp) {
-        String hex = String.format(java.util.Locale.ROOT, "U+%04X", cp);
+        String hex = String.format(Locale.ROOT, "U+%04X", cp);
         return Character.isISOControl(cp) || Character.isWhitespace(cp)
                 ? hex
                 : "'" + new String(Character.toChars(cp)) + "' (" + hex + ")";

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import net2net.Net2NetException;
 
@@ -107,9 +108,7 @@ public final class TextCorpus {
         public JsonObject toJson() {
             JsonObject o = new JsonObject();
             o.addProperty("type", "characters");
-            o.addProperty(
-                    "characters",
-                    decode(java.util.stream.IntStream.range(0, size()).toArray()));
+            o.addProperty("characters", decode(IntStream.range(0, size()).toArray()));
             return o;
         }
 

@@ -1,5 +1,6 @@
 package net2net.experiment;
 
+import ai.djl.ndarray.types.Shape;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -160,7 +161,7 @@ public final class LanguageModelExperiment {
         }
         layers.add(new TransformerLayers.LayerNorm("ln_f", TransformerLayers.LayerNorm.DEFAULT_EPS, true, true));
         layers.add(new TransformerLayers.LmHead("lm_head", vocab, "wte"));
-        return new Architecture(new ai.djl.ndarray.types.Shape(CONTEXT), layers);
+        return new Architecture(new Shape(CONTEXT), layers);
     }
 
     /** The full model: tinygpt (d = 64, 4 heads, FFN 256, 2 blocks). */

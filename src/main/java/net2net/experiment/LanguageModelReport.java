@@ -1,6 +1,7 @@
 package net2net.experiment;
 
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
@@ -482,7 +483,7 @@ public final class LanguageModelReport {
     }
 
     /** A number, or null for NaN (a diverged run) and infinities, which JSON cannot hold. */
-    static com.google.gson.JsonElement num(double x) {
+    static JsonElement num(double x) {
         return Double.isFinite(x) ? new JsonPrimitive(x) : JsonNull.INSTANCE;
     }
 

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import net2net.Net2NetException;
 import net2net.nn.Network;
 import net2net.spec.Architecture;
@@ -315,8 +316,7 @@ public final class GrowInRun implements GrowthListener, AutoCloseable {
      * Runs the state growth; if it fails, closes the student. Every grown array must have its
      * parameter's shape: the state is the student's.
      */
-    private static Map<String, Optimizer.State> guard(
-            Network student, java.util.function.Supplier<Map<String, Optimizer.State>> growth) {
+    private static Map<String, Optimizer.State> guard(Network student, Supplier<Map<String, Optimizer.State>> growth) {
         try {
             Map<String, Optimizer.State> grown = growth.get();
             Map<String, Shape> shapes = student.architecture().parameterShapes();

@@ -5,11 +5,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import net2net.nn.Network;
+import net2net.nn.Step;
 import net2net.spec.Architecture;
 
 /**
@@ -53,7 +55,7 @@ final class HostWeights {
     }
 
     /** The student: every array in the teacher's precision, ordered as the architecture wants, one more history step. */
-    Network build(Architecture arch, Network teacher, net2net.nn.Step step) {
+    Network build(Architecture arch, Network teacher, Step step) {
         NDManager manager = NDManager.newBaseManager();
         try {
             Map<String, NDArray> weights = new LinkedHashMap<>();
@@ -73,7 +75,7 @@ final class HostWeights {
                     weights.put(key, manager.create(f, shape));
                 }
             }
-            List<net2net.nn.Step> history = new ArrayList<>(teacher.history());
+            List<Step> history = new ArrayList<>(teacher.history());
             history.add(step);
             return new Network(arch, weights, history, teacher.preprocessing(), manager);
         } catch (RuntimeException e) {
@@ -142,7 +144,7 @@ final class HostWeights {
         double[] noiseSum = new double[cols];
         double[] e = new double[src.length];
         for (int r = 0; r < rows; r++) {
-            java.util.Arrays.fill(noiseSum, 0);
+            Arrays.fill(noiseSum, 0);
             for (int i = 0; i < src.length; i++) {
                 e[i] = 0;
                 if (src[i] >= 0 && count[src[i]] > 1 && noise != Noise.NONE) {

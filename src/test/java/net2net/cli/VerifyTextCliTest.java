@@ -10,6 +10,7 @@ import com.google.gson.JsonParser;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import net2net.data.TextCorpus;
 import net2net.nn.ModelFiles;
 import net2net.nn.Network;
@@ -88,10 +89,7 @@ class VerifyTextCliTest {
                 assertTrue(whole.contains(s), "window " + w + " '" + s + "' is not a piece of the text");
             }
             long[] again = TextInputs.load(m, t, "text:" + file, 12, 3).toLongArray();
-            assertEquals(
-                    java.util.Arrays.toString(tokens),
-                    java.util.Arrays.toString(again),
-                    "the same seed, the same windows");
+            assertEquals(Arrays.toString(tokens), Arrays.toString(again), "the same seed, the same windows");
         }
     }
 

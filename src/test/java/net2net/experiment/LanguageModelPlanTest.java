@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import net2net.spec.Architecture;
 import net2net.spec.Presets;
+import net2net.spec.TransformerLayers;
 import net2net.testing.Fast;
 import net2net.train.GrowInRun;
 import org.junit.jupiter.api.Test;
@@ -60,21 +61,12 @@ class LanguageModelPlanTest {
                 Presets.get("tinygpt", 1, V, 64).parameterShapes(),
                 LanguageModelExperiment.full(V).parameterShapes());
         Architecture half = LanguageModelExperiment.half(V);
-        assertEquals(
-                2,
-                ((net2net.spec.TransformerLayers.Attention)
-                                half.locate("h0_attn").layer())
-                        .heads());
-        assertEquals(
-                16,
-                ((net2net.spec.TransformerLayers.Attention)
-                                half.locate("h0_attn").layer())
-                        .headDim());
-        assertEquals(
-                32, ((net2net.spec.TransformerLayers.Embedding) half.layers().get(0)).dim());
+        assertEquals(2, ((TransformerLayers.Attention) half.locate("h0_attn").layer()).heads());
+        assertEquals(16, ((TransformerLayers.Attention) half.locate("h0_attn").layer()).headDim());
+        assertEquals(32, ((TransformerLayers.Embedding) half.layers().get(0)).dim());
         assertEquals(
                 48,
-                ((net2net.spec.TransformerLayers.Embedding)
+                ((TransformerLayers.Embedding)
                                 LanguageModelExperiment.nonInteger(V).layers().get(0))
                         .dim());
         assertEquals(6, half.layers().size()); // wte, wpe, 1 block (2 residuals), ln_f, lm_head

@@ -20,6 +20,7 @@ import net2net.spec.Layer;
 import net2net.testing.Fast;
 import net2net.transform.Net2WiderNet;
 import net2net.transform.Noise;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -147,7 +148,7 @@ class TrainerGrowthTest {
         for (int killAt : new int[] {2, 3}) {
             Path out = tmp.resolve("killed" + killAt);
             try (Network net = mlp()) {
-                RuntimeException killed = org.junit.jupiter.api.Assertions.assertThrows(
+                RuntimeException killed = Assertions.assertThrows(
                         RuntimeException.class,
                         () -> Trainer.train(
                                 net,
