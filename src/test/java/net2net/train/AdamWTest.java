@@ -24,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import net2net.Net2NetException;
+import net2net.nn.Constants;
 import net2net.testing.Slow;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -67,7 +68,9 @@ class AdamWTest {
             for (double lr : lrs) {
                 try (NDManager scratch = m.newSubManager()) {
                     try (GradientCollector c = Engine.getInstance().newGradientCollector()) {
-                        c.backward(w.square().mul(a).mul(0.5).add(w.mul(b)).sum());
+                        c.backward(Constants.times(w.square().mul(a), 0.5)
+                                .add(w.mul(b))
+                                .sum());
                     }
                     adam.step(Map.of("w", p), lr, scratch);
                 }
