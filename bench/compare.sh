@@ -56,4 +56,8 @@ print(f"infer samples/s: net2net {ours['infer_samples_per_s']:.0f}, PyTorch {pee
       f"-> {ratios['infer_ours_over_pytorch']:.2f}x", file=err)
 print(f"train samples/s, PyTorch with the launcher's malloc settings: {peer_malloc['train_samples_per_s']:.0f} "
       f"-> {ratios['train_ours_over_pytorch_same_malloc']:.2f}x", file=err)
+lm = ours.get("transformers", {})
+if "ours_over_pytorch" in lm:  # bench runs the token-model peer itself (bench/torch_lm_bench.py)
+    print(f"tinygpt train tokens/s: net2net {lm['train_tokens_per_s']:.0f}, PyTorch "
+          f"{lm['pytorch']['train_tokens_per_s']:.0f} -> {lm['ours_over_pytorch']:.2f}x", file=err)
 PY

@@ -142,6 +142,14 @@ public final class Benchmark {
         log.accept("bench: transforms");
         transforms(o, s, fashionnet);
 
+        o.add(
+                "transformers",
+                TransformerBench.run(
+                        s.equals(Settings.quick())
+                                ? TransformerBench.Settings.quick()
+                                : TransformerBench.Settings.full(),
+                        log));
+
         if (profileStep || trace != null) {
             // Last, so that the profiler's own allocations cannot change the figures above.
             log.accept("bench: step profile (libtorch's profiler over " + s.roundBatches()
@@ -164,6 +172,23 @@ public final class Benchmark {
         o.addProperty("load_avg_1m_at_end", Host.loadAverage());
         o.addProperty("malloc_env", Host.mallocEnvironment());
         o.addProperty("gc", Host.garbageCollectors());
+        return o;
+    }
+
+    /** {@code bench --transformers}: the token-model figures and the machine they were measured on. */
+    public static JsonObject transformersOnly(boolean quick, Consumer<String> log) {
+        JsonObject o = new JsonObject();
+        o.addProperty("mode", quick ? "quick" : "full");
+        o.addProperty("load_avg_1m_at_start", Host.loadAverage());
+        o.add(
+                "transformers",
+                TransformerBench.run(
+                        quick ? TransformerBench.Settings.quick() : TransformerBench.Settings.full(), log));
+        o.addProperty("threads", JniUtils.getNumThreads());
+        o.addProperty("engine_version", Engine.getInstance().getVersion());
+        o.addProperty("cpu", Host.cpuModel());
+        o.addProperty("cores", Runtime.getRuntime().availableProcessors());
+        o.addProperty("load_avg_1m_at_end", Host.loadAverage());
         return o;
     }
 

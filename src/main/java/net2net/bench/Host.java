@@ -1,8 +1,11 @@
 package net2net.bench;
 
 import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Collectors;
 
 /** What Linux tells about this process and machine: resident memory, load, CPU model. */
 final class Host {
@@ -71,14 +74,14 @@ final class Host {
                 .filter(e -> e.getKey().startsWith("MALLOC_") || e.getKey().startsWith("GLIBC_TUNABLES"))
                 .map(e -> e.getKey() + "=" + e.getValue())
                 .sorted()
-                .collect(java.util.stream.Collectors.joining(" "));
+                .collect(Collectors.joining(" "));
         return set.isEmpty() ? "none" : set;
     }
 
     /** The JVM's collectors, e.g. "Copy, MarkSweepCompact" for the serial one that ./net2net selects. */
     static String garbageCollectors() {
-        return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
-                .map(java.lang.management.GarbageCollectorMXBean::getName)
-                .collect(java.util.stream.Collectors.joining(", "));
+        return ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .map(GarbageCollectorMXBean::getName)
+                .collect(Collectors.joining(", "));
     }
 }

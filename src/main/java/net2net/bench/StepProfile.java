@@ -6,6 +6,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -51,7 +52,7 @@ final class StepProfile {
             String text = Files.readString(trace);
             JsonObject o = summary(events(text), steps, wallMs);
             if (keepTrace != null) {
-                OutputDirs.writeFile(keepTrace, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                OutputDirs.writeFile(keepTrace, text.getBytes(StandardCharsets.UTF_8));
                 o.addProperty("trace", keepTrace.toString());
             }
             return o;

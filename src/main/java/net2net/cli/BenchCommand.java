@@ -4,6 +4,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import net2net.Net2NetException;
@@ -17,7 +18,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Measure this machine: fashionnet training and inference throughput at batch 128 (ours and a raw DJL loop),",
-            "transform latency against a plain copy, resident memory over five epochs, and data loading.",
+            "transform latency against a plain copy, resident memory over five epochs, and data loading;",
+            "tinygpt training tokens/s against PyTorch (bench/torch_lm_bench.py) and the widening of a d = 1024 model.",
             "Compare with PyTorch: bench/compare.sh (see the README)."
         })
 final class BenchCommand implements Callable<Integer> {
@@ -40,6 +42,12 @@ final class BenchCommand implements Callable<Integer> {
     boolean json;
 
     @Option(
+            names = "--transformers",
+            description = "Only the token-model figures: tinygpt training tokens/s (DJL and the PyTorch peer) and"
+                    + " widening a d = 1024, 8-block GPT-style model against a copy of its bytes.")
+    boolean transformers;
+
+    @Option(
             names = "--profile-step",
             description = "Also record a few training steps of the raw DJL loop with libtorch's profiler"
                     + " and report the self time per operator (step_profile).")
@@ -57,12 +65,14 @@ final class BenchCommand implements Callable<Integer> {
         if (trace != null) {
             refuseUnwritable(trace);
         }
-        JsonObject o = Benchmark.run(
-                quick ? Benchmark.Settings.quick() : Benchmark.Settings.full(),
-                dataDir,
-                profileStep,
-                trace,
-                Output::log);
+        JsonObject o = transformers
+                ? Benchmark.transformersOnly(quick, Output::log)
+                : Benchmark.run(
+                        quick ? Benchmark.Settings.quick() : Benchmark.Settings.full(),
+                        dataDir,
+                        profileStep,
+                        trace,
+                        Output::log);
         if (json) {
             Output.json(o);
         } else {
@@ -103,7 +113,7 @@ final class BenchCommand implements Callable<Integer> {
 
     private static String text(JsonElement v) {
         return v.isJsonPrimitive() && v.getAsJsonPrimitive().isNumber()
-                ? String.format(java.util.Locale.ROOT, "%.4g", v.getAsDouble())
+                ? String.format(Locale.ROOT, "%.4g", v.getAsDouble())
                 : v.getAsString();
     }
 }

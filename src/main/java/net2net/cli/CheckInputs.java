@@ -3,6 +3,7 @@ package net2net.cli;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
+import net2net.Net2NetException;
 import net2net.data.Dataset;
 import net2net.data.Subsets;
 import net2net.nn.Network;
@@ -33,9 +34,10 @@ final class CheckInputs {
 
     @Option(
             names = "--data",
-            paramLabel = "seed|fashion-mnist",
+            paramLabel = "seed|fashion-mnist|text[:FILE]",
             description =
-                    "Use real samples (test split for checks, training split for batchnorm statistics) instead of random inputs.")
+                    "Use real samples (test split for checks, training split for batchnorm statistics) instead of random inputs;"
+                            + " token models: text windows (text: the fortunes).")
     String data;
 
     @Option(
@@ -63,6 +65,9 @@ final class CheckInputs {
     }
 
     static String describe(String data, int samples) {
+        if (TextInputs.isText(data)) {
+            return samples + " " + data + " windows";
+        }
         return data == null
                 ? samples + " random inputs (standard-normal values, or uniform token ids)"
                 : samples + " " + data + " samples";
@@ -78,6 +83,13 @@ final class CheckInputs {
         Sizes.requireBatchFits(network.architecture(), samples, "--samples " + samples);
         if (data == null) {
             return Verification.randomInputs(manager, network.architecture(), samples, seed);
+        }
+        if (TextInputs.isText(data)) {
+            return TextInputs.load(manager, network, data, samples, seed);
+        }
+        if (network.architecture().tokenInput()) {
+            throw new Net2NetException("--data " + data + " holds no text, and this is a token model; use --data text"
+                    + " (the fortunes) or text:FILE, or drop --data for random tokens");
         }
         DataOptions options = new DataOptions();
         options.data = data;

@@ -13,6 +13,7 @@ import net2net.nn.NonFinite;
 import net2net.spec.Architecture;
 import net2net.spec.ArchitectureJson;
 import net2net.spec.Layer;
+import net2net.spec.TransformerLayers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -71,14 +72,18 @@ final class InfoCommand implements Callable<Integer> {
                             l.layer().kind(),
                             l.layer().outputShape(l.input()),
                             layerParameters(params, l.key()),
-                            l.layer() instanceof net2net.spec.TransformerLayers.LmHead h && h.tied()
+                            l.layer() instanceof TransformerLayers.LmHead h && h.tied()
                                     ? " (tied to " + h.tie() + ")"
                                     : "");
                 }
                 Output.OUT.printf("  total learnable parameters: %,d%n", arch.parameterCount());
                 Output.OUT.printf(
-                        "  forward MACs per example: %,d (dense and conv; a training example costs %d times this)%n",
-                        arch.forwardMacsPerExample(), Architecture.TRAINING_MACS_PER_FORWARD_MAC);
+                        "  forward MACs per example: %,d (%s; a training example costs %d times this)%n",
+                        arch.forwardMacsPerExample(),
+                        arch.tokenInput()
+                                ? "one sequence of " + arch.input().get(0) + " tokens; see docs/transformers.md"
+                                : "dense and conv",
+                        Architecture.TRAINING_MACS_PER_FORWARD_MAC);
                 if (!nonFinite.isEmpty()) {
                     Output.OUT.println(
                             "  WARNING: NaN or infinite weights (count per tensor): " + NonFinite.describe(nonFinite));
@@ -118,9 +123,9 @@ final class InfoCommand implements Callable<Integer> {
                 sb.append(l.name()).append('=').append(d.units()).append(' ');
             } else if (l instanceof Layer.Conv2d c) {
                 sb.append(l.name()).append('=').append(c.filters()).append(' ');
-            } else if (l instanceof net2net.spec.TransformerLayers.Embedding e) {
+            } else if (l instanceof TransformerLayers.Embedding e) {
                 sb.append(l.name()).append('=').append(e.dim()).append(' ');
-            } else if (l instanceof net2net.spec.TransformerLayers.Attention a) {
+            } else if (l instanceof TransformerLayers.Attention a) {
                 sb.append(l.name())
                         .append('=')
                         .append(a.heads())
@@ -128,7 +133,7 @@ final class InfoCommand implements Callable<Integer> {
                         .append(a.headDim())
                         .append(a.kvHeads() != a.heads() ? "/kv" + a.kvHeads() : "")
                         .append(' ');
-            } else if (l instanceof net2net.spec.TransformerLayers.GatedMlp g) {
+            } else if (l instanceof TransformerLayers.GatedMlp g) {
                 sb.append(l.name()).append('=').append(g.hidden()).append(' ');
             }
         }

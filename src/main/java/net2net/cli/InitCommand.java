@@ -15,6 +15,7 @@ import net2net.nn.Step;
 import net2net.spec.Architecture;
 import net2net.spec.ArchitectureJson;
 import net2net.spec.Presets;
+import net2net.spec.TransformerLayers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -94,7 +95,7 @@ final class InitCommand implements Callable<Integer> {
                     arch,
                     m,
                     tokens
-                            ? ((net2net.spec.TransformerLayers.Embedding)
+                            ? ((TransformerLayers.Embedding)
                                             architecture.layers().get(0))
                                     .vocab()
                             : null,

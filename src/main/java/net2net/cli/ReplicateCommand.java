@@ -1,10 +1,12 @@
 package net2net.cli;
 
 import com.google.gson.JsonObject;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
 import java.util.concurrent.Callable;
 import net2net.Net2NetException;
 import net2net.experiment.NotebookExperiment;
@@ -70,22 +72,11 @@ final class ReplicateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print summary.json's content as one JSON object.")
     boolean json;
 
-    @Option(
-            names = "--experiment",
-            paramLabel = "lm",
-            description =
-                    "Run only this experiment instead of the Fashion-MNIST ones: lm, the character-level GPT grown "
-                            + "inside its run (docs/lm-experiment.md).")
-    String experiment;
-
     @Override
     public Integer call() {
         device.apply();
         if (seeds != null && seeds < 1) {
             throw new Net2NetException("--seeds must be at least 1, got " + seeds);
-        }
-        if (experiment != null) {
-            return LanguageModelCommand.run(this);
         }
         Profile p = Profile.named(profile).with(teacherLr, studentLr, seeds);
         if (out == null) {
@@ -133,10 +124,10 @@ final class ReplicateCommand implements Callable<Integer> {
         try (var dirs = Files.list(Path.of("runs"))) {
             return dirs.filter(d -> d.getFileName().toString().startsWith(profile + "-")
                             && Files.isDirectory(d.resolve("runs")))
-                    .max(java.util.Comparator.comparing(d -> d.getFileName().toString()))
+                    .max(Comparator.comparing(d -> d.getFileName().toString()))
                     .orElseThrow(() -> new Net2NetException(
                             "--resume found no runs/" + profile + "-* replication to continue; give its --out"));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new Net2NetException(
                     "--resume found no runs/ directory here; give the --out of the replication to continue");
         }

@@ -2,6 +2,7 @@ package net2net.cli;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -108,7 +109,7 @@ final class SampleCommand implements Callable<Integer> {
             try (NDManager m = network.manager().newSubManager()) {
                 NDArray logits = block.forward(m.create(window, new Shape(1, t)), false);
                 float[] last = logits.get(0, i - from - 1)
-                        .toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
+                        .toType(DataType.FLOAT32, false)
                         .toFloatArray();
                 all[i] = pick(last, temperature, random);
             }

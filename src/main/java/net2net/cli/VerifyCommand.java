@@ -32,14 +32,18 @@ final class VerifyCommand implements Callable<Integer> {
             description = "Number of inputs. Default: ${DEFAULT-VALUE}.")
     int samples;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of the random inputs. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--seed",
+            defaultValue = "1",
+            description = "Seed of the random inputs (or of the text windows' positions). Default: ${DEFAULT-VALUE}.")
     long seed;
 
     @Option(
             names = "--data",
-            paramLabel = "seed|fashion-mnist",
-            description =
-                    "Compare on real test samples, preprocessed as the teacher records, instead of random inputs.")
+            paramLabel = "seed|fashion-mnist|text[:FILE]",
+            description = "Compare on real test samples, preprocessed as the teacher records, instead of random inputs;"
+                    + " token models: windows of real text (text: Debian's fortunes; text:FILE a UTF-8 file),"
+                    + " characters mapped through the teacher's vocabulary.")
     String data;
 
     @Option(

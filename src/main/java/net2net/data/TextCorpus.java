@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import net2net.Net2NetException;
 
@@ -107,9 +108,7 @@ public final class TextCorpus {
         public JsonObject toJson() {
             JsonObject o = new JsonObject();
             o.addProperty("type", "characters");
-            o.addProperty(
-                    "characters",
-                    decode(java.util.stream.IntStream.range(0, size()).toArray()));
+            o.addProperty("characters", decode(IntStream.range(0, size()).toArray()));
             return o;
         }
 
@@ -242,20 +241,6 @@ public final class TextCorpus {
         int[] tr = Arrays.stream(train).map(t -> map[t]).toArray();
         int[] va = Arrays.stream(validation).map(t -> map[t]).toArray();
         return new TextCorpus(name, files, model, tr, va);
-    }
-
-    /**
-     * The same corpus with only the first {@code characters} of the validation text: a smaller
-     * validation pass for a quick profile (the whole pass over the fortunes costs as much as tens of
-     * training steps).
-     */
-    public TextCorpus withValidationPrefix(int characters) {
-        if (characters < 2) {
-            throw new Net2NetException("a validation prefix needs at least 2 characters, got " + characters);
-        }
-        return characters >= validation.length
-                ? this
-                : new TextCorpus(name, files, vocabulary, train, Arrays.copyOf(validation, characters));
     }
 
     /** A token model's preprocessing in model.json: {"vocabulary": {"type": "characters", "characters": "..."}}. */

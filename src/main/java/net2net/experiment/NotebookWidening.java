@@ -2,6 +2,7 @@ package net2net.experiment;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +48,7 @@ public final class NotebookWidening {
             copy.attach(manager);
             weights.put(k, copy);
         });
-        weights.put(hiddenLayer + ".weight", manager.create(rows, new ai.djl.ndarray.types.Shape(q, in)));
+        weights.put(hiddenLayer + ".weight", manager.create(rows, new Shape(q, in)));
         return new Network(
                 student.architecture(),
                 weights,

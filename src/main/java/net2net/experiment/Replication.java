@@ -7,6 +7,7 @@ import com.google.gson.JsonParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 import net2net.data.Dataset;
 import net2net.data.FashionMnist;
 import net2net.data.Splits;
@@ -227,6 +229,14 @@ public final class Replication {
         plan.schedule(List.of(), sweep);
         plan.execute(sweep);
         plan.close();
+        if (plan.firstPrediction > 0) {
+            c.log()
+                    .accept(String.format(
+                            Locale.ROOT,
+                            "replicate: the runs took %s; before the first, the ETA predicted %s",
+                            duration((System.nanoTime() - plan.firstPredictionNanos) / 1e9),
+                            duration(plan.firstPrediction)));
+        }
         return new Result(
                 p,
                 plan.results,
@@ -261,11 +271,15 @@ public final class Replication {
             double lr,
             Schedule schedule,
             boolean residual,
-            long forwardMacs,
+            Architecture arch,
             Supplier<Network> make,
             boolean fine,
             boolean predictions,
             boolean validation) {
+        long forwardMacs() {
+            return arch.forwardMacsPerExample();
+        }
+
         String key() {
             return Replication.key(name, budget, seed);
         }
@@ -279,8 +293,7 @@ public final class Replication {
         }
 
         Spec asGrid() {
-            return new Spec(
-                    name, method, budget, seed, lr, schedule, residual, forwardMacs, make, fine, predictions, true);
+            return new Spec(name, method, budget, seed, lr, schedule, residual, arch, make, fine, predictions, true);
         }
     }
 
@@ -311,10 +324,16 @@ public final class Replication {
         int resumedRuns;
         int started;
         int total;
-        double costLeft; // MAC-weighted examples still to train when the current stage was planned
-        double costDoneStage;
-        double costDone; // trained by this invocation, for the rate
-        double trainingSeconds;
+        // the ETA (Eta): each architecture's speed, timed once; seconds predicted and measured
+        final Map<Architecture, Eta.Speed> speeds = new HashMap<>();
+        double predictedLeft; // predicted seconds of the work left when the current stage was planned
+        double firstPrediction; // predictedLeft of the first stage, after the calibration
+        long firstPredictionNanos;
+        double predictedDoneStage; // of that, the runs finished since
+        double predictedDone; // every run this invocation finished: predicted seconds ...
+        double measuredDone; // ... and the wall seconds they took
+        long runStart; // the run in progress: its clock and the epoch it started from
+        int runFirstEpoch;
 
         Plan(Config config, Data d) {
             this.config = config;
@@ -369,7 +388,7 @@ public final class Replication {
                     lr,
                     schedule,
                     residual,
-                    arch.forwardMacsPerExample(),
+                    arch,
                     make,
                     largest || method.startsWith(TEACHER),
                     largest,
@@ -660,23 +679,132 @@ public final class Replication {
             return m;
         }
 
-        /** Counts the work left in {@code now} and {@code later} (runs not finished, epochs not done) for the ETA. */
+        /**
+         * Predicts the work left in {@code now} and {@code later} (runs not finished, epochs not done, their
+         * evaluations) for the ETA, first timing every architecture among them not timed yet.
+         */
         void schedule(List<Spec> now, List<Spec> later) {
-            costLeft = 0;
-            costDoneStage = 0;
+            List<Spec> left = new ArrayList<>();
             Set<Path> seen = new HashSet<>(byDir.keySet());
             for (Spec s : concat(now, later)) {
                 Path dir = s.dir(config.out());
                 if (seen.add(dir)) {
                     planned.add(dir);
-                    costLeft += (s.budget() - completedEpochs(dir)) * epochCost(s);
+                    left.add(s);
                 }
             }
             total = planned.size();
+            long clock = System.nanoTime();
+            int timed = 0;
+            for (Spec s : left) {
+                if (!speeds.containsKey(s.arch()) && completedEpochs(s.dir(config.out())) < s.budget()) {
+                    if (speeds.isEmpty()) {
+                        // a first, discarded timing: the JIT and the engine warm up on it, not on the first
+                        // architecture's figures (which would then make every later prediction look too slow)
+                        calibrate(s.arch(), s.residual() ? residualData : data);
+                    }
+                    speeds.put(s.arch(), calibrate(s.arch(), s.residual() ? residualData : data));
+                    timed++;
+                }
+            }
+            predictedLeft = 0;
+            predictedDoneStage = 0;
+            for (Spec s : left) {
+                predictedLeft += predicted(s, completedEpochs(s.dir(config.out())), s.budget(), true);
+            }
+            if (firstPrediction == 0) {
+                firstPrediction = predictedLeft;
+                firstPredictionNanos = System.nanoTime();
+            }
+            if (timed > 0) {
+                config.log()
+                        .accept(String.format(
+                                Locale.ROOT,
+                                "replicate: timed %d architectures for the ETA in %s; %d runs planned, about %s",
+                                timed,
+                                duration((System.nanoTime() - clock) / 1e9),
+                                total,
+                                duration(predictedLeft)));
+            }
         }
 
-        double epochCost(Spec s) {
-            return (double) (s.residual() ? residualData : data).train().size() * s.forwardMacs();
+        /**
+         * Predicted seconds of epochs {@code [from, to)} of a run with their evaluations, and with {@code end} the
+         * evaluations after its last epoch (validation, per-image predictions). Zero for an architecture not timed
+         * (a run with nothing left to train).
+         */
+        double predicted(Spec s, int from, int to, boolean end) {
+            Eta.Speed speed = speeds.get(s.arch());
+            if (speed == null) {
+                return 0;
+            }
+            Splits d = s.residual() ? residualData : data;
+            int batches = (d.train().size() + p.batch() - 1) / p.batch();
+            Eta.Work w = Eta.epochs(from, to, batches, d.test().size(), s.fine() ? p.evalEvery() : 0);
+            if (end) {
+                w = w.plus(new Eta.Work(
+                        0,
+                        (s.validation() ? validation.size() : 0)
+                                + (s.predictions() ? d.test().size() : 0)));
+            }
+            return w.seconds(speed);
+        }
+
+        /**
+         * Times a few training batches and an evaluation of {@code arch} on a throwaway network, so that the first
+         * ETA is right: the runs' networks, data order and random streams are not touched (the trainer reseeds
+         * the engine's generator at every epoch).
+         */
+        Eta.Speed calibrate(Architecture arch, Splits d) {
+            // few batches and small evaluations: the timing is a prior that measured/predicted then corrects
+            int warm = 1;
+            int timed = 2;
+            Dataset train = d.train()
+                    .subset(IntStream.range(0, Math.min(d.train().size(), (warm + timed) * p.batch()))
+                            .toArray());
+            // the trainer evaluates this set after its epoch (a warm-up), then it is timed
+            Dataset test = d.test()
+                    .subset(IntStream.range(0, Math.min(d.test().size(), 2 * p.batch()))
+                            .toArray());
+            int batches = (train.size() + p.batch() - 1) / p.batch();
+            long[] stamps = new long[batches + 1]; // the epoch's start, then the end of each batch
+            Progress clock = new Progress() {
+                @Override
+                public void startEpoch(int epoch, int epochs, int batches) {
+                    stamps[0] = System.nanoTime();
+                }
+
+                @Override
+                public void batch(int done, double meanLoss) {
+                    stamps[done] = System.nanoTime();
+                }
+
+                @Override
+                public void endEpoch() {}
+            };
+            TrainConfig cfg = new TrainConfig(
+                    1,
+                    p.teacherLr(),
+                    TrainConfig.DEFAULT_MOMENTUM,
+                    TrainConfig.DEFAULT_WEIGHT_DECAY,
+                    p.batch(),
+                    Schedule.NONE,
+                    0,
+                    0);
+            try (Network net = init(arch, 0);
+                    Network trained = Trainer.train(
+                                    net,
+                                    new Splits(train, test),
+                                    cfg,
+                                    Trainer.Options.quiet().withProgress(clock))
+                            .network()) {
+                // the trainer evaluated the test batch once after its epoch: this second evaluation is warm
+                long start = System.nanoTime();
+                Evaluation.evaluate(trained, test, Evaluation.DEFAULT_BATCH);
+                double evalSeconds = (System.nanoTime() - start) / 1e9;
+                return new Eta.Speed(
+                        Eta.secondsPerBatch(stamps, Math.min(warm, batches - 1)), evalSeconds / test.size());
+            }
         }
 
         static int completedEpochs(Path dir) {
@@ -707,6 +835,8 @@ public final class Replication {
                 return known;
             }
             Splits d = s.residual() ? residualData : data;
+            runStart = System.nanoTime();
+            runFirstEpoch = s.budget();
             TrainConfig cfg = new TrainConfig(
                     s.budget(),
                     s.lr(),
@@ -731,7 +861,7 @@ public final class Replication {
                             "fashion-mnist (" + d.train().size() + " train, "
                                     + d.test().size() + " test)",
                             FashionMnist.rawPreprocessing().toJson())
-                    .withProgress(new Labelled(label, epochCost(s)));
+                    .withProgress(new Labelled(label, s));
             Trainer.Result r;
             boolean fresh = false;
             if (known != null || Trainer.isFinished(dir)) {
@@ -743,8 +873,10 @@ public final class Replication {
             } else if (config.resume() && Files.isRegularFile(dir.resolve(Checkpoint.STATE))) {
                 config.log().accept(label + ": resuming from " + dir);
                 resumedRuns++;
+                runFirstEpoch = completedEpochs(dir);
                 r = Trainer.resume(d, null, options);
             } else {
+                runFirstEpoch = 0;
                 try (Network net = s.make().get()) {
                     r = Trainer.train(net, d, cfg, options);
                 }
@@ -771,6 +903,10 @@ public final class Replication {
                         fresh || (known != null && known.thisInvocation()));
                 byDir.put(dir, run);
                 results.put(s.key(), run);
+                double predictedRun = predicted(s, runFirstEpoch, s.budget(), true);
+                predictedDone += predictedRun;
+                predictedDoneStage += predictedRun;
+                measuredDone += (System.nanoTime() - runStart) / 1e9;
                 return run;
             }
         }
@@ -784,25 +920,26 @@ public final class Replication {
         final class Labelled implements Progress {
             final String label;
             final Progress inner = Progress.console(System.err);
-            final double epochCost;
-            long clock;
+            final Spec spec;
 
-            Labelled(String label, double epochCost) {
+            Labelled(String label, Spec spec) {
                 this.label = label;
-                this.epochCost = epochCost;
+                this.spec = spec;
             }
 
             @Override
             public void startEpoch(int epoch, int epochs, int batches) {
-                double elapsed = (System.nanoTime() - startNanos) / 1e9;
-                // the rate: training seconds per unit of cost, measured in this invocation
-                String eta = costDone == 0
-                        ? ""
-                        : ", ETA " + duration(trainingSeconds / costDone * Math.max(0, costLeft - costDoneStage));
+                long now = System.nanoTime();
+                // the run's epochs done in this invocation count as done work, predicted and measured
+                double predictedRun = predicted(spec, runFirstEpoch, epoch, false);
+                double left = Eta.secondsLeft(
+                        predictedLeft - predictedDoneStage - predictedRun,
+                        predictedDone + predictedRun,
+                        measuredDone + (now - runStart) / 1e9);
                 config.log()
                         .accept(String.format(
-                                "%s: epoch %d/%d (elapsed %s%s)", label, epoch + 1, epochs, duration(elapsed), eta));
-                clock = System.nanoTime();
+                                "%s: epoch %d/%d (elapsed %s, ETA %s)",
+                                label, epoch + 1, epochs, duration((now - startNanos) / 1e9), duration(left)));
                 inner.startEpoch(epoch, epochs, batches);
             }
 
@@ -814,9 +951,6 @@ public final class Replication {
             @Override
             public void endEpoch() {
                 inner.endEpoch();
-                trainingSeconds += (System.nanoTime() - clock) / 1e9;
-                costDone += epochCost;
-                costDoneStage += epochCost;
             }
         }
     }
@@ -828,7 +962,7 @@ public final class Replication {
         float[] buffer = new float[Math.min(Evaluation.DEFAULT_BATCH, test.size()) * test.sampleLength()];
         int[] labels = test.labels();
         for (int from = 0; from < test.size(); from += Evaluation.DEFAULT_BATCH) {
-            int[] idx = java.util.stream.IntStream.range(from, Math.min(test.size(), from + Evaluation.DEFAULT_BATCH))
+            int[] idx = IntStream.range(from, Math.min(test.size(), from + Evaluation.DEFAULT_BATCH))
                     .toArray();
             try (NDManager m = network.manager().newSubManager()) {
                 long[] predicted = block.forward(Evaluation.Inputs.features(m, test, idx, buffer), false)

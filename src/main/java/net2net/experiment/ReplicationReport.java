@@ -5,6 +5,9 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,6 +27,7 @@ import net2net.report.ReportWriter.Table;
 import net2net.report.Statistics;
 import net2net.report.Summary;
 import net2net.spec.Architecture;
+import net2net.train.Schedule;
 
 /**
  * Writes what a replication measured: metrics.csv (the largest budget's learning curves and the
@@ -429,9 +433,9 @@ public final class ReplicationReport {
             // a figure left by an earlier invocation would mix machines and loads: remove it
             for (String f : List.of(e.name() + "_time.png", e.name() + "_time.svg")) {
                 try {
-                    java.nio.file.Files.deleteIfExists(out.resolve(f));
-                } catch (java.io.IOException ex) {
-                    throw new java.io.UncheckedIOException("cannot remove the stale " + out.resolve(f), ex);
+                    Files.deleteIfExists(out.resolve(f));
+                } catch (IOException ex) {
+                    throw new UncheckedIOException("cannot remove the stale " + out.resolve(f), ex);
                 }
             }
             timeNote = "No wall-time figure: some runs of the largest budget were trained by an earlier invocation.";
@@ -552,7 +556,7 @@ public final class ReplicationReport {
         r.experiments().forEach(e -> perExp.addProperty(e.name(), e.seeds().size()));
         o.add("seeds_per_experiment", perExp);
         o.addProperty("schedule", "warmup-cosine");
-        o.addProperty("warmup_fraction", net2net.train.Schedule.WARMUP_FRACTION);
+        o.addProperty("warmup_fraction", Schedule.WARMUP_FRACTION);
         o.addProperty("training_macs_per_forward_mac", Architecture.TRAINING_MACS_PER_FORWARD_MAC);
         JsonObject grid = new JsonObject();
         r.grid().forEach((m, g) -> {

@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import net2net.Net2NetException;
 
@@ -153,8 +155,7 @@ public final class OutputGuard {
         }
     }
 
-    private static final java.util.concurrent.ConcurrentHashMap<Path, Boolean> HELD =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<Path, Boolean> HELD = new ConcurrentHashMap<>();
 
     private static Lock lockFile(Path o, Path base, Path file) {
         for (int attempt = 0; attempt < 10; attempt++) {
@@ -208,8 +209,7 @@ public final class OutputGuard {
 
     private static boolean sameFile(FileChannel channel, Path file) throws IOException {
         // FileChannel does not tell its inode: look for one of this process's descriptors on the path's inode (Linux)
-        Object key = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class)
-                .fileKey();
+        Object key = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
         Path fd = Path.of("/proc/self/fd");
         if (key == null || !Files.isDirectory(fd)) {
             return true;
@@ -217,8 +217,8 @@ public final class OutputGuard {
         try (Stream<Path> fds = Files.list(fd)) {
             return fds.anyMatch(p -> {
                 try {
-                    return key.equals(Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class)
-                            .fileKey());
+                    return key.equals(
+                            Files.readAttributes(p, BasicFileAttributes.class).fileKey());
                 } catch (IOException | UncheckedIOException e) {
                     return false;
                 }

@@ -16,6 +16,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import net2net.spec.Architecture;
@@ -32,7 +33,7 @@ public final class DjlNetwork {
     private final ParameterStore store;
     private final List<Parameter> trainable = new ArrayList<>();
     /** Attached parameters by state_dict name: a tied head reads its embedding's. */
-    private final Map<String, Parameter> attached = new java.util.HashMap<>();
+    private final Map<String, Parameter> attached = new HashMap<>();
 
     private final boolean dropoutOff;
 

@@ -3,6 +3,8 @@ package net2net.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +39,7 @@ public final class Initialization {
 
     /** PyTorch's default initialisation of only the given parameters of {@code arch}, seeded. */
     public static Map<String, NDArray> parameters(
-            Architecture arch, java.util.Collection<String> keys, long seed, NDManager manager) {
+            Architecture arch, Collection<String> keys, long seed, NDManager manager) {
         SplittableRandom rng = new SplittableRandom(seed);
         Map<String, Shape> shapes = arch.parameterShapes();
         Map<String, NDArray> out = new LinkedHashMap<>();
@@ -72,13 +74,13 @@ public final class Initialization {
     static float[] initialValues(String key, Shape shape, long fanIn, SplittableRandom rng) {
         float[] v = new float[Math.toIntExact(shape.size())];
         if (key.endsWith(".running_var")) {
-            java.util.Arrays.fill(v, 1f);
+            Arrays.fill(v, 1f);
         } else if (key.endsWith(".running_mean")) {
             return v;
         } else if (fanIn == 0) {
             // batchnorm affine parameters: weight 1, bias 0
             if (key.endsWith(".weight")) {
-                java.util.Arrays.fill(v, 1f);
+                Arrays.fill(v, 1f);
             }
         } else {
             fillUniform(v, 1.0 / Math.sqrt(fanIn), rng);

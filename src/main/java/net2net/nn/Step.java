@@ -2,8 +2,11 @@ package net2net.nn;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +18,16 @@ import java.util.Map;
  * {@code from} is the model directory the step was applied to, when the CLI made it.
  */
 public sealed interface Step
-        permits Step.Init, Step.Widen, Step.Pad, Step.Deepen, Step.Train, Step.NotebookWiden, Step.Other {
+        permits Step.Init,
+                Step.Widen,
+                Step.Pad,
+                Step.Deepen,
+                Step.Train,
+                Step.NotebookWiden,
+                Step.TransformerWiden,
+                Step.TransformerDeepen,
+                Step.TrainDdp,
+                Step.Other {
 
     /** The step's {@code "op"}. */
     String op();
@@ -279,6 +291,217 @@ public sealed interface Step
         }
     }
 
+    /**
+     * Transformer growth (docs/transformers.md), written as {@code "op": "widen"} with a {@code kind}:
+     * {@code stream} (the residual stream, {@code layer} any writer of it), {@code ffn}, {@code heads}
+     * or {@code head_dim}, from {@code widthBefore} to {@code width}. kvHeads: the kv heads after a
+     * heads step, null for the other kinds.
+     */
+    record TransformerWiden(
+            String kind,
+            String layer,
+            int widthBefore,
+            int width,
+            Integer kvHeads,
+            String noise,
+            double noiseScale,
+            long seed,
+            String from)
+            implements Step {
+        public static final List<String> KINDS = List.of("stream", "ffn", "heads", "head_dim");
+
+        public TransformerWiden {
+            if (!KINDS.contains(kind)) {
+                throw new IllegalArgumentException("transformer widen kind '" + kind + "' is not one of " + KINDS);
+            }
+            if (kvHeads != null && !kind.equals("heads")) {
+                throw new IllegalArgumentException("kv_heads belongs to a heads step, not " + kind);
+            }
+        }
+
+        public String op() {
+            return "widen";
+        }
+
+        public TransformerWiden withFrom(String source) {
+            return new TransformerWiden(kind, layer, widthBefore, width, kvHeads, noise, noiseScale, seed, source);
+        }
+
+        public JsonObject toJson() {
+            JsonObject o = start(op());
+            o.addProperty("kind", kind);
+            o.addProperty("layer", layer);
+            o.addProperty("width_before", widthBefore);
+            o.addProperty("width", width);
+            o.addProperty("noise", noise);
+            o.addProperty("noise_scale", noiseScale);
+            o.addProperty("seed", seed);
+            putIfPresent(o, "kv_heads", kvHeads);
+            return end(o, from);
+        }
+
+        static TransformerWiden fromJson(JsonObject o) {
+            return new TransformerWiden(
+                    string(o, "kind"),
+                    string(o, "layer"),
+                    o.get("width_before").getAsInt(),
+                    o.get("width").getAsInt(),
+                    o.has("kv_heads") ? Integer.valueOf(o.get("kv_heads").getAsInt()) : null,
+                    string(o, "noise"),
+                    o.get("noise_scale").getAsDouble(),
+                    o.get("seed").getAsLong(),
+                    string(o, "from"));
+        }
+    }
+
+    /**
+     * An identity block inserted into a pre-norm transformer ({@code "op": "deepen"}, kind
+     * {@code identity_block}): its two residuals {@code inserted} go after the block whose MLP
+     * residual is {@code after}; seed initialised its norms and input projections.
+     */
+    record TransformerDeepen(String after, List<String> inserted, long seed, String from) implements Step {
+        public TransformerDeepen {
+            inserted = List.copyOf(inserted);
+        }
+
+        public String op() {
+            return "deepen";
+        }
+
+        public TransformerDeepen withFrom(String source) {
+            return new TransformerDeepen(after, inserted, seed, source);
+        }
+
+        public JsonObject toJson() {
+            JsonObject o = start(op());
+            o.addProperty("kind", "identity_block");
+            o.addProperty("after", after);
+            // one string, as written since the first transformer release (layer names hold no commas)
+            o.addProperty("inserted", String.join(", ", inserted));
+            o.addProperty("seed", seed);
+            return end(o, from);
+        }
+
+        static TransformerDeepen fromJson(JsonObject o) {
+            if (!"identity_block".equals(string(o, "kind"))) {
+                throw new IllegalArgumentException("unknown deepen kind " + o.get("kind"));
+            }
+            return new TransformerDeepen(
+                    string(o, "after"),
+                    List.of(string(o, "inserted").split(", ")),
+                    o.get("seed").getAsLong(),
+                    string(o, "from"));
+        }
+    }
+
+    /**
+     * A training run of python/train_ddp.py (PyTorch, DistributedDataParallel on {@code worldSize} ranks), with
+     * the fields in the order that script writes them. {@code batchnorm}: "global" (synchronised), "local" or
+     * "single process". testAccuracy is null for a regression run (written as JSON null, as Python does).
+     */
+    record TrainDdp(
+            String engine,
+            int worldSize,
+            String backend,
+            String device,
+            String batchnorm,
+            String data,
+            int trainSamples,
+            int testSamples,
+            String loss,
+            int epochs,
+            double lr,
+            double momentum,
+            double weightDecay,
+            int batch,
+            String schedule,
+            long seed,
+            long examples,
+            double seconds,
+            double testLoss,
+            Double testAccuracy,
+            String from)
+            implements Step {
+        public String op() {
+            return "train_ddp";
+        }
+
+        public TrainDdp withFrom(String source) {
+            return new TrainDdp(
+                    engine,
+                    worldSize,
+                    backend,
+                    device,
+                    batchnorm,
+                    data,
+                    trainSamples,
+                    testSamples,
+                    loss,
+                    epochs,
+                    lr,
+                    momentum,
+                    weightDecay,
+                    batch,
+                    schedule,
+                    seed,
+                    examples,
+                    seconds,
+                    testLoss,
+                    testAccuracy,
+                    source);
+        }
+
+        public JsonObject toJson() {
+            JsonObject o = start(op());
+            o.addProperty("engine", engine);
+            o.addProperty("world_size", worldSize);
+            o.addProperty("backend", backend);
+            o.addProperty("device", device);
+            o.addProperty("batchnorm", batchnorm);
+            o.addProperty("data", data);
+            o.addProperty("train_samples", trainSamples);
+            o.addProperty("test_samples", testSamples);
+            o.addProperty("loss", loss);
+            o.addProperty("epochs", epochs);
+            o.addProperty("lr", lr);
+            o.addProperty("momentum", momentum);
+            o.addProperty("weight_decay", weightDecay);
+            o.addProperty("batch", batch);
+            o.addProperty("schedule", schedule);
+            o.addProperty("seed", seed);
+            o.addProperty("examples", examples);
+            o.addProperty("seconds", seconds);
+            o.addProperty("test_loss", testLoss);
+            o.add("test_accuracy", testAccuracy == null ? JsonNull.INSTANCE : new JsonPrimitive(testAccuracy));
+            return end(o, from);
+        }
+
+        static TrainDdp fromJson(JsonObject o) {
+            return new TrainDdp(
+                    string(o, "engine"),
+                    o.get("world_size").getAsInt(),
+                    string(o, "backend"),
+                    string(o, "device"),
+                    string(o, "batchnorm"),
+                    string(o, "data"),
+                    o.get("train_samples").getAsInt(),
+                    o.get("test_samples").getAsInt(),
+                    string(o, "loss"),
+                    o.get("epochs").getAsInt(),
+                    o.get("lr").getAsDouble(),
+                    o.get("momentum").getAsDouble(),
+                    o.get("weight_decay").getAsDouble(),
+                    o.get("batch").getAsInt(),
+                    string(o, "schedule"),
+                    o.get("seed").getAsLong(),
+                    o.get("examples").getAsLong(),
+                    o.get("seconds").getAsDouble(),
+                    o.get("test_loss").getAsDouble(),
+                    optionalDouble(o, "test_accuracy"),
+                    string(o, "from"));
+        }
+    }
+
     /** A step this version does not know (or cannot read), kept as it was written. */
     record Other(JsonObject json) implements Step {
         public Other {
@@ -317,6 +540,11 @@ public sealed interface Step
         }
         JsonObject o = e.getAsJsonObject();
         try {
+            // transformer growth steps carry a "kind"; the dense and conv steps of the same ops do not
+            if (o.has("kind") && ("widen".equals(string(o, "op")) || "deepen".equals(string(o, "op")))) {
+                Step t = "widen".equals(string(o, "op")) ? TransformerWiden.fromJson(o) : TransformerDeepen.fromJson(o);
+                return t.toJson().keySet().equals(o.keySet()) ? t : new Other(o);
+            }
             Step step =
                     switch (string(o, "op") == null ? "" : string(o, "op")) {
                         case "init" ->
@@ -355,6 +583,7 @@ public sealed interface Step
                                     optionalLong(o, "seed"),
                                     string(o, "from"));
                         case "train" -> Train.fromJson(o);
+                        case "train_ddp" -> TrainDdp.fromJson(o);
                         case "notebook_widen" ->
                             new NotebookWiden(
                                     string(o, "layer"),
@@ -438,6 +667,6 @@ public sealed interface Step
     }
 
     private static <K, V> Map<K, V> copy(Map<K, V> m) {
-        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(m));
+        return Collections.unmodifiableMap(new LinkedHashMap<>(m));
     }
 }

@@ -129,7 +129,7 @@ final class TransformerBlocks {
     static NDArray layerNorm(NDArray x, double eps, NDArray weight, NDArray bias) {
         NDArray centred = x.sub(x.mean(new int[] {-1}, true));
         NDArray var = centred.square().mean(new int[] {-1}, true);
-        NDArray y = centred.div(var.add(eps).sqrt());
+        NDArray y = centred.div(Constants.plus(var, eps).sqrt());
         if (weight != null) {
             y = y.mul(weight);
         }
@@ -137,13 +137,15 @@ final class TransformerBlocks {
     }
 
     static NDArray rmsNorm(NDArray x, double eps, NDArray weight) {
-        return x.div(x.square().mean(new int[] {-1}, true).add(eps).sqrt()).mul(weight);
+        return x.div(Constants.plus(x.square().mean(new int[] {-1}, true), eps).sqrt())
+                .mul(weight);
     }
 
     /** PyTorch's gelu(approximate="tanh"): 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). */
     static NDArray geluTanh(NDArray x) {
-        NDArray inner = x.add(x.pow(3).mul(0.044715)).mul(Math.sqrt(2 / Math.PI));
-        return x.mul(0.5).mul(inner.tanh().add(1));
+        NDArray inner =
+                Constants.times(x.add(Constants.times(Constants.power(x, 3), 0.044715)), Math.sqrt(2 / Math.PI));
+        return Constants.times(x, 0.5).mul(Constants.plus(inner.tanh(), 1));
     }
 
     static NDArray silu(NDArray x) {
@@ -180,8 +182,7 @@ final class TransformerBlocks {
             k = k.expandDims(2).broadcast(grouped).reshape(full);
             v = v.expandDims(2).broadcast(grouped).reshape(full);
         }
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2))
-                .div(Math.sqrt(hd))
+        NDArray scores = Constants.over(q.matMul(k.transpose(0, 1, 3, 2)), Math.sqrt(hd))
                 .add(causalMask(x.getManager(), t, x.getDataType()));
         NDArray out = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(b, t, (long) a.heads() * hd);
         return linear(out, p, "o_proj");
@@ -221,9 +222,16 @@ final class TransformerBlocks {
             }
         }
         Shape shape = new Shape(t, hd);
-        return new NDArray[] {
-            m.create(cos, shape).toType(type, false), m.create(sin, shape).toType(type, false)
-        };
+        // copies in libtorch's memory: autograd keeps cos and sin for the backward pass (see Constants)
+        try (NDArray c = m.create(cos, shape);
+                NDArray s = m.create(sin, shape)) {
+            return new NDArray[] {ownedCopy(c, type), ownedCopy(s, type)};
+        }
+    }
+
+    /** {@code a} in {@code type}, always a new array (toType returns {@code a} itself when the type matches). */
+    private static NDArray ownedCopy(NDArray a, DataType type) {
+        return a.getDataType() == type ? a.duplicate() : a.toType(type, false);
     }
 
     /** x cos + rotate_half(x) sin, rotate_half([x1, x2]) = [-x2, x1] over the last axis. */

@@ -12,6 +12,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -351,7 +352,7 @@ public final class Figures {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        String svg = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        String svg = out.toString(StandardCharsets.UTF_8);
         int open = svg.indexOf('>', svg.indexOf("<svg")) + 1;
         return svg.substring(0, open) + "<title>" + Html.escape(title) + "</title><desc>" + Html.escape(description)
                 + "</desc>" + svg.substring(open);

@@ -1,5 +1,6 @@
 package net2net.report;
 
+import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
@@ -63,7 +64,7 @@ public record MethodSummary(
         return o;
     }
 
-    private static com.google.gson.JsonElement number(Double v) {
+    private static JsonElement number(Double v) {
         return v == null || !Double.isFinite(v) ? JsonNull.INSTANCE : new JsonPrimitive(v);
     }
 }

@@ -260,6 +260,14 @@ public record Architecture(Shape input, List<Layer> layers) {
      * counted, as frameworks compute them). Batchnorm, activations, pooling, dropout and the residual
      * additions are elementwise, O(activations), and left out. A new layer kind with weights adds
      * its own case here; this is the one place that counts compute.
+     *
+     * <p>Token models: one example is one sequence of the context length T. A dense layer on
+     * {@code (T, D)} costs T x D x U. Attention with d inputs, h heads, kv kv heads of head_dim e
+     * costs T x d x (h + 2 kv) x e for the q, k, v projections, T x h x e x d for o, and T x T x h x e
+     * for each of the score (q k^T) and value (softmax times v) products: the full T x T, although the
+     * causal mask makes half of it zero, because the dense kernels compute the masked half too. A
+     * gated MLP costs 3 x T x d x hidden (gate, up, down); the LM head T x d x vocab, tied or not.
+     * Embedding and position lookups, norms, RoPE and softmax are table reads or elementwise: 0.
      */
     public long forwardMacsPerExample() {
         long macs = 0;
@@ -269,6 +277,17 @@ public record Architecture(Shape input, List<Layer> layers) {
                 macs += Math.multiplyExact(in.size(), (long) d.units());
             } else if (l.layer() instanceof Layer.Conv2d c) {
                 macs += (long) c.filters() * in.get(0) * c.kernel() * c.kernel() * in.get(1) * in.get(2);
+            } else if (l.layer() instanceof TransformerLayers.Attention a) {
+                long t = in.get(0);
+                long d = in.get(1);
+                long e = a.headDim();
+                long projections = t * d * (a.heads() + 2L * a.kvHeads()) * e + t * a.heads() * e * d;
+                long scoresAndValues = 2 * t * t * a.heads() * e;
+                macs = Math.addExact(macs, Math.addExact(projections, scoresAndValues));
+            } else if (l.layer() instanceof TransformerLayers.GatedMlp g) {
+                macs = Math.addExact(macs, Math.multiplyExact(3 * in.size(), (long) g.hidden()));
+            } else if (l.layer() instanceof TransformerLayers.LmHead h) {
+                macs = Math.addExact(macs, Math.multiplyExact(in.size(), (long) h.vocab()));
             }
         }
         return macs;

@@ -3,9 +3,11 @@ package net2net.spec;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -257,8 +259,8 @@ public final class ArchitectureJson {
             o.add(
                     "activation",
                     r.activation() == null
-                            ? com.google.gson.JsonNull.INSTANCE
-                            : new com.google.gson.JsonPrimitive(r.activation().key()));
+                            ? JsonNull.INSTANCE
+                            : new JsonPrimitive(r.activation().key()));
         }
         return o;
     }

@@ -1,9 +1,11 @@
 package net2net.spec;
 
 import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.DoubleFunction;
+import java.util.stream.Stream;
 import net2net.Net2NetException;
 
 /** Named architectures. {@code widthMult} scales every hidden width, rounding to nearest. */
@@ -33,7 +35,7 @@ public final class Presets {
     }
 
     public static List<String> names() {
-        return java.util.stream.Stream.concat(PRESETS.keySet().stream(), TOKEN_PRESETS.keySet().stream())
+        return Stream.concat(PRESETS.keySet().stream(), TOKEN_PRESETS.keySet().stream())
                 .sorted()
                 .toList();
     }
@@ -171,14 +173,19 @@ public final class Presets {
      * the token embedding. d = 64 at width 1; the width multiplier scales head_dim and the FFN.
      */
     static Architecture tinygpt(double m, int vocab, int context) {
-        int heads = 4;
-        int headDim = scale(16, m);
+        return gpt(4, scale(16, m), 2, scale(256, m), vocab, context);
+    }
+
+    /**
+     * The tinygpt layout at any size: d = heads x headDim, {@code blocks} pre-norm blocks with an
+     * FFN of {@code ffn} units (the bench's d = 1024, 8-block model).
+     */
+    public static Architecture gpt(int heads, int headDim, int blocks, int ffn, int vocab, int context) {
         int d = heads * headDim;
-        int ffn = scale(256, m);
-        List<Layer> layers = new java.util.ArrayList<>();
+        List<Layer> layers = new ArrayList<>();
         layers.add(new TransformerLayers.Embedding("wte", vocab, d));
         layers.add(new TransformerLayers.PositionEmbedding("wpe", context));
-        for (int b = 0; b < 2; b++) {
+        for (int b = 0; b < blocks; b++) {
             String h = "h" + b + "_";
             layers.add(new Layer.Residual(
                     h + "attn_res",
@@ -212,7 +219,7 @@ public final class Presets {
         int headDim = 2 * scale(8, m); // rotary embeddings need an even head_dim
         int d = heads * headDim;
         int ffn = scale(176, m);
-        List<Layer> layers = new java.util.ArrayList<>();
+        List<Layer> layers = new ArrayList<>();
         layers.add(new TransformerLayers.Embedding("embed", vocab, d));
         for (int b = 0; b < 2; b++) {
             String h = "h" + b + "_";

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.loss.Loss;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
+import java.util.stream.IntStream;
 import net2net.Net2NetException;
 import net2net.data.Batches;
 import net2net.data.Dataset;
@@ -57,7 +58,7 @@ public final class Evaluation {
 
         /** The first {@code count} samples' features, shaped [count, sample shape...]. */
         public static NDArray firstFeatures(NDManager m, Dataset data, int count) {
-            int[] idx = java.util.stream.IntStream.range(0, count).toArray();
+            int[] idx = IntStream.range(0, count).toArray();
             return features(m, data, idx, new float[count * data.sampleLength()]);
         }
 

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import net2net.Net2NetException;
 import net2net.nn.Network;
 import net2net.spec.Architecture;
@@ -268,29 +269,8 @@ public final class GrowInRun implements GrowthListener, AutoCloseable {
             Architecture teacher,
             TransformerGradientMap.Widening widening,
             NDManager manager) {
-        Map<String, NDArray> velocity = new LinkedHashMap<>();
-        Map<String, NDArray> first = new LinkedHashMap<>();
-        Map<String, NDArray> second = new LinkedHashMap<>();
-        state.forEach((k, s) -> {
-            if (s instanceof Optimizer.Momentum m) {
-                velocity.put(k, m.velocity());
-            } else {
-                first.put(k, ((Optimizer.Adam) s).firstMoment());
-                second.put(k, ((Optimizer.Adam) s).secondMoment());
-            }
-        });
-        Map<String, NDArray> v = TransformerGradientMap.apply(teacher, widening, velocity, 1, manager);
-        Map<String, NDArray> m1 = TransformerGradientMap.apply(teacher, widening, first, 1, manager);
-        Map<String, NDArray> m2 = TransformerGradientMap.apply(teacher, widening, second, 2, manager);
-        Map<String, Optimizer.State> out = new LinkedHashMap<>();
-        state.forEach((k, s) -> {
-            if (s instanceof Optimizer.Momentum && v.containsKey(k)) {
-                out.put(k, new Optimizer.Momentum(v.get(k)));
-            } else if (s instanceof Optimizer.Adam a && m1.containsKey(k)) {
-                out.put(k, new Optimizer.Adam(m1.get(k), m2.get(k), a.steps()));
-            }
-        });
-        return out;
+        return OptimizerGrowth.mapped(
+                state, (arrays, power) -> TransformerGradientMap.apply(teacher, widening, arrays, power, manager));
     }
 
     private static Network deepen(Network teacher, GrowthSpec.Deepen d, long seed) {
@@ -315,8 +295,7 @@ public final class GrowInRun implements GrowthListener, AutoCloseable {
      * Runs the state growth; if it fails, closes the student. Every grown array must have its
      * parameter's shape: the state is the student's.
      */
-    private static Map<String, Optimizer.State> guard(
-            Network student, java.util.function.Supplier<Map<String, Optimizer.State>> growth) {
+    private static Map<String, Optimizer.State> guard(Network student, Supplier<Map<String, Optimizer.State>> growth) {
         try {
             Map<String, Optimizer.State> grown = growth.get();
             Map<String, Shape> shapes = student.architecture().parameterShapes();

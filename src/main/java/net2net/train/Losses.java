@@ -1,6 +1,7 @@
 package net2net.train;
 
-import ai.djl.training.loss.L2Loss;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.loss.SoftmaxCrossEntropyLoss;
 import net2net.data.Dataset;
@@ -9,9 +10,22 @@ import net2net.data.Dataset;
 public final class Losses {
     private Losses() {}
 
-    /** The true mean squared error, mean((y - p)^2); DJL's default L2Loss is half of it (weight 1/2). */
+    /**
+     * The true mean squared error, mean((y - p)^2). Not DJL's L2Loss: that multiplies by its weight
+     * through mul(Number), whose scalar autograd keeps in memory DJL frees (see nn.Constants).
+     */
     public static Loss mse() {
-        return new L2Loss("mse", 1f);
+        return new Loss("mse") {
+            @Override
+            public NDArray evaluate(NDList label, NDList prediction) {
+                NDArray p = prediction.singletonOrThrow();
+                return label.singletonOrThrow()
+                        .reshape(p.getShape())
+                        .sub(p)
+                        .square()
+                        .mean();
+            }
+        };
     }
 
     /** Mean over the batch of -log softmax(logits)[label], from logits and integer labels. */

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,6 +35,21 @@ public final class OptimizerGrowth {
             Architecture teacher,
             List<GradientMap.Widening> widenings,
             NDManager manager) {
+        return mapped(state, (arrays, power) -> GradientMap.apply(teacher, widenings, arrays, power, manager));
+    }
+
+    /** A map of arrays by state_dict name: power 1 for gradients and first moments, 2 for second moments. */
+    @FunctionalInterface
+    public interface MomentMap {
+        Map<String, NDArray> apply(Map<String, NDArray> arrays, int power);
+    }
+
+    /**
+     * Every parameter's state through {@code map}: momentum and Adam's first moment with power 1, Adam's
+     * second moment with power 2, Adam's step count kept. A parameter the map does not return has no state
+     * afterwards (it starts from zero).
+     */
+    public static Map<String, Optimizer.State> mapped(Map<String, Optimizer.State> state, MomentMap map) {
         Map<String, NDArray> velocity = new LinkedHashMap<>();
         Map<String, NDArray> first = new LinkedHashMap<>();
         Map<String, NDArray> second = new LinkedHashMap<>();
@@ -46,15 +62,17 @@ public final class OptimizerGrowth {
                 second.put(k, a.secondMoment());
             }
         });
-        Map<String, NDArray> v = GradientMap.apply(teacher, widenings, velocity, 1, manager);
-        Map<String, NDArray> m1 = GradientMap.apply(teacher, widenings, first, 1, manager);
-        Map<String, NDArray> m2 = GradientMap.apply(teacher, widenings, second, 2, manager);
+        Map<String, NDArray> v = map.apply(velocity, 1);
+        Map<String, NDArray> m1 = map.apply(first, 1);
+        Map<String, NDArray> m2 = map.apply(second, 2);
         Map<String, Optimizer.State> grown = new LinkedHashMap<>();
-        state.forEach((k, s) -> grown.put(
-                k,
-                s instanceof Optimizer.Momentum
-                        ? new Optimizer.Momentum(v.get(k))
-                        : new Optimizer.Adam(m1.get(k), m2.get(k), ((Optimizer.Adam) s).steps())));
+        state.forEach((k, s) -> {
+            if (s instanceof Optimizer.Momentum && v.containsKey(k)) {
+                grown.put(k, new Optimizer.Momentum(v.get(k)));
+            } else if (s instanceof Optimizer.Adam a && m1.containsKey(k)) {
+                grown.put(k, new Optimizer.Adam(m1.get(k), m2.get(k), a.steps()));
+            }
+        });
         return grown;
     }
 
@@ -94,7 +112,7 @@ public final class OptimizerGrowth {
 
     /** The parameters of {@code student} that {@link #deepened} leaves without state: the new ones. */
     public static Set<String> fresh(Map<String, Optimizer.State> state, Map<String, Shape> student) {
-        Set<String> fresh = new java.util.LinkedHashSet<>(student.keySet());
+        Set<String> fresh = new LinkedHashSet<>(student.keySet());
         fresh.removeAll(state.keySet());
         return fresh;
     }

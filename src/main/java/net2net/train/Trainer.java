@@ -7,6 +7,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -233,7 +234,7 @@ public final class Trainer {
     /** True when {@code dir} holds a checkpoint whose run has completed all its epochs (or steps). */
     public static boolean isFinished(Path dir) {
         Checkpoint.recover(dir);
-        if (!java.nio.file.Files.isRegularFile(dir.resolve(Checkpoint.STATE))) {
+        if (!Files.isRegularFile(dir.resolve(Checkpoint.STATE))) {
             return false;
         }
         Checkpoint.State state = Checkpoint.read(dir);
@@ -419,8 +420,8 @@ public final class Trainer {
             g.addProperty("step", point.steps());
             g.addProperty("epoch", point.epochs());
             g.addProperty("epoch_end", point.epochEnd());
-            g.addProperty("parameters_before", before);
-            g.addProperty("parameters_after", parameters(network));
+            g.addProperty("weights_before", before);
+            g.addProperty("weights_after", parameters(network));
             growths.add(g);
             return model(data, model.optimizer());
         }

@@ -4,13 +4,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import com.google.gson.JsonObject;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import net2net.nn.Network;
+import net2net.nn.Step;
 import net2net.spec.Architecture;
 
 /**
@@ -54,7 +55,7 @@ final class HostWeights {
     }
 
     /** The student: every array in the teacher's precision, ordered as the architecture wants, one more history step. */
-    Network build(Architecture arch, Network teacher, JsonObject step) {
+    Network build(Architecture arch, Network teacher, Step step) {
         NDManager manager = NDManager.newBaseManager();
         try {
             Map<String, NDArray> weights = new LinkedHashMap<>();
@@ -74,9 +75,8 @@ final class HostWeights {
                     weights.put(key, manager.create(f, shape));
                 }
             }
-            // transformer steps are kept as written (Step.Other) until they get records of their own
-            List<net2net.nn.Step> history = new ArrayList<>(teacher.history());
-            history.add(new net2net.nn.Step.Other(step));
+            List<Step> history = new ArrayList<>(teacher.history());
+            history.add(step);
             return new Network(arch, weights, history, teacher.preprocessing(), manager);
         } catch (RuntimeException e) {
             manager.close();
@@ -144,7 +144,7 @@ final class HostWeights {
         double[] noiseSum = new double[cols];
         double[] e = new double[src.length];
         for (int r = 0; r < rows; r++) {
-            java.util.Arrays.fill(noiseSum, 0);
+            Arrays.fill(noiseSum, 0);
             for (int i = 0; i < src.length; i++) {
                 e[i] = 0;
                 if (src[i] >= 0 && count[src[i]] > 1 && noise != Noise.NONE) {

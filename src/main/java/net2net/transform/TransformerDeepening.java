@@ -2,7 +2,6 @@ package net2net.transform;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import com.google.gson.JsonObject;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -12,6 +11,7 @@ import java.util.regex.Pattern;
 import net2net.Net2NetException;
 import net2net.nn.Initialization;
 import net2net.nn.Network;
+import net2net.nn.Step;
 import net2net.spec.Architecture;
 import net2net.spec.Layer;
 import net2net.spec.TransformerLayers;
@@ -88,13 +88,11 @@ public final class TransformerDeepening {
                 }
             }
         }
-        JsonObject step = new JsonObject();
-        step.addProperty("op", "deepen");
-        step.addProperty("kind", "identity_block");
-        step.addProperty("after", arch.layers().get(first + 1).name());
-        step.addProperty(
-                "inserted", inserted.get(0).name() + ", " + inserted.get(1).name());
-        step.addProperty("seed", seed);
+        Step step = new Step.TransformerDeepen(
+                arch.layers().get(first + 1).name(),
+                List.of(inserted.get(0).name(), inserted.get(1).name()),
+                seed,
+                null);
         return w.build(student, teacher, step);
     }
 

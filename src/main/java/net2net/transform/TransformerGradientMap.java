@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -110,7 +111,7 @@ public final class TransformerGradientMap {
         NDArray gathered = rule.axis() == 0 ? a.get(idx) : a.get(new NDIndex(":, {}", idx));
         gathered.attach(scratch);
         long[] shape = new long[a.getShape().dimension()];
-        java.util.Arrays.fill(shape, 1);
+        Arrays.fill(shape, 1);
         shape[rule.axis()] = n;
         NDArray f = scratch.create(factor, new Shape(shape)).toType(a.getDataType(), false);
         NDArray result = gathered.mul(f);
@@ -126,7 +127,7 @@ public final class TransformerGradientMap {
 
     private static double[] constant(int n, double v) {
         double[] f = new double[n];
-        java.util.Arrays.fill(f, v);
+        Arrays.fill(f, v);
         return f;
     }
 

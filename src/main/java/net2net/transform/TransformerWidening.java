@@ -1,7 +1,6 @@
 package net2net.transform;
 
 import ai.djl.ndarray.types.Shape;
-import com.google.gson.JsonObject;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,6 +8,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import net2net.Net2NetException;
 import net2net.nn.Network;
+import net2net.nn.Step;
 import net2net.spec.Architecture;
 import net2net.spec.Layer;
 import net2net.spec.TransformerLayers;
@@ -135,7 +135,7 @@ public final class TransformerWidening {
             divideColumns(w, prefix + reader.name() + ".weight", map, options, rng);
             replaced.put(at.name(), fc.withUnits(width));
         }
-        JsonObject step = step("ffn", at.name(), n, width, options);
+        Step step = step("ffn", at.name(), n, width, options);
         return w.build(arch.replace(replaced), teacher, step);
     }
 
@@ -173,17 +173,9 @@ public final class TransformerWidening {
         }
     }
 
-    private static JsonObject step(String kind, String layer, int from, int to, Options options) {
-        JsonObject step = new JsonObject();
-        step.addProperty("op", "widen");
-        step.addProperty("kind", kind);
-        step.addProperty("layer", layer);
-        step.addProperty("width_before", from);
-        step.addProperty("width", to);
-        step.addProperty("noise", options.noise().key());
-        step.addProperty("noise_scale", options.noiseScale());
-        step.addProperty("seed", options.seed());
-        return step;
+    private static Step.TransformerWiden step(String kind, String layer, int from, int to, Options options) {
+        return new Step.TransformerWiden(
+                kind, layer, from, to, null, options.noise().key(), options.noiseScale(), options.seed(), null);
     }
 
     // ------------------------------------------------------------------------------------------
@@ -217,8 +209,16 @@ public final class TransformerWidening {
         copyRows(w, key + ".v_proj", d, HostWeights.blocks(kvmap, hd));
         divideColumns(w, key + ".o_proj.weight", HostWeights.blocks(qmap, hd), options, rng);
         Architecture student = arch.replace(layer, a.withHeads(heads, kvmap.length));
-        JsonObject step = step("heads", layer, a.heads(), heads, options);
-        step.addProperty("kv_heads", kvmap.length);
+        Step step = new Step.TransformerWiden(
+                "heads",
+                layer,
+                a.heads(),
+                heads,
+                kvmap.length,
+                options.noise().key(),
+                options.noiseScale(),
+                options.seed(),
+                null);
         return w.build(student, teacher, step);
     }
 
@@ -463,7 +463,7 @@ public final class TransformerWidening {
                         new Shape(shape.get(0), width));
             }
         }
-        JsonObject step = step("stream", named, d, width, options);
+        Step step = step("stream", named, d, width, options);
         return w.build(arch.replace(replaced), teacher, step);
     }
 

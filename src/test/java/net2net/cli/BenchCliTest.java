@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import net2net.bench.Benchmark;
 import net2net.testing.Fast;
 import net2net.testing.Slow;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** `bench --quick --json` runs end to end and reports every figure with a sane value; timings are never asserted. */
 class BenchCliTest {
@@ -52,9 +55,8 @@ class BenchCliTest {
 
     @Slow
     @Test
-    void stepProfileReportsOperatorsAndKeepsTheTrace(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
-            throws Exception {
-        java.nio.file.Path trace = dir.resolve("traces/step.json");
+    void stepProfileReportsOperatorsAndKeepsTheTrace(@TempDir Path dir) throws Exception {
+        Path trace = dir.resolve("traces/step.json");
         CliRun run = CliRun.of("bench", "--quick", "--json", "--trace", trace.toString());
         assertEquals(0, run.code(), run.err());
         JsonObject profile = JsonParser.parseString(run.out()).getAsJsonObject().getAsJsonObject("step_profile");
@@ -65,26 +67,26 @@ class BenchCliTest {
                 .sum();
         assertEquals(profile.get("op_ms_per_step").getAsDouble(), sum, 1e-9);
         assertTrue(sum > 0 && sum <= profile.get("wall_ms_per_step").getAsDouble() * 1.05, profile.toString());
-        String text = java.nio.file.Files.readString(trace);
+        String text = Files.readString(trace);
         var root = JsonParser.parseString(
                 text); // libtorch writes a bare array of events; Chrome also takes {"traceEvents": [...]}
         var events = root.isJsonArray()
                 ? root.getAsJsonArray()
                 : root.getAsJsonObject().getAsJsonArray("traceEvents");
         assertTrue(events.size() > 0 && text.contains("aten::"), "no libtorch operators in the trace");
-        try (var files = java.nio.file.Files.list(trace.getParent())) {
+        try (var files = Files.list(trace.getParent())) {
             assertEquals(List.of(trace), files.toList(), "a temporary file was left beside the trace");
         }
     }
 
     @Fast
     @Test
-    void unwritableTracesAreRefusedUpFront(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    void unwritableTracesAreRefusedUpFront(@TempDir Path dir) throws Exception {
         CliRun run = CliRun.of("bench", "--quick", "--trace", dir.toString());
         assertEquals(2, run.code());
         assertTrue(run.err().contains("is a directory; give a file name"), run.err());
         assertEquals(1, run.err().strip().lines().count(), run.err()); // nothing ran: no progress lines
-        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("a-file"), "x");
+        Path file = Files.writeString(dir.resolve("a-file"), "x");
         CliRun under = CliRun.of(
                 "bench", "--quick", "--trace", file.resolve("trace.json").toString());
         assertEquals(2, under.code());

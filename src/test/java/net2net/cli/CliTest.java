@@ -8,6 +8,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import net2net.testing.Fast;
 import net2net.testing.RealData;
 import net2net.testing.Slow;
@@ -256,7 +257,7 @@ class CliTest {
             assertFalse(r.err().contains("Exception"), r.err());
             assertFalse(Files.exists(tmp.resolve("x")), "nothing written for " + String.join(" ", args));
         }
-        try (var files = java.util.stream.Stream.of(tmp.toFile().list())) {
+        try (var files = Stream.of(tmp.toFile().list())) {
             assertEquals(1, files.count(), "no temporary files left");
         }
     }

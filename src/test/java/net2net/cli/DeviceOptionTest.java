@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import net2net.Net2NetException;
 import net2net.nn.Devices;
 import net2net.testing.Fast;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,8 +42,7 @@ class DeviceOptionTest {
     @Test
     void gpuWithoutOneIsOneLineAndExitTwo(@TempDir Path tmp) {
         // The jar's libtorch is the CPU build: no GPU is usable even on a machine that has one.
-        org.junit.jupiter.api.Assumptions.assumeTrue(
-                Engine.getInstance().getGpuCount() == 0, "this machine has a usable GPU");
+        Assumptions.assumeTrue(Engine.getInstance().getGpuCount() == 0, "this machine has a usable GPU");
         String model = tmp.resolve("m").toString();
         assertEquals(0, CliRun.of("init", "--arch", "mlp-seed", "--out", model).code());
         String[][] commands = {

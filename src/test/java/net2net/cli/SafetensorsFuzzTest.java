@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.nio.ByteBuffer;
@@ -209,7 +210,7 @@ class SafetensorsFuzzTest {
      */
     private Boolean isValid(JsonObject h, int dataLength) {
         int[] cover = new int[dataLength];
-        for (Map.Entry<String, com.google.gson.JsonElement> e : h.entrySet()) {
+        for (Map.Entry<String, JsonElement> e : h.entrySet()) {
             JsonObject t = e.getValue().getAsJsonObject();
             if (!t.get("shape").equals(header.getAsJsonObject(e.getKey()).get("shape"))) {
                 return false;

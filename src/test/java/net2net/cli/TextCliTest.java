@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.TreeSet;
 import net2net.testing.Slow;
@@ -61,7 +62,7 @@ class TextCliTest {
 
     CliRun init(String out, String... extra) {
         String[] base = {"init", "--arch", "tinygpt", "--width-mult", "0.25", "--context", "16", "--out", p(out)};
-        String[] args = java.util.Arrays.copyOf(base, base.length + extra.length);
+        String[] args = Arrays.copyOf(base, base.length + extra.length);
         System.arraycopy(extra, 0, args, base.length, extra.length);
         return CliRun.of(args);
     }

@@ -20,6 +20,7 @@ import java.util.stream.IntStream;
 import net2net.data.Batches;
 import net2net.data.Dataset;
 import net2net.data.FashionMnist;
+import net2net.data.Seeds;
 import net2net.data.Subsets;
 import net2net.nn.ModelFiles;
 import net2net.nn.Network;
@@ -326,7 +327,7 @@ class TrainDdpTest {
         assertEquals(Arrays.toString(Subsets.indices(d, 101, -7, true)), lines.get(0));
         assertEquals(Arrays.toString(Subsets.indices(d, 55, 2, false)), lines.get(1));
         assertEquals(Arrays.toString(Batches.epochBatches(1000, 128, 123456789, 3)[2]), lines.get(2));
-        assertEquals(Arrays.toString(Batches.permutation(17, net2net.data.Seeds.derive(-1, 0))), lines.get(3));
+        assertEquals(Arrays.toString(Batches.permutation(17, Seeds.derive(-1, 0))), lines.get(3));
         double[] rates = doubles(lines.get(4));
         int k = 0;
         for (Schedule schedule : List.of(Schedule.NONE, Schedule.STEP, Schedule.COSINE)) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import net2net.Net2NetException;
 import net2net.testing.Fast;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 @Fast
 class DatasetTest {
@@ -81,7 +82,7 @@ class DatasetTest {
         assertInvalid(() -> new Dataset("x", f, new int[] {0, 8}, 2, null, new float[2], 0), "non-positive");
     }
 
-    private static void assertInvalid(org.junit.jupiter.api.function.Executable e, String fragment) {
+    private static void assertInvalid(Executable e, String fragment) {
         Net2NetException x = assertThrows(Net2NetException.class, e);
         assertTrue(x.getMessage().contains(fragment), x.getMessage());
     }

@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import net2net.Net2NetException;
@@ -74,7 +75,7 @@ class TextCorpusTest {
     @Test
     void trainingBatchesAreSeededRandomWindowsWithShiftedTargets(@TempDir Path tmp) throws IOException {
         StringBuilder s = new StringBuilder();
-        java.util.SplittableRandom letters = new java.util.SplittableRandom(1);
+        SplittableRandom letters = new SplittableRandom(1);
         for (int i = 0; i < 500; i++) {
             s.append((char) ('a' + letters.nextInt(26)));
         }

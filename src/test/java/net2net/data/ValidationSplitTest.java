@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 import net2net.Net2NetException;
@@ -62,7 +63,7 @@ class ValidationSplitTest {
         assertArrayEquals(a.validationIndices(), b.validationIndices());
         assertArrayEquals(a.train().features(), b.train().features());
         // not simply the first images of each class, nor the subset Subsets.limit(..., seed 0) would draw
-        assertFalse(java.util.Arrays.equals(a.validationIndices(), Subsets.indices(all, 500, 0, false)));
+        assertFalse(Arrays.equals(a.validationIndices(), Subsets.indices(all, 500, 0, false)));
         int[] idx = a.validationIndices();
         for (int k = 1; k < idx.length; k++) {
             assertEquals(true, idx[k - 1] < idx[k]);

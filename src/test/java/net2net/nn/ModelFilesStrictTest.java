@@ -3,7 +3,9 @@ package net2net.nn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -61,8 +63,8 @@ class ModelFilesStrictTest {
         }
         try (NDManager m = NDManager.newBaseManager()) {
             // as if one DJL buffer held 16 floats: 5 chunks of 16 and 6
-            ai.djl.ndarray.NDArray a = Sizes.create(m, v, new ai.djl.ndarray.types.Shape(10, 7), 16, 16);
-            assertEquals(new ai.djl.ndarray.types.Shape(10, 7), a.getShape());
+            NDArray a = Sizes.create(m, v, new Shape(10, 7), 16, 16);
+            assertEquals(new Shape(10, 7), a.getShape());
             assertTrue(Arrays.equals(v, a.toFloatArray()));
         }
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -60,10 +61,7 @@ class ModelFilesTest {
                 ModelFiles.save(d, dir, false);
             }
             String header = new String(
-                    Files.readAllBytes(dir.resolve(ModelFiles.WEIGHTS)),
-                    8,
-                    2000,
-                    java.nio.charset.StandardCharsets.ISO_8859_1);
+                    Files.readAllBytes(dir.resolve(ModelFiles.WEIGHTS)), 8, 2000, StandardCharsets.ISO_8859_1);
             for (String key : new String[] {
                 "conv1.weight", "bn1.running_mean", "bn1.running_var", "relu1_id.weight", "relu1_id_bn.bias", "fc2.bias"
             }) {

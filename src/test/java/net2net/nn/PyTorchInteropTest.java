@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -194,7 +195,7 @@ class PyTorchInteropTest {
 
     /** A float32 safetensors file with a "__metadata__" entry and a space-padded header. */
     static void writeWithMetadata(Path file, NDArray x) throws IOException {
-        String shape = java.util.Arrays.toString(x.getShape().getShape()).replace(" ", "");
+        String shape = Arrays.toString(x.getShape().getShape()).replace(" ", "");
         String json = "{\"__metadata__\":{\"format\":\"pt\"},\"input\":{\"dtype\":\"F32\",\"shape\":" + shape
                 + ",\"data_offsets\":[0," + 4 * x.size() + "]}}";
         byte[] header = (json + " ".repeat((8 - json.length() % 8) % 8)).getBytes(StandardCharsets.UTF_8);

@@ -214,7 +214,7 @@ class TransformerInteropTest {
                 }
             }
         }
-        try (Network gpt = Initialization.random(Presets.get("tinygpt", 1), 0, net2net.nn.Step.Init.seeded(0))) {
+        try (Network gpt = Initialization.random(Presets.get("tinygpt", 1), 0, Step.Init.seeded(0))) {
             assertTrue(
                     gpt.weights().keySet().stream().noneMatch(k -> k.startsWith("lm_head")),
                     "a tied head stores no weight: " + gpt.weights().keySet());

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.awt.GraphicsEnvironment;
 import java.awt.Shape;
 import java.awt.geom.Line2D;
+import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -146,7 +147,7 @@ class FiguresTest {
         assertEquals(
                 Styler.LegendPosition.OutsideE, Figures.legendPosition(frame, List.<Shape>of(), List.of("Net2Net")));
         // A band covering the lower right occupies it even though no line crosses it.
-        Shape band = new java.awt.geom.Rectangle2D.Double(5, 0, 5, 40);
+        Shape band = new Rectangle2D.Double(5, 0, 5, 40);
         assertEquals(
                 Styler.LegendPosition.InsideNE,
                 Figures.legendPosition(

@@ -183,10 +183,14 @@ class SummaryTest {
             p.addAll(Curves.accuracy("e", "random_init", s, 1000, a));
         }
         MethodSummary ri = Summary.methods(p).get("random_init");
-        assertNotNull(ri.examplesToReachRandomInitFinal());
-        assertTrue(ri.examplesToReachRandomInitFinal() <= 1000L * (acc.size() - 1));
-        if (ri.examplesToReachRandomInitFinal() > 0) {
-            assertEquals(1.0, ri.speedupVsRandomInit());
+        Long reach = ri.examplesToReachRandomInitFinal();
+        assertNotNull(reach, "random_init never reaches its own final accuracy");
+        assertTrue(
+                reach <= 1000L * (acc.size() - 1),
+                "random_init reaches its final accuracy at " + reach + " examples, after its last point at "
+                        + 1000L * (acc.size() - 1));
+        if (reach > 0) {
+            assertEquals(1.0, ri.speedupVsRandomInit(), "random_init's speed-up against itself");
         }
     }
 
@@ -207,9 +211,15 @@ class SummaryTest {
         Map<String, MethodSummary> s = Summary.methods(p);
         long riReach = s.get("random_init").examplesToReachRandomInitFinal();
         Long n2nReach = s.get("net2net").examplesToReachRandomInitFinal();
-        assertNotNull(n2nReach);
-        assertTrue(n2nReach <= riReach, n2nReach + " > " + riReach);
+        assertNotNull(n2nReach, "the dominating curve never reaches random_init's final accuracy");
+        assertTrue(
+                n2nReach <= riReach,
+                "the dominating curve reaches the target at " + n2nReach + " examples, random_init at " + riReach);
         Double speedup = s.get("net2net").speedupVsRandomInit();
-        assertTrue(n2nReach == 0 ? speedup == null : speedup >= 1.0);
+        if (n2nReach == 0) {
+            assertNull(speedup, "reached before training (0 examples): no speed-up, got " + speedup);
+        } else {
+            assertTrue(speedup >= 1.0, "speed-up " + speedup + " < 1 for a curve never below random_init's");
+        }
     }
 }

@@ -58,4 +58,69 @@ class MacsTest {
                         new Layer.Dense("d", 2, true)));
         assertEquals(3 * 4 + 4 * 5 + 5 * 4 + 4 * 2, a.forwardMacsPerExample());
     }
+
+    // Token models (docs/transformers.md, "MACs"): one example is one sequence of T tokens; attention
+    // counts the full T x T for q k^T and for the weights times v, causal mask or not.
+
+    @Test
+    void tinygptCountsProjectionsScoresMlpAndTiedHead() {
+        long t = 64, d = 64, h = 4, e = 16, ffn = 256, vocab = 65;
+        long qkv = t * d * (h + 2 * h) * e; // 786,432 (MHA: kv_heads = heads)
+        long o = t * h * e * d; // 262,144
+        long scoresAndValues = 2 * t * t * h * e; // 524,288
+        long mlp = t * d * ffn + t * ffn * d; // 2,097,152
+        long head = t * d * vocab; // 266,240, tied to wte but computed all the same
+        assertEquals(7_606_272L, 2 * (qkv + o + scoresAndValues + mlp) + head);
+        assertEquals(7_606_272L, Presets.get("tinygpt", 1, 65, 64).forwardMacsPerExample());
+        assertEquals(3 * 7_606_272L, Presets.get("tinygpt", 1, 65, 64).trainingMacsPerExample());
+    }
+
+    @Test
+    void tinyllamaCountsGroupedKvAndTheGatedMlp() {
+        long t = 64, d = 64, h = 4, kv = 2, e = 16, hidden = 176, vocab = 65;
+        long qkv = t * d * (h + 2 * kv) * e; // 524,288: k and v have 2 heads, not 4
+        long o = t * h * e * d; // 262,144
+        long scoresAndValues = 2 * t * t * h * e; // 524,288: every query head scores
+        long mlp = 3 * t * d * hidden; // 2,162,688: gate, up, down
+        long head = t * d * vocab; // 266,240, untied
+        assertEquals(7_213_056L, 2 * (qkv + o + scoresAndValues + mlp) + head);
+        assertEquals(7_213_056L, Presets.get("tinyllama", 1, 65, 64).forwardMacsPerExample());
+    }
+
+    @Test
+    void theScoreProductsGrowWithTheSquareOfTheContext() {
+        long small = Presets.get("tinygpt", 1, 65, 32).forwardMacsPerExample();
+        long large = Presets.get("tinygpt", 1, 65, 64).forwardMacsPerExample();
+        // doubling T doubles every per-position term and quadruples the T x T terms S (S at T = 32 is
+        // 2 blocks x 2 products x 32 x 32 x 4 heads x 16): 2 x small - large = 2 S - 4 S = -2 S
+        long s32 = 2 * 2 * 32L * 32 * 4 * 16;
+        assertEquals(-2 * s32, 2 * small - large);
+    }
+
+    @Test
+    void groupedQueryAttentionEmbeddingsAndNormsByHand() {
+        Architecture a = new Architecture(
+                new Shape(8),
+                List.of(
+                        new TransformerLayers.Embedding("embed", 7, 12),
+                        new Layer.Residual(
+                                "attn_res",
+                                List.of(
+                                        new TransformerLayers.RmsNorm("n1", 1e-6),
+                                        new TransformerLayers.Attention("attn", 6, 2, 4, false, 10000)),
+                                null),
+                        new Layer.Residual(
+                                "mlp_res",
+                                List.of(
+                                        new TransformerLayers.RmsNorm("n2", 1e-6),
+                                        new TransformerLayers.GatedMlp("mlp", 20, false)),
+                                null),
+                        new TransformerLayers.RmsNorm("norm_f", 1e-6),
+                        new TransformerLayers.LmHead("lm_head", 7, "embed")));
+        long attention = 8 * 12 * (6 + 2 * 2) * 4 + 8 * 6 * 4 * 12 + 2 * 8 * 8 * 6 * 4; // 3,840 + 2,304 + 3,072
+        long mlp = 3 * 8 * 12 * 20; // 5,760
+        long head = 8 * 12 * 7; // 672; embedding lookup, norms and RoPE: 0
+        assertEquals(15_648L, attention + mlp + head);
+        assertEquals(15_648L, a.forwardMacsPerExample());
+    }
 }

@@ -3,6 +3,7 @@ package net2net.testing;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -208,7 +209,7 @@ public final class RandomNetworks {
 
     /** Every array's values, to check later that nothing changed them. */
     public static Map<String, float[]> snapshot(Network n) {
-        Map<String, float[]> s = new java.util.LinkedHashMap<>();
+        Map<String, float[]> s = new LinkedHashMap<>();
         n.weights().forEach((k, v) -> s.put(k, v.toFloatArray()));
         return s;
     }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import net2net.nn.Initialization;
 import net2net.nn.Network;
+import net2net.nn.Step;
 import net2net.spec.Architecture;
 import net2net.spec.Layer;
 import net2net.spec.TransformerLayers;
@@ -71,7 +72,7 @@ public final class RandomTransformers {
 
     /** Default initialisation, then norm gains in [0.5, 1.5) and norm biases ~ N(0, 0.5^2), so that a wrong gain or bias shows. */
     public static Network network(Architecture arch, SplittableRandom rng) {
-        Network n = Initialization.random(arch, rng.nextLong(), net2net.nn.Step.Init.seeded(0));
+        Network n = Initialization.random(arch, rng.nextLong(), Step.Init.seeded(0));
         for (Map.Entry<String, NDArray> e : n.weights().entrySet()) {
             String key = e.getKey();
             String prefix = key.substring(0, key.lastIndexOf('.'));

@@ -10,6 +10,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import java.io.IOException;
@@ -23,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import net2net.Net2NetException;
+import net2net.nn.Constants;
 import net2net.testing.Slow;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -66,7 +68,9 @@ class AdamWTest {
             for (double lr : lrs) {
                 try (NDManager scratch = m.newSubManager()) {
                     try (GradientCollector c = Engine.getInstance().newGradientCollector()) {
-                        c.backward(w.square().mul(a).mul(0.5).add(w.mul(b)).sum());
+                        c.backward(Constants.times(w.square().mul(a), 0.5)
+                                .add(w.mul(b))
+                                .sum());
                     }
                     adam.step(Map.of("w", p), lr, scratch);
                 }
@@ -149,7 +153,7 @@ class AdamWTest {
         double[] plain = reference(q, w0, lrs, 0.9, 0.99, 1e-8, 0);
         try (NDManager m = NDManager.newBaseManager();
                 AdamW adam = new AdamW(0.9, 0.99, 1e-8, 0.5, AdamW.MATRICES)) {
-            NDArray matrix = m.create(w0, new ai.djl.ndarray.types.Shape(2, 2));
+            NDArray matrix = m.create(w0, new Shape(2, 2));
             NDArray vector = m.create(w0);
             Map<String, Parameter> parameters = Map.of("fc.weight", parameter(matrix), "fc.bias", parameter(vector));
             NDArray a = m.create(q.a());

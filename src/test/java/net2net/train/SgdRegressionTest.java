@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.ndarray.NDArray;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -72,7 +73,7 @@ class SgdRegressionTest {
                             c.getKey() + "/velocities",
                             HexFormat.of()
                                     .formatHex(MessageDigest.getInstance("SHA-256")
-                                            .digest(java.nio.file.Files.readAllBytes(
+                                            .digest(Files.readAllBytes(
                                                     tmp.resolve(c.getKey()).resolve(Checkpoint.OPTIMIZER)))));
                 }
             }

@@ -6,15 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import net2net.Net2NetException;
+import net2net.data.Dataset;
 import net2net.data.FashionMnist;
 import net2net.data.NotebookData;
 import net2net.data.Splits;
@@ -60,7 +63,7 @@ class TrainerTest {
     static List<List<Object>> numbers(List<EpochMetrics> metrics) {
         List<List<Object>> out = new ArrayList<>();
         for (EpochMetrics m : metrics) {
-            out.add(java.util.Arrays.asList(m.epoch(), m.examples(), m.trainLoss(), m.testLoss(), m.testAccuracy()));
+            out.add(Arrays.asList(m.epoch(), m.examples(), m.trainLoss(), m.testLoss(), m.testAccuracy()));
         }
         return out;
     }
@@ -133,7 +136,7 @@ class TrainerTest {
                 Network onDisk = ModelFiles.load(interrupted)) {
             assertEquals(numbers(uninterrupted.metrics()), numbers(resumed.metrics()));
             assertEquals(uninterrupted.examples(), resumed.examples());
-            for (Map.Entry<String, ai.djl.ndarray.NDArray> e : a.weights().entrySet()) {
+            for (Map.Entry<String, NDArray> e : a.weights().entrySet()) {
                 assertArrayEquals(
                         e.getValue().toFloatArray(), b.weight(e.getKey()).toFloatArray(), e.getKey());
                 assertArrayEquals(
@@ -220,7 +223,7 @@ class TrainerTest {
         Architecture arch = new Architecture(new Shape(2), List.of(new Layer.Dense("fc", 2, false)));
         try (Network net = Initialization.random(arch, 0, init())) {
             net.weight("fc.weight").set(new float[] {1, 0, 0, 1}); // identity: logits = inputs
-            net2net.data.Dataset d = new net2net.data.Dataset(
+            Dataset d = new Dataset(
                     "tiny", new float[] {2, 0, 0, 2, 2, 0, 0, 0}, new int[] {2}, 4, new int[] {0, 1, 1, 0}, null, 2);
             Evaluation.Result r = Evaluation.evaluate(net, d, 3);
             double confident = Math.log(1 + Math.exp(-2)); // -log softmax when the right logit leads by 2

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import net2net.Net2NetException;
+import net2net.nn.Constants;
 import net2net.nn.DjlNetwork;
 import net2net.nn.Network;
 import net2net.spec.Architecture;
@@ -238,7 +239,7 @@ class GradientMapTest {
                 GradientCollector c = Engine.getInstance().newGradientCollector()) {
             NDArray out = block.forward(x, true);
             out.attach(scratch);
-            c.backward(out.sub(y).square().sum().mul(0.5));
+            c.backward(Constants.times(out.sub(y).square().sum(), 0.5));
         }
         return parameters;
     }

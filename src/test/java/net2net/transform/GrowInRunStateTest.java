@@ -19,6 +19,7 @@ import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import net2net.nn.Network;
 import net2net.spec.Architecture;
+import net2net.spec.Layer;
 import net2net.spec.Presets;
 import net2net.testing.RandomNetworks;
 import net2net.testing.RandomTransformers;
@@ -29,6 +30,7 @@ import net2net.train.GrowthListener;
 import net2net.train.GrowthSpec;
 import net2net.train.MomentumSgd;
 import net2net.train.Optimizer;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -340,13 +342,12 @@ class GrowInRunStateTest {
             try (Network grown = first.network();
                     MomentumSgd grownSgd = new MomentumSgd(0.9, 0)) {
                 grownSgd.setState(first.state()); // as the trainer does: the listener closes the state at its next call
-                assertEquals(6, ((net2net.spec.Layer.Dense) grown.architecture().layer("fc1")).units());
+                assertEquals(6, ((Layer.Dense) grown.architecture().layer("fc1")).units());
                 assertEquals(teacher.weights().keySet(), grown.weights().keySet());
                 assertNull(listener.at(new GrowthListener.Point(4, 2, true), grown, grownSgd), "fires once");
                 GrowthListener.Grown second = listener.at(new GrowthListener.Point(5, 2, false), grown, grownSgd);
                 try (Network both = second.network()) {
-                    assertEquals(
-                            8, ((net2net.spec.Layer.Dense) both.architecture().layer("fc2")).units());
+                    assertEquals(8, ((Layer.Dense) both.architecture().layer("fc2")).units());
                     assertTrue(both.architecture().names().contains("relu1_id"), "both step-5 specs applied");
                     assertEquals(3, listener.fired().size());
                     assertFalse(second.state().isEmpty());
@@ -388,7 +389,7 @@ class GrowInRunStateTest {
     }
 
     static void refused(Network n, List<String> specs, long perEpoch, long budget, long done, String problem) {
-        net2net.Net2NetException e = org.junit.jupiter.api.Assertions.assertThrows(
+        net2net.Net2NetException e = Assertions.assertThrows(
                 net2net.Net2NetException.class,
                 () -> GrowInRun.check(n, GrowthSpec.parseAll(specs), perEpoch, budget, done));
         assertTrue(e.getMessage().startsWith("--grow \""), e.getMessage());

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -34,7 +36,7 @@ class KnownMistakesTest {
         int len = flat.length / r;
         float[][] out = new float[r][];
         for (int i = 0; i < r; i++) {
-            out[i] = java.util.Arrays.copyOfRange(flat, i * len, (i + 1) * len);
+            out[i] = Arrays.copyOfRange(flat, i * len, (i + 1) * len);
         }
         return out;
     }
@@ -55,7 +57,7 @@ class KnownMistakesTest {
                 // incoming rows are exact copies, never divided: find the unit each row copies
                 g[j] = -1;
                 for (int k = 0; k < n; k++) {
-                    if (java.util.Arrays.equals(sIn[j], tIn[k])) {
+                    if (Arrays.equals(sIn[j], tIn[k])) {
                         g[j] = k;
                     }
                 }
@@ -94,7 +96,7 @@ class KnownMistakesTest {
                 for (int j = 0; j < 64; j++) {
                     int k = -1;
                     for (int c = 0; c < 35; c++) {
-                        if (java.util.Arrays.equals(conv[j], tconv[c])) {
+                        if (Arrays.equals(conv[j], tconv[c])) {
                             k = c;
                         }
                     }
@@ -197,7 +199,7 @@ class KnownMistakesTest {
             }
             for (int j = 70; j < 140; j++) {
                 for (float[] teacherRow : tIn) {
-                    assertFalse(java.util.Arrays.equals(teacherRow, sIn[j]), "new unit " + j + " is a replica");
+                    assertFalse(Arrays.equals(teacherRow, sIn[j]), "new unit " + j + " is a replica");
                 }
             }
             float[] tOut = t.weight("fc2.weight").toFloatArray();
@@ -223,7 +225,7 @@ class KnownMistakesTest {
                     Network paper = Net2WiderNet.widen(t, "fc1", 200, new Net2WiderNet.Options(Noise.PAPER, 0.5, 1))) {
                 assertTrue(Verification.compare(t, exact, x).exact());
                 assertFalse(
-                        java.util.Arrays.equals(
+                        Arrays.equals(
                                 exact.weight("fc2.weight").toFloatArray(),
                                 none.weight("fc2.weight").toFloatArray()),
                         "exact noise must make the replicas' outgoing weights differ");
@@ -235,11 +237,11 @@ class KnownMistakesTest {
     /** A Map.of's iteration order changes from one JVM to the next: the student must not follow it. */
     @Test
     void theStudentDependsOnTheSeedNotOnTheOrderOfTheRequest() {
-        Map<String, Integer> inOrder = new java.util.LinkedHashMap<>();
+        Map<String, Integer> inOrder = new LinkedHashMap<>();
         inOrder.put("conv1", 24);
         inOrder.put("conv2", 48);
         inOrder.put("fc1", 100);
-        Map<String, Integer> reversed = new java.util.LinkedHashMap<>();
+        Map<String, Integer> reversed = new LinkedHashMap<>();
         reversed.put("fc1", 100);
         reversed.put("conv2", 48);
         reversed.put("conv1", 24);

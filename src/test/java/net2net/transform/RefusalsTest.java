@@ -3,8 +3,11 @@ package net2net.transform;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import net2net.Net2NetException;
 import net2net.nn.Network;
@@ -152,7 +155,7 @@ class RefusalsTest {
             refused(() -> RandomPad.pad(n, "rc2", 4, 0), "network input");
             // the body's first conv feeds only the body: it widens as before
             try (Network ok = Net2WiderNet.widen(n, "rc1", 8, opts);
-                    ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+                    NDManager m = NDManager.newBaseManager()) {
                 assertTrue(Verification.compare(n, ok, Verification.randomInputs(m, arch.input(), 16, 1))
                         .exact());
             }
@@ -162,7 +165,7 @@ class RefusalsTest {
     @Test
     void twoWidthsForOneStream() {
         try (Network n = RandomNetworks.network(Presets.get("fashionresnet", 0.5), new SplittableRandom(5))) {
-            java.util.Map<String, Integer> widths = new java.util.LinkedHashMap<>();
+            Map<String, Integer> widths = new LinkedHashMap<>();
             widths.put("conv1", 20);
             widths.put("res1_conv2", 24);
             refused(

@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,7 +105,7 @@ class ResidualMistakesTest {
         SplittableRandom rng = new SplittableRandom(1);
         int[] g1 = Net2WiderNet.mapping(N, Q, rng);
         int[] g2 = Net2WiderNet.mapping(N, Q, rng);
-        assertFalse(java.util.Arrays.equals(g1, g2));
+        assertFalse(Arrays.equals(g1, g2));
         try (Network t = teacher();
                 Network shared = byHand(t, g1, g1, g1, 1);
                 // each writer widened on its own, as per-layer implementations do: conv1 with its mapping
@@ -182,7 +183,7 @@ class ResidualMistakesTest {
         for (int j = 0; j < sr.length; j++) {
             g[j] = -1;
             for (int k = 0; k < tr.length; k++) {
-                if (java.util.Arrays.equals(tr[k], sr[j])) {
+                if (Arrays.equals(tr[k], sr[j])) {
                     g[j] = k;
                 }
             }

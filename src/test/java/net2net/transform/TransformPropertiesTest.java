@@ -18,6 +18,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net2net.nn.Network;
 import net2net.spec.Architecture;
+import net2net.spec.Layer;
 import net2net.testing.RandomNetworks;
 import net2net.testing.Slow;
 
@@ -44,9 +45,7 @@ class TransformPropertiesTest {
         if (candidates.isEmpty()) {
             drawn = drawn.withInserted(
                     drawn.layers().size() - 1,
-                    List.of(
-                            new net2net.spec.Layer.Dense("hidden", 1 + rng.nextInt(6), true),
-                            new net2net.spec.Layer.Relu("hidden_relu")));
+                    List.of(new Layer.Dense("hidden", 1 + rng.nextInt(6), true), new Layer.Relu("hidden_relu")));
             candidates = RandomNetworks.widenable(drawn);
         }
         Architecture arch = drawn;
@@ -70,7 +69,7 @@ class TransformPropertiesTest {
             }
             worstWiden64 = Math.max(worstWiden64, c.float64().maxRelDiff());
             widths.forEach(
-                    (layer, w) -> assertEquals(w, WideningPath.width(c.student().layer(layer))));
+                    (layer, w) -> assertEquals(w, WideningPath.width(c.student().layer(layer)), layer + "'s width"));
             assertUnchanged(before, teacher);
             widenCases.incrementAndGet();
         }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -32,7 +33,7 @@ import net2net.testing.Slow;
 class TransformerGrowthPropertiesTest {
     static final double FLOAT64_TOLERANCE = 1e-9;
     static final AtomicInteger cases = new AtomicInteger();
-    static final Map<String, AtomicInteger> kinds = new java.util.TreeMap<>();
+    static final Map<String, AtomicInteger> kinds = new TreeMap<>();
     static double worst32;
     static double worst64;
 

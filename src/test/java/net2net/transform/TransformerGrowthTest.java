@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.HashMap;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.BiConsumer;
+import java.util.function.UnaryOperator;
 import net2net.Net2NetException;
 import net2net.nn.Network;
 import net2net.spec.Architecture;
@@ -23,6 +25,7 @@ import net2net.spec.TransformerLayers;
 import net2net.testing.RandomTransformers;
 import net2net.testing.Slow;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 /**
  * The presets grown by each transform, exact in float32 and float64; each ingredient of the stream
@@ -37,7 +40,7 @@ class TransformerGrowthTest {
     }
 
     /** max_rel_diff in float32 of the student, and in float64 of the same transform applied to a float64 teacher. */
-    static double[] check(Network teacher, java.util.function.UnaryOperator<Network> transform) {
+    static double[] check(Network teacher, UnaryOperator<Network> transform) {
         try (NDManager m = NDManager.newBaseManager();
                 Network t64 = teacher.copy(DataType.FLOAT64);
                 Network s32 = transform.apply(teacher);
@@ -165,7 +168,7 @@ class TransformerGrowthTest {
         double rel = spoiled("tinygpt", 45, (arch, w) -> {
             for (String k : List.of("wte.weight", "wpe.weight")) {
                 NDArray v = w.get(k);
-                v.set(new ai.djl.ndarray.index.NDIndex(":, 32:"), 0);
+                v.set(new NDIndex(":, 32:"), 0);
             }
         });
         assertTrue(rel > 1e-3, "zero remainder under LayerNorm went unnoticed: " + rel);
@@ -183,7 +186,7 @@ class TransformerGrowthTest {
 
     // ---- refusals
 
-    static String refusal(org.junit.jupiter.api.function.Executable e) {
+    static String refusal(Executable e) {
         String message = assertThrows(Net2NetException.class, e).getMessage();
         assertFalse(message.contains("\n"), "one line: " + message);
         return message;
