@@ -72,11 +72,22 @@ final class ReplicateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print summary.json's content as one JSON object.")
     boolean json;
 
+    @Option(
+            names = "--experiment",
+            paramLabel = "lm",
+            description =
+                    "Run only this experiment instead of the Fashion-MNIST ones: lm, the character-level GPT grown "
+                            + "inside its run (docs/lm-experiment.md).")
+    String experiment;
+
     @Override
     public Integer call() {
         device.apply();
         if (seeds != null && seeds < 1) {
             throw new Net2NetException("--seeds must be at least 1, got " + seeds);
+        }
+        if (experiment != null) {
+            return LanguageModelCommand.run(this);
         }
         Profile p = Profile.named(profile).with(teacherLr, studentLr, seeds);
         if (out == null) {

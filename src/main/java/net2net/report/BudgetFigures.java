@@ -152,7 +152,7 @@ public final class BudgetFigures {
                         + " pp and above. Dashed: the teacher's final accuracy.");
     }
 
-    private static XYChart chart(String title, String x, String y) {
+    static XYChart chart(String title, String x, String y) {
         XYChart chart = new XYChart(Figures.WIDTH, Figures.HEIGHT);
         chart.setTitle(title);
         chart.setXAxisTitle(x);
@@ -184,7 +184,7 @@ public final class BudgetFigures {
     }
 
     /** The charts stacked vertically, as a PNG and an SVG (title and description inside for screen readers). */
-    private static void write(List<XYChart> charts, Path png, Path svg, String title, String description) {
+    static void write(List<XYChart> charts, Path png, Path svg, String title, String description) {
         int w = Figures.WIDTH;
         int h = Figures.HEIGHT;
         int scale = Figures.PNG_SCALE;
