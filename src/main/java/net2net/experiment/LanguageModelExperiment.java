@@ -84,10 +84,11 @@ public final class LanguageModelExperiment {
 
         public static Settings named(String name) {
             return switch (name.toLowerCase(Locale.ROOT)) {
-                // a smoke check of about 3 minutes on 2 cores (docs/lm-experiment.md: how it was sized)
-                case "quick" -> new Settings("quick", List.of(16, 32), 1, List.of(), 3e-3, 32, 32_768);
-                // about 1.5 hours on 2 cores (docs/lm-experiment.md: the estimate)
-                case "full" -> new Settings("full", List.of(500, 1000, 2000), 3, List.of(1e-3, 3e-3, 1e-2), 0, 32, 0);
+                // about 2 minutes on 2 idle cores (docs/lm-experiment.md: how it was sized)
+                case "quick" -> new Settings("quick", List.of(100, 200), 1, List.of(), 1e-2, 32, 32_768);
+                // about 1 hour on 2 idle cores (docs/lm-experiment.md: the estimate)
+                case "full" ->
+                    new Settings("full", List.of(500, 1000, 2000), 3, List.of(1e-3, 3e-3, 1e-2, 3e-2), 0, 32, 0);
                 // for tests: seconds, with a grid so that every path runs
                 case "tiny" -> new Settings("tiny", List.of(8, 16), 2, List.of(3e-3, 1e-2), 0, 4, 0);
                 default -> throw new Net2NetException("unknown profile '" + name + "'; use quick or full");
