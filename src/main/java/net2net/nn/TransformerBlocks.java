@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
@@ -117,13 +118,19 @@ final class TransformerBlocks {
         return null;
     }
 
-    /** Rows of {@code weight} [V, D] for ids [B, T]: a take with linear indices id * D + j. */
+    /**
+     * Rows of {@code weight} [V, D] for ids [B, T]: libtorch's embedding. Its backward adds each
+     * position's gradient into its row in position order, each thread owning a range of rows, so the
+     * table's gradient is the same bit for bit at any thread count. The backward of a take (put_ with
+     * accumulate) was not: with 2 threads the tied table's gradient differed between identical passes
+     * in the last bits, and a 200-step run by 0.3 bits per character (docs/lm-determinism.md).
+     */
     static NDArray embed(NDArray ids, NDArray weight) {
-        long d = weight.getShape().get(1);
-        NDManager m = ids.getManager();
-        NDArray columns = m.arange(0, d, 1, DataType.INT64);
-        NDArray index = ids.toType(DataType.INT64, false).expandDims(-1).mul(d).add(columns);
-        return weight.take(m, index);
+        // (the int64 ids stay in the batch's manager: autograd keeps them for the backward pass)
+        NDArray index = ids.toType(DataType.INT64, false);
+        return ids.getNDArrayInternal()
+                .embedding(index, weight, SparseFormat.DENSE)
+                .singletonOrThrow();
     }
 
     static NDArray layerNorm(NDArray x, double eps, NDArray weight, NDArray bias) {
