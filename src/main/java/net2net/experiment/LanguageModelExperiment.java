@@ -1,5 +1,6 @@
 package net2net.experiment;
 
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import net2net.Net2NetException;
 import net2net.data.TextCorpus;
+import net2net.nn.DjlNetwork;
 import net2net.nn.Initialization;
 import net2net.nn.Network;
 import net2net.nn.Step;
@@ -21,6 +23,7 @@ import net2net.train.Checkpoint;
 import net2net.train.GrowInRun;
 import net2net.train.GrowthSpec;
 import net2net.train.MetricsListener;
+import net2net.train.Progress;
 import net2net.train.Schedule;
 import net2net.train.TrainConfig;
 import net2net.train.Trainer;
@@ -337,6 +340,7 @@ public final class LanguageModelExperiment {
         TextCorpus corpus =
                 s.validationCharacters() > 0 ? c.corpus().withValidationPrefix(s.validationCharacters()) : c.corpus();
         Executor x = new Executor(c, corpus);
+        x.clock = Clock.start(x, plannedRuns(s));
         Map<String, Map<Double, Double>> grid = new LinkedHashMap<>();
         Map<String, Double> rates = new LinkedHashMap<>();
         for (String arm : ARMS) {
@@ -372,7 +376,189 @@ public final class LanguageModelExperiment {
                 }
             }
         }
+        c.log().accept(x.clock.summary());
         return new Result(s, corpus, grid, rates, runs, (System.nanoTime() - start) / 1e9, x.resumed);
+    }
+
+    /**
+     * The runs one invocation trains, in order, as (arm, S) pairs: the grid at {@link Settings#gridBudget()}
+     * (seed 0), then the sweep without the grid's runs it reuses (the chosen rate's, at the grid budget, seed 0).
+     */
+    static List<Map.Entry<String, Integer>> plannedRuns(Settings s) {
+        List<Map.Entry<String, Integer>> planned = new ArrayList<>();
+        for (String arm : ARMS) {
+            for (int i = 0; i < s.lrGrid().size(); i++) {
+                planned.add(Map.entry(arm, s.gridBudget()));
+            }
+        }
+        for (int seed = 0; seed < s.seeds(); seed++) {
+            for (int b : s.budgets()) {
+                for (String arm : ARMS) {
+                    if (!(seed == 0 && b == s.gridBudget() && !s.lrGrid().isEmpty())) {
+                        planned.add(Map.entry(arm, b));
+                    }
+                }
+            }
+        }
+        return planned;
+    }
+
+    /**
+     * The invocation's ETA, as the Fashion-MNIST replication's ({@link Eta}): every architecture of the plan is
+     * timed on a few steps and one small validation pass of a throwaway network, a run's time is predicted from
+     * its phases and validation passes, and the prediction of the runs left is scaled by measured / predicted
+     * over the runs trained so far.
+     */
+    static final class Clock {
+        static final int WARM_STEPS = 10;
+        static final int TIMED_STEPS = 20;
+        static final int TIMED_WINDOWS = 256;
+
+        final Map<Architecture, Eta.Speed> speeds;
+        final int batch;
+        final int perEpoch;
+        final long validationWindows;
+        final int runs;
+        final long startNanos = System.nanoTime();
+        double predictedLeft;
+        double predictedDone;
+        double measuredDone;
+        int begun;
+        double firstPrediction;
+
+        private Clock(Map<Architecture, Eta.Speed> speeds, Executor x, List<Map.Entry<String, Integer>> planned) {
+            this.speeds = speeds;
+            this.batch = x.c.settings().batch();
+            this.perEpoch = x.data.batchesPerEpoch(batch);
+            this.validationWindows = x.corpus.validationBatches(1, CONTEXT).size();
+            this.runs = planned.size();
+            for (Map.Entry<String, Integer> r : planned) {
+                predictedLeft += predicted(plan(r.getKey(), r.getValue(), x.vocab));
+            }
+        }
+
+        static Clock start(Executor x, List<Map.Entry<String, Integer>> planned) {
+            long t0 = System.nanoTime();
+            Map<Architecture, Eta.Speed> speeds = new LinkedHashMap<>();
+            // a first timing warms the JVM and libtorch up (it measured the full model 1.7 times too slow)
+            calibrate(
+                    plan(planned.get(0).getKey(), planned.get(0).getValue(), x.vocab)
+                            .start(),
+                    x);
+            for (Map.Entry<String, Integer> r : planned) {
+                for (Phase ph : plan(r.getKey(), r.getValue(), x.vocab).phases()) {
+                    speeds.computeIfAbsent(ph.architecture(), a -> calibrate(a, x));
+                }
+            }
+            Clock clock = new Clock(speeds, x, planned);
+            clock.firstPrediction = clock.predictedLeft;
+            x.c.log()
+                    .accept(String.format(
+                            Locale.ROOT,
+                            "replicate lm: timed %d architectures for the ETA in %s; %d runs planned, about %s",
+                            speeds.size(),
+                            Replication.duration((System.nanoTime() - t0) / 1e9),
+                            planned.size(),
+                            Replication.duration(clock.predictedLeft)));
+            return clock;
+        }
+
+        /** A run's seconds: its phases' steps, then a validation pass at every epoch end and at the end. */
+        double predicted(ArmPlan plan) {
+            double seconds = 0;
+            for (Phase ph : plan.phases()) {
+                seconds += (ph.to() - ph.from()) * speeds.get(ph.architecture()).secondsPerBatch();
+            }
+            long passes = (plan.steps() + perEpoch - 1) / perEpoch;
+            Architecture last = plan.phases().get(plan.phases().size() - 1).architecture();
+            return seconds + passes * validationWindows * speeds.get(last).secondsPerEvalExample();
+        }
+
+        /** How long the runs took against the ETA printed before the first. */
+        String summary() {
+            return String.format(
+                    Locale.ROOT,
+                    "replicate lm: the runs took %s; before the first, the ETA predicted %s",
+                    Replication.duration((System.nanoTime() - startNanos) / 1e9),
+                    Replication.duration(firstPrediction));
+        }
+
+        /** "[k/N] ... (elapsed, ETA)" as a run begins. */
+        String begin(String label) {
+            double left = Eta.secondsLeft(predictedLeft, predictedDone, measuredDone);
+            return String.format(
+                    Locale.ROOT,
+                    "[%d/%d] %s (elapsed %s, ETA %s)",
+                    ++begun,
+                    runs,
+                    label,
+                    Replication.duration((System.nanoTime() - startNanos) / 1e9),
+                    Replication.duration(left));
+        }
+
+        /** A run ended: trained here ({@code seconds} measured) or read back from an earlier invocation (null). */
+        void end(ArmPlan plan, Double seconds) {
+            double p = predicted(plan);
+            predictedLeft -= p;
+            if (seconds != null) {
+                predictedDone += p;
+                measuredDone += seconds;
+            }
+        }
+
+        /** Seconds per step and per validation window of {@code arch}, on a throwaway network and a small pass. */
+        static Eta.Speed calibrate(Architecture arch, Executor x) {
+            long[] stamps = new long[WARM_STEPS + TIMED_STEPS + 1];
+            Progress clock = new Progress() {
+                int steps; // across epochs: a small corpus has fewer steps per epoch than are timed
+
+                @Override
+                public void startEpoch(int epoch, int epochs, int batches) {
+                    if (steps == 0) {
+                        stamps[0] = System.nanoTime();
+                    }
+                }
+
+                @Override
+                public void batch(int done, double meanLoss) {
+                    if (++steps < stamps.length) {
+                        stamps[steps] = System.nanoTime();
+                    }
+                }
+
+                @Override
+                public void endEpoch() {}
+            };
+            int windows = TIMED_WINDOWS;
+            TrainingData small = TrainingData.of(x.corpus.withValidationPrefix(windows * CONTEXT + 1), CONTEXT);
+            TrainConfig cfg = new TrainConfig(
+                            1,
+                            1e-3,
+                            TrainConfig.DEFAULT_MOMENTUM,
+                            WEIGHT_DECAY,
+                            x.c.settings().batch(),
+                            Schedule.NONE,
+                            0,
+                            0)
+                    .withAdamW(TrainConfig.AdamWSettings.DEFAULTS)
+                    .withSteps(WARM_STEPS + TIMED_STEPS);
+            try (Network net = Initialization.random(arch, 0, Step.Init.seeded(0));
+                    Network trained = Trainer.train(
+                                    net, small, cfg, Trainer.Options.quiet().withProgress(clock))
+                            .network()) {
+                // the trainer's own validation pass at the end was the warm-up; this one is timed
+                long t0 = System.nanoTime();
+                try (NDManager m = trained.manager().newSubManager()) {
+                    small.evaluate(DjlNetwork.of(trained), m);
+                }
+                double evalSeconds = (System.nanoTime() - t0) / 1e9;
+                long timedWindows = x.corpus
+                        .withValidationPrefix(windows * CONTEXT + 1)
+                        .validationBatches(1, CONTEXT)
+                        .size();
+                return new Eta.Speed(Eta.secondsPerBatch(stamps, WARM_STEPS), evalSeconds / timedWindows);
+            }
+        }
     }
 
     /** Whether loss {@code a} is worse than {@code b}: higher, or diverged (NaN) where b did not. */
@@ -388,6 +574,10 @@ public final class LanguageModelExperiment {
         final Map<Path, Run> done = new LinkedHashMap<>();
         int started;
         int resumed;
+        /** The ETA's clock; null when runs are executed one by one (tests). */
+        Clock clock;
+
+        private long began;
 
         final TextCorpus corpus;
 
@@ -429,17 +619,18 @@ public final class LanguageModelExperiment {
                         .withGrowth(growth)
                         .withListener(c.metrics());
                 if (Trainer.isFinished(dir)) {
-                    c.log().accept(label + ": finished earlier, reading " + dir);
+                    c.log().accept(begin(label + ": finished earlier, reading " + dir));
                     resumed++;
                     r = Trainer.load(dir);
                 } else if (c.resume() && Files.isRegularFile(dir.resolve(Checkpoint.STATE))) {
-                    c.log().accept(label + ": resuming from " + dir);
+                    c.log().accept(begin(label + ": resuming from " + dir));
                     resumed++;
                     int perEpoch = data.batchesPerEpoch(s.batch());
                     growth.checkAtFirstCall(perEpoch, steps);
                     r = Trainer.resume(data, null, null, options);
                 } else {
-                    c.log().accept(String.format(Locale.ROOT, "[%d] %s: training", ++started, label));
+                    started++;
+                    c.log().accept(begin(label + ": training"));
                     try (Network net = Initialization.random(plan.start(), seed, Step.Init.seeded(seed))) {
                         r = Trainer.train(net, data, cfg, options);
                     }
@@ -452,6 +643,7 @@ public final class LanguageModelExperiment {
                 // a diverged run is a result (loss NaN: reaches no target, fails every rule), not the end of the
                 // experiment; its directory keeps the last good checkpoint, so a resume diverges the same way
                 c.log().accept(label + ": " + e.getMessage());
+                end(plan, null); // stopped early: its time says nothing of a whole run's
                 Run run = new Run(arm, steps, seed, lr, Double.NaN, plan.trainMacs(s.batch()), List.of(), 0, true);
                 done.put(dir, run);
                 return run;
@@ -470,8 +662,21 @@ public final class LanguageModelExperiment {
                 c.log()
                         .accept(String.format(
                                 Locale.ROOT, "%s: validation %.4f bits per character", label, run.valBpc()));
+                // only a run trained whole in this invocation measures the machine
+                end(plan, fresh ? (double) (System.nanoTime() - began) / 1e9 : null);
                 done.put(dir, run);
                 return run;
+            }
+        }
+
+        private String begin(String line) {
+            began = System.nanoTime();
+            return clock == null ? line : clock.begin(line);
+        }
+
+        private void end(ArmPlan plan, Double seconds) {
+            if (clock != null) {
+                clock.end(plan, seconds);
             }
         }
 

@@ -109,7 +109,7 @@ class LanguageModelExperimentTest {
         LanguageModelExperiment.Result resumed =
                 LanguageModelExperiment.run(new LanguageModelExperiment.Config(tiny, b, true, corpus, log::add));
         assertTrue(
-                log.stream().anyMatch(l -> l.startsWith("lm grow_once lr 0.003 S 16 seed 0: resuming")),
+                log.stream().anyMatch(l -> l.contains("] lm grow_once lr 0.003 S 16 seed 0: resuming")),
                 log.toString());
         assertEquals(3, resumed.resumedRuns()); // two finished, one resumed
         assertEquals(whole.rates(), resumed.rates());

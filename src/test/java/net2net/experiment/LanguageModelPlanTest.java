@@ -23,6 +23,19 @@ class LanguageModelPlanTest {
     static final int V = 100;
 
     @Test
+    void theEtaPlansEveryRunOnceWithTheGridsChosenRunReused() {
+        LanguageModelExperiment.Settings full = LanguageModelExperiment.Settings.named("full");
+        var planned = LanguageModelExperiment.plannedRuns(full);
+        int arms = LanguageModelExperiment.ARMS.size();
+        // 5 arms x 4 rates at S = 1000, then 3 seeds x 3 budgets x 5 arms less seed 0's S = 1000 (the grid's)
+        assertEquals(arms * 4 + (3 * 3 - 1) * arms, planned.size());
+        assertEquals(
+                arms * 4, planned.stream().filter(r -> r.getValue() == 1000).count() - 2 * arms);
+        LanguageModelExperiment.Settings quick = LanguageModelExperiment.Settings.named("quick");
+        assertEquals(2 * arms, LanguageModelExperiment.plannedRuns(quick).size(), "fixed rate: no grid");
+    }
+
+    @Test
     void growthPointsSitAtAQuarterAndAHalfOfTheBudget() {
         var once = LanguageModelExperiment.plan("grow_once", 1000, V);
         assertEquals(
