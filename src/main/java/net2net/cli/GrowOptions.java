@@ -3,6 +3,7 @@ package net2net.cli;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import com.google.gson.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -11,6 +12,7 @@ import net2net.nn.Network;
 import net2net.train.GrowInRun;
 import net2net.train.GrowthListener;
 import net2net.train.GrowthSpec;
+import net2net.train.Optimizer;
 import net2net.train.Trainer;
 import net2net.train.TrainingData;
 import picocli.CommandLine.Option;
@@ -26,8 +28,9 @@ final class GrowOptions {
                         + " deepen commands' words: widen LAYER=N[,LAYER=N...] (LAYER.heads=N, LAYER.head-dim=N"
                         + " on attention layers), or deepen after=LAYER [residual] [kernel=K] [no-batchnorm]"
                         + " [name=NAME].",
-                "E.g. --grow \"1:widen conv1=16,conv2=32\" --grow \"step500:deepen after=h1_mlp_res\". With"
-                        + " --resume, give the same --grow options again."
+                "E.g. --grow \"1:widen conv1=16,conv2=32\" --grow \"step500:deepen after=h1_mlp_res\". --resume"
+                        + " without --grow continues with the run's saved growth plan; with --grow, with the"
+                        + " options given."
             })
     List<String> grow = new ArrayList<>();
 
@@ -38,6 +41,25 @@ final class GrowOptions {
             description = "At a growth: keep (grow the optimizer state with the gradient map) or reset (start it from"
                     + " zero). Default: ${DEFAULT-VALUE}.")
     String state;
+
+    /**
+     * A resume without --grow continues with the growth plan its checkpoint recorded (the --grow and
+     * --grow-state of the sessions before), so that leaving the options out does not drop a growth still
+     * ahead. Given --grow options replace the plan: a later session may add growths.
+     */
+    void resumeWith(JsonObject saved) {
+        if (!grow.isEmpty() || saved == null || !saved.has("grow")) {
+            return;
+        }
+        saved.getAsJsonArray("grow").forEach(g -> grow.add(g.getAsString()));
+        if (saved.has("grow_state")) {
+            state = saved.get("grow_state").getAsString();
+        }
+        if (!grow.isEmpty()) {
+            Output.log("resuming with the saved growth plan: --grow-state " + state + " --grow \""
+                    + String.join("\" --grow \"", grow) + "\"");
+        }
+    }
 
     /**
      * The listener of a run, or null without --grow. A new run's specs are checked against the network
@@ -70,27 +92,45 @@ final class GrowOptions {
         if (listener == null) {
             return options;
         }
-        return options.withGrowth((point, network, optimizer) -> {
-            List<GrowthSpec> before = listener.fired();
-            GrowthListener.Grown grown = listener.at(point, network, optimizer);
-            if (grown != null) {
-                List<GrowthSpec> now = new ArrayList<>(listener.fired());
-                now.removeAll(before);
-                Output.log(String.format(
-                        Locale.ROOT,
-                        "grew at %s (step %d): %s; %,d -> %,d parameters; loss on a batch %.6f -> %.6f",
-                        point.epochEnd() ? "the end of epoch " + point.epochs() : "step " + point.steps(),
-                        point.steps(),
-                        String.join(
-                                "; ",
-                                now.stream().map(s -> s.transform().toString()).toList()),
-                        network.architecture().parameterCount(),
-                        grown.network().architecture().parameterCount(),
-                        batchLoss(network, data, batch),
-                        batchLoss(grown.network(), data, batch)));
+        return options.withGrowth(new GrowthListener() {
+            @Override
+            public JsonObject plan() {
+                return listener.plan();
             }
-            return grown;
+
+            @Override
+            public Grown at(Point point, Network network, Optimizer optimizer) {
+                return logged(listener, point, network, optimizer, data, batch);
+            }
         });
+    }
+
+    private static GrowthListener.Grown logged(
+            GrowInRun listener,
+            GrowthListener.Point point,
+            Network network,
+            Optimizer optimizer,
+            TrainingData data,
+            int batch) {
+        List<GrowthSpec> before = listener.fired();
+        GrowthListener.Grown grown = listener.at(point, network, optimizer);
+        if (grown != null) {
+            List<GrowthSpec> now = new ArrayList<>(listener.fired());
+            now.removeAll(before);
+            Output.log(String.format(
+                    Locale.ROOT,
+                    "grew at %s (step %d): %s; %,d -> %,d parameters; loss on a batch %.6f -> %.6f",
+                    point.epochEnd() ? "the end of epoch " + point.epochs() : "step " + point.steps(),
+                    point.steps(),
+                    String.join(
+                            "; ",
+                            now.stream().map(s -> s.transform().toString()).toList()),
+                    network.architecture().parameterCount(),
+                    grown.network().architecture().parameterCount(),
+                    batchLoss(network, data, batch),
+                    batchLoss(grown.network(), data, batch)));
+        }
+        return grown;
     }
 
     private static double batchLoss(Network n, TrainingData data, int batch) {

@@ -182,6 +182,7 @@ final class TrainCommand implements Callable<Integer> {
                     ? saved.withSteps(steps)
                     : epochs != null && !saved.bySteps() ? saved.withEpochs(epochs) : saved;
             int perEpoch = data.batchesPerEpoch(goal.batch());
+            growOptions.resumeWith(Checkpoint.growthPlan(out));
             try (GrowInRun growth = growOptions.listener(null, perEpoch, goal.totalSteps(perEpoch), goal.seed())) {
                 result = Trainer.resume(data, epochs, steps, GrowOptions.with(options, growth, data, goal.batch()));
             }

@@ -32,6 +32,7 @@ public final class Checkpoint {
     public static final String METRICS_CSV = "metrics.csv";
     public static final String METRICS_JSONL = "metrics.jsonl";
     static final String FORMAT = "net2net-train-state";
+    static final String GROWTH_PLAN = "growth_plan";
     static final int VERSION = 1;
 
     static void write(Path out, Network annotated, Optimizer optimizer, Trainer.Run run, TrainingData data) {
@@ -53,6 +54,9 @@ public final class Checkpoint {
             state.addProperty("train_samples", data.trainSize());
             state.addProperty("test_samples", data.testSize());
             state.add("growth", run.growths.deepCopy());
+            if (run.growthPlan != null) {
+                state.add(GROWTH_PLAN, run.growthPlan.deepCopy());
+            }
             if (run.dataRecord != null) {
                 state.add("data_files", run.dataRecord.deepCopy());
             }
@@ -115,6 +119,12 @@ public final class Checkpoint {
     public static TrainConfig config(Path dir) {
         return TrainConfig.fromJson(
                 readState(dir).getAsJsonObject("config"), dir.resolve(STATE).toString());
+    }
+
+    /** The growth listener's plan recorded in a checkpoint ({@link GrowthListener#plan}), or null. */
+    public static JsonObject growthPlan(Path dir) {
+        JsonElement plan = readState(dir).get(GROWTH_PLAN);
+        return plan != null && plan.isJsonObject() ? plan.getAsJsonObject() : null;
     }
 
     /** The preprocessing recorded in a checkpoint's model.json, or null. */

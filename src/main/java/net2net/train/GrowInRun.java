@@ -3,6 +3,8 @@ package net2net.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -143,6 +145,17 @@ public final class GrowInRun implements GrowthListener, AutoCloseable {
         }
         handedOut = manager;
         return new Grown(current, state);
+    }
+
+    /** The specs (as `train --grow` reads them) and the state mode, for the checkpoint. */
+    @Override
+    public JsonObject plan() {
+        JsonObject o = new JsonObject();
+        JsonArray grow = new JsonArray();
+        specs.forEach(s -> grow.add(s.toString()));
+        o.add("grow", grow);
+        o.addProperty("grow_state", settings.state().key());
+        return o;
     }
 
     /** The specs that have fired so far, in the order given. */

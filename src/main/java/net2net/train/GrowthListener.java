@@ -1,5 +1,6 @@
 package net2net.train;
 
+import com.google.gson.JsonObject;
 import java.util.Map;
 import net2net.nn.Network;
 
@@ -39,4 +40,12 @@ public interface GrowthListener {
      * @return null to go on unchanged, or the network to continue with
      */
     Grown at(Point point, Network network, Optimizer optimizer);
+
+    /**
+     * What the checkpoint records of this listener ("growth_plan" in train_state.json) so that a resume
+     * can rebuild it, or null for nothing.
+     */
+    default JsonObject plan() {
+        return null;
+    }
 }

@@ -285,6 +285,8 @@ public final class Trainer {
 
         final StepTimes times = new StepTimes();
         JsonObject dataRecord;
+        /** The growth listener's plan, recorded in each checkpoint for a resume (null: none). */
+        JsonObject growthPlan;
 
         Run(
                 Network network,
@@ -328,6 +330,7 @@ public final class Trainer {
          * the end of a --steps run), the growth listener asked after every step and at every epoch end.
          */
         Result execute(TrainingData data, Optimizer optimizer, Options options) {
+            growthPlan = options.growth().plan();
             data.requireCompatible(network);
             dataRecord = data.describe();
             int perEpoch = data.batchesPerEpoch(config.batch());

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,6 +16,7 @@ import java.util.regex.Pattern;
 import net2net.nn.ModelFiles;
 import net2net.nn.Network;
 import net2net.testing.RealData;
+import net2net.train.Checkpoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -98,6 +101,48 @@ class GrowCliTest {
                     .forEach((k, w) ->
                             assertArrayEquals(w.toFloatArray(), b.weight(k).toFloatArray(), k));
         }
+    }
+
+    @Test
+    void aResumeWithoutGrowOptionsContinuesWithTheSavedPlan() throws Exception {
+        assertEquals(
+                0,
+                CliRun.of("init", "--arch", "fashionnet", "--width-mult", "0.25", "--out", p("small"))
+                        .code());
+        String widen = "1:widen conv1=16,conv2=32";
+        String deepen = "epoch2:deepen after=relu3";
+        List<String> reset = List.of("--grow-state", "reset");
+        List<String> both = new ArrayList<>(List.of("--grow", widen, "--grow", deepen));
+        both.addAll(reset);
+        train("whole", concat(List.of("--model", p("small"), "--epochs", "3"), both));
+
+        // a session of 1 epoch records its plan in the checkpoint, in the words --grow reads
+        train("parts", concat(List.of("--model", p("small"), "--epochs", "1", "--grow", widen), reset));
+        Path state = tmp.resolve("parts").resolve(Checkpoint.STATE);
+        JsonObject saved = JsonParser.parseString(Files.readString(state)).getAsJsonObject();
+        JsonObject plan = saved.getAsJsonObject("growth_plan");
+        assertEquals("reset", plan.get("grow_state").getAsString());
+        assertEquals(
+                "epoch1:" + widen.substring(2),
+                plan.getAsJsonArray("grow").get(0).getAsString());
+        // an interrupted session of 3 epochs would have recorded the deepening still ahead as well
+        plan.getAsJsonArray("grow").add(deepen);
+        Files.writeString(state, saved.toString());
+
+        // no --grow on the resume: the deepening at the end of epoch 2 still happens, with the saved state mode
+        List<String> rest = train("parts", "--resume", "--epochs", "3");
+        assertTrue(
+                rest.stream().anyMatch(l -> l.contains("resuming with the saved growth plan: --grow-state reset")),
+                String.join("\n", rest));
+        assertEquals(1, matches(GREW, rest).size(), String.join("\n", rest));
+        assertTrue(matches(GREW, rest).get(0).group(3).startsWith("deepen"));
+        assertEquals(losses(tmp.resolve("whole")), losses(tmp.resolve("parts")));
+    }
+
+    static String[] concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all.toArray(String[]::new);
     }
 
     /** Each row of metrics.csv without its timing: epoch, examples, train loss, test loss, accuracy. */
