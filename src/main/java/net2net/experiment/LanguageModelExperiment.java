@@ -1,7 +1,6 @@
 package net2net.experiment;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,8 +16,7 @@ import net2net.nn.Initialization;
 import net2net.nn.Network;
 import net2net.nn.Step;
 import net2net.spec.Architecture;
-import net2net.spec.Layer;
-import net2net.spec.TransformerLayers;
+import net2net.spec.Presets;
 import net2net.train.Checkpoint;
 import net2net.train.GrowInRun;
 import net2net.train.GrowthSpec;
@@ -140,32 +138,7 @@ public final class LanguageModelExperiment {
      * {@code blocks} pre-norm blocks, tied head.
      */
     static Architecture gpt(int vocab, int heads, int ffn, int blocks) {
-        int d = heads * HEAD_DIM;
-        List<Layer> layers = new ArrayList<>();
-        layers.add(new TransformerLayers.Embedding("wte", vocab, d));
-        layers.add(new TransformerLayers.PositionEmbedding("wpe", CONTEXT));
-        for (int b = 0; b < blocks; b++) {
-            String h = "h" + b + "_";
-            layers.add(new Layer.Residual(
-                    h + "attn_res",
-                    List.of(
-                            new TransformerLayers.LayerNorm(
-                                    h + "ln1", TransformerLayers.LayerNorm.DEFAULT_EPS, true, true),
-                            new TransformerLayers.Attention(h + "attn", heads, heads, HEAD_DIM, true, 0)),
-                    null));
-            layers.add(new Layer.Residual(
-                    h + "mlp_res",
-                    List.of(
-                            new TransformerLayers.LayerNorm(
-                                    h + "ln2", TransformerLayers.LayerNorm.DEFAULT_EPS, true, true),
-                            new Layer.Dense(h + "fc", ffn, true),
-                            new TransformerLayers.Gelu(h + "gelu", true),
-                            new Layer.Dense(h + "proj", d, true)),
-                    null));
-        }
-        layers.add(new TransformerLayers.LayerNorm("ln_f", TransformerLayers.LayerNorm.DEFAULT_EPS, true, true));
-        layers.add(new TransformerLayers.LmHead("lm_head", vocab, "wte"));
-        return new Architecture(new Shape(CONTEXT), layers);
+        return Presets.gpt(heads, HEAD_DIM, blocks, ffn, vocab, CONTEXT);
     }
 
     /** The full model: tinygpt (d = 64, 4 heads, FFN 256, 2 blocks). */
