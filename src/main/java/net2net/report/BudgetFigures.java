@@ -59,17 +59,14 @@ public final class BudgetFigures {
         for (int i = 0; i < series.size(); i++) {
             Series s = series.get(i);
             for (int k = 0; k < s.macs().length; k++) {
-                // the spread over seeds: a vertical bar from the lowest to the highest seed
                 if (s.max()[k] > s.min()[k]) {
-                    XYSeries bar = chart.addSeries(
+                    spreadBar(
+                            chart,
                             s.method() + " bar " + k,
-                            new double[] {s.macs()[k], s.macs()[k]},
-                            new double[] {100 * s.min()[k], 100 * s.max()[k]});
-                    bar.setXYSeriesRenderStyle(XYSeriesRenderStyle.Line);
-                    bar.setLineColor(colors.get(i));
-                    bar.setLineStyle(new BasicStroke(1.4f));
-                    bar.setMarker(SeriesMarkers.NONE);
-                    bar.setShowInLegend(false);
+                            s.macs()[k],
+                            100 * s.min()[k],
+                            100 * s.max()[k],
+                            colors.get(i));
                 }
                 lo = Math.min(lo, s.min()[k]);
                 hi = Math.max(hi, s.max()[k]);
@@ -226,5 +223,15 @@ public final class BudgetFigures {
                 svg,
                 text.substring(0, open) + "<title>" + Html.escape(title) + "</title><desc>" + Html.escape(description)
                         + "</desc>" + text.substring(open));
+    }
+
+    /** The spread over seeds at one budget: a vertical bar from the lowest to the highest seed, not in the legend. */
+    static void spreadBar(XYChart chart, String name, double x, double lo, double hi, Color color) {
+        XYSeries bar = chart.addSeries(name, new double[] {x, x}, new double[] {lo, hi});
+        bar.setXYSeriesRenderStyle(XYSeriesRenderStyle.Line);
+        bar.setLineColor(color);
+        bar.setLineStyle(new BasicStroke(1.4f));
+        bar.setMarker(SeriesMarkers.NONE);
+        bar.setShowInLegend(false);
     }
 }

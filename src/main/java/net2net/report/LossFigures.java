@@ -39,15 +39,8 @@ public final class LossFigures {
             BudgetFigures.Series s = series.get(i);
             for (int k = 0; k < s.macs().length; k++) {
                 if (s.max()[k] > s.min()[k]) {
-                    XYSeries bar = chart.addSeries(
-                            s.method() + " bar " + k,
-                            new double[] {s.macs()[k], s.macs()[k]},
-                            new double[] {s.min()[k], s.max()[k]});
-                    bar.setXYSeriesRenderStyle(XYSeriesRenderStyle.Line);
-                    bar.setLineColor(colors.get(i));
-                    bar.setLineStyle(new BasicStroke(1.4f));
-                    bar.setMarker(SeriesMarkers.NONE);
-                    bar.setShowInLegend(false);
+                    BudgetFigures.spreadBar(
+                            chart, s.method() + " bar " + k, s.macs()[k], s.min()[k], s.max()[k], colors.get(i));
                 }
                 lo = Math.min(lo, s.min()[k]);
                 hi = Math.max(hi, s.max()[k]);
