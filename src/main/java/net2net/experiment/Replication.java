@@ -313,7 +313,6 @@ public final class Replication {
         final NDArray statsBatch;
         final Map<String, Run> results = new LinkedHashMap<>();
         final Map<Path, Run> byDir = new LinkedHashMap<>();
-        final Set<Path> planned = new HashSet<>();
         final Architecture small = Presets.get("fashionnet", Presets.PAPER_TEACHER_WIDTH);
         final Architecture full = Presets.get("fashionnet", 1);
         final Architecture deeperArch;
@@ -687,13 +686,13 @@ public final class Replication {
             List<Spec> left = new ArrayList<>();
             Set<Path> seen = new HashSet<>(byDir.keySet());
             for (Spec s : concat(now, later)) {
-                Path dir = s.dir(config.out());
-                if (seen.add(dir)) {
-                    planned.add(dir);
+                if (seen.add(s.dir(config.out()))) {
                     left.add(s);
                 }
             }
-            total = planned.size();
+            // the runs begun so far and those left: before the grid the sweep's runs are counted at
+            // provisional rates, so the first total is an estimate that the second call makes exact
+            total = started + left.size();
             long clock = System.nanoTime();
             int timed = 0;
             for (Spec s : left) {

@@ -12,7 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import net2net.cli.CliRun;
 import net2net.cli.Main;
 import net2net.report.CurvePoint;
 import net2net.report.MetricsCsv;
@@ -31,10 +34,21 @@ class ReplicateTest {
     static final List<String> EXPERIMENTS =
             List.of("wider", "deeper", "design_space", "residual_wider", "residual_deeper");
 
+    static final Pattern RUN = Pattern.compile("^\\[(\\d+)/(\\d+)\\] ");
+
     @Test
     void tinyProfileFollowsTheProtocolAndResumesToTheSameNumbers() throws Exception {
         Path out = tmp.resolve("rep");
-        assertEquals(0, Main.run("replicate", "--profile", "tiny", "--out", out.toString()));
+        CliRun first = CliRun.of("replicate", "--profile", "tiny", "--out", out.toString());
+        assertEquals(0, first.code(), first.err());
+        // "[k/N]": N is every run of the invocation (exact once the grid has chosen the rates), so the last is N/N
+        List<Matcher> runs =
+                first.err().lines().map(RUN::matcher).filter(Matcher::find).toList();
+        Matcher last = runs.get(runs.size() - 1);
+        assertEquals(last.group(2), last.group(1), "the last run is N of N: " + last.group());
+        for (Matcher m : runs) {
+            assertTrue(Integer.parseInt(m.group(1)) <= Integer.parseInt(m.group(2)), m.group());
+        }
         for (String f : List.of(
                 "report.html", "report.md", "metrics.csv", "runs.csv", "summary.json", "seed.png", "seed.svg")) {
             assertTrue(Files.size(out.resolve(f)) > 0, f);
