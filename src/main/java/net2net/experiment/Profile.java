@@ -30,6 +30,8 @@ import net2net.Net2NetException;
  * @param evalEvery extra test evaluations every N batches in the first epoch of the largest-budget runs
  * @param seedEpochs epochs of the seed notebook experiment
  * @param deeperSeeds seeds of the deeper and design-space experiments
+ * @param deeperBudgets the budgets of the deeper and design-space experiments, ascending: a subset of
+ *     {@code budgets}, as their net costs about twice the full-width one per epoch
  * @param residualSeeds seeds of the residual experiments
  * @param residualTrainLimit class-balanced subset of the training images for the residual experiments; 0: the same
  * @param residualTestLimit the same for the test images
@@ -53,6 +55,7 @@ public record Profile(
         int evalEvery,
         int seedEpochs,
         int deeperSeeds,
+        List<Integer> deeperBudgets,
         int residualSeeds,
         int residualTrainLimit,
         int residualTestLimit) {
@@ -62,6 +65,10 @@ public record Profile(
 
     public Profile {
         budgets = List.copyOf(budgets);
+        deeperBudgets = List.copyOf(deeperBudgets);
+        if (!budgets.containsAll(deeperBudgets)) {
+            throw new IllegalArgumentException("deeper budgets " + deeperBudgets + " not among " + budgets);
+        }
         lrGrid = Map.copyOf(lrGrid);
         fixedLr = Map.copyOf(fixedLr);
     }
@@ -90,6 +97,7 @@ public record Profile(
                         8,
                         30,
                         1,
+                        List.of(1, 2),
                         1,
                         400,
                         500);
@@ -119,6 +127,7 @@ public record Profile(
                         40,
                         30,
                         1,
+                        List.of(1, 2, 5),
                         1,
                         5000,
                         5000);
@@ -143,6 +152,7 @@ public record Profile(
                         2,
                         3,
                         1,
+                        List.of(1),
                         1,
                         60,
                         50);
@@ -157,6 +167,11 @@ public record Profile(
     /** The largest budget of the sweep. */
     public int largestBudget() {
         return budgets.get(budgets.size() - 1);
+    }
+
+    /** The budgets of an experiment: the deeper net's two experiments have their own, the others the sweep's. */
+    public List<Integer> budgetsOf(String experiment) {
+        return experiment.equals(Replication.DEEPER) || experiment.equals(Replication.DESIGN) ? deeperBudgets : budgets;
     }
 
     /** The constant rate of the ablation arm: a tenth of the teacher's, as the paper and the old protocol. */
@@ -198,6 +213,7 @@ public record Profile(
                 evalEvery,
                 seedEpochs,
                 Math.min(deeperSeeds, s),
+                deeperBudgets,
                 Math.min(residualSeeds, s),
                 residualTrainLimit,
                 residualTestLimit);
@@ -213,7 +229,7 @@ public record Profile(
         return String.format(
                 Locale.ROOT,
                 "%s: %s training images, %,d validation images carved out of the training set, %s test images; "
-                        + "budgets %s epochs, each a fresh run with warmup-cosine; seeds %d (Net2Net from the early teacher %d, deeper and design space %d, residual %d); "
+                        + "budgets %s epochs (deeper and design space %s), each a fresh run with warmup-cosine; seeds %d (Net2Net from the early teacher %d, deeper and design space %d, residual %d); "
                         + "teachers %d (converged) and %d (early) epochs at lr %s; rates: %s; %sbatch %d; "
                         + "residual experiments on %s training and %s test images",
                 name,
@@ -221,6 +237,7 @@ public record Profile(
                 validationImages,
                 testLimit == 0 ? "all 10,000" : String.format(Locale.ROOT, "%,d", testLimit),
                 budgets,
+                deeperBudgets,
                 seeds,
                 earlyTeacherSeeds,
                 deeperSeeds,

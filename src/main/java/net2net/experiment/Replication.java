@@ -124,6 +124,7 @@ public final class Replication {
      *
      * @param methods method key to run family, in table order; the teacher is not among them
      * @param teacherRun the teacher's run family, trained for {@code teacherBudget} epochs
+     * @param budgets the budgets of its sweep, ascending
      * @param trainImages training images of each epoch
      */
     public record Experiment(
@@ -132,7 +133,12 @@ public final class Replication {
             String teacherRun,
             int teacherBudget,
             List<Integer> seeds,
-            int trainImages) {}
+            List<Integer> budgets,
+            int trainImages) {
+        public int largestBudget() {
+            return budgets.get(budgets.size() - 1);
+        }
+    }
 
     /**
      * Everything a replication measured.
@@ -378,7 +384,8 @@ public final class Replication {
                 boolean residual,
                 Architecture arch,
                 Supplier<Network> make) {
-            boolean largest = budget == p.largestBudget();
+            List<Integer> budgets = p.budgetsOf(name.substring(0, name.indexOf('/')));
+            boolean largest = budget == budgets.get(budgets.size() - 1);
             return new Spec(
                     name,
                     method,
@@ -527,7 +534,7 @@ public final class Replication {
             }
             for (int seed = 0; seed < p.deeperSeeds(); seed++) {
                 final int sd = seed;
-                for (int b : p.budgets()) {
+                for (int b : p.deeperBudgets()) {
                     // the deeper experiment's teacher: the full-width net at the largest budget (trained above)
                     s.add(spec(
                             DEEPER + "/" + NET2NET,
@@ -640,13 +647,21 @@ public final class Replication {
             int n = data.train().size();
             int rn = residualData.train().size();
             return List.of(
-                    new Experiment(WIDER, wider, WIDER + "/" + TEACHER, p.teacherEpochs(), seeds(config.seeds()), n),
+                    new Experiment(
+                            WIDER,
+                            wider,
+                            WIDER + "/" + TEACHER,
+                            p.teacherEpochs(),
+                            seeds(config.seeds()),
+                            p.budgets(),
+                            n),
                     new Experiment(
                             DEEPER,
                             pair(DEEPER + "/" + NET2NET, DEEPER + "/" + RANDOM_INIT),
                             WIDER + "/" + RANDOM_INIT,
                             p.largestBudget(),
                             seeds(p.deeperSeeds()),
+                            p.deeperBudgets(),
                             n),
                     new Experiment(
                             DESIGN,
@@ -654,6 +669,7 @@ public final class Replication {
                             WIDER + "/" + TEACHER,
                             p.teacherEpochs(),
                             seeds(p.deeperSeeds()),
+                            p.deeperBudgets(),
                             n),
                     new Experiment(
                             RESIDUAL_WIDER,
@@ -661,6 +677,7 @@ public final class Replication {
                             "residual/" + TEACHER,
                             p.teacherEpochs(),
                             seeds(p.residualSeeds()),
+                            p.budgets(),
                             rn),
                     new Experiment(
                             RESIDUAL_DEEPER,
@@ -668,6 +685,7 @@ public final class Replication {
                             "residual/" + TEACHER,
                             p.teacherEpochs(),
                             seeds(p.residualSeeds()),
+                            p.budgets(),
                             rn));
         }
 

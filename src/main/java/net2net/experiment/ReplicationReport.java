@@ -132,7 +132,7 @@ public final class ReplicationReport {
     /** The largest budget's curves of every method and the teacher's curve (from its own initialisation). */
     static List<CurvePoint> curves(Replication.Result r, Experiment e) {
         List<CurvePoint> points = new ArrayList<>();
-        int largest = r.profile().largestBudget();
+        int largest = e.largestBudget();
         for (int s : e.seeds()) {
             Replication.add(
                     points,
@@ -169,8 +169,7 @@ public final class ReplicationReport {
     /** The seeds a run family has (the ablation arm may have fewer than its experiment). */
     static List<Integer> seeds(Replication.Result r, Experiment e, String run) {
         return e.seeds().stream()
-                .filter(s ->
-                        r.runs().containsKey(Replication.key(run, r.profile().largestBudget(), s)))
+                .filter(s -> r.runs().containsKey(Replication.key(run, e.largestBudget(), s)))
                 .toList();
     }
 
@@ -190,9 +189,9 @@ public final class ReplicationReport {
     static Analysis analyse(Replication.Result r, Experiment e, List<CurvePoint> points) {
         Analysis a = new Analysis();
         Profile p = r.profile();
-        List<Integer> budgets = p.budgets();
+        List<Integer> budgets = e.budgets();
         double[] bs = budgets.stream().mapToDouble(Integer::doubleValue).toArray();
-        int largest = p.largestBudget();
+        int largest = e.largestBudget();
 
         // today's keys, from the largest budget's curves
         JsonObject today = Summary.experiment(points);
@@ -407,7 +406,7 @@ public final class ReplicationReport {
                 .toList();
         Path curve = out.resolve(e.name() + "_curve.png");
         BudgetFigures.learningCurves(
-                e.name() + ": learning curves at B = " + r.profile().largestBudget(),
+                e.name() + ": learning curves at B = " + e.largestBudget(),
                 students,
                 a.teacher,
                 ZOOM_BELOW_TEACHER,
@@ -416,12 +415,12 @@ public final class ReplicationReport {
         List<Path> figures = new ArrayList<>(List.of(png, curve));
         // wall time only when every run of the largest budget ran whole in this invocation, on one machine
         boolean oneInvocation = e.methods().values().stream().allMatch(run -> seeds(r, e, run).stream()
-                .allMatch(s -> r.run(run, r.profile().largestBudget(), s).thisInvocation()));
+                .allMatch(s -> r.run(run, e.largestBudget(), s).thisInvocation()));
         String timeNote;
         if (oneInvocation) {
             Path time = out.resolve(e.name() + "_time.png");
             Figures.accuracyFigure(
-                    e.name() + " at B = " + r.profile().largestBudget() + ", wall time on " + machine.split(",")[0],
+                    e.name() + " at B = " + e.largestBudget() + ", wall time on " + machine.split(",")[0],
                     students,
                     Figures.X_SECONDS,
                     a.teacher,
@@ -452,9 +451,7 @@ public final class ReplicationReport {
                 e.name().equals(Replication.DEEPER)
                         ? " (it is the wider experiment's random init at the largest budget)"
                         : ""));
-        text.append("McNemar's test at B = ")
-                .append(r.profile().largestBudget())
-                .append(", Net2Net against random init:\n\n");
+        text.append("McNemar's test at B = ").append(e.largestBudget()).append(", Net2Net against random init:\n\n");
         a.mcnemar.forEach(l -> text.append(l).append('\n'));
         text.append('\n')
                 .append(String.format(Locale.ROOT, "Trained on %,d images. ", e.trainImages()))
@@ -489,7 +486,11 @@ public final class ReplicationReport {
                 + "set is only reported.\n"
                 + "- Every run has its own schedule over its own budget: linear warmup over 3% of its steps, then cosine to zero at "
                 + "the end. Each budget B in " + p.budgets()
-                + " epochs is a fresh run; all methods of one seed see the same batches.\n"
+                + " epochs"
+                + (p.deeperBudgets().equals(p.budgets())
+                        ? ""
+                        : " (" + p.deeperBudgets() + " in the deeper and design-space experiments)")
+                + " is a fresh run; all methods of one seed see the same batches.\n"
                 + "- Compute: a training example costs " + Architecture.TRAINING_MACS_PER_FORWARD_MAC
                 + " times its forward "
                 + "multiply-accumulates (dense and conv layers, residual bodies included). Net2Net's cost is given without and "
@@ -555,6 +556,13 @@ public final class ReplicationReport {
         JsonObject perExp = new JsonObject();
         r.experiments().forEach(e -> perExp.addProperty(e.name(), e.seeds().size()));
         o.add("seeds_per_experiment", perExp);
+        JsonObject budgetsPerExp = new JsonObject();
+        r.experiments().forEach(e -> {
+            JsonArray eb = new JsonArray();
+            e.budgets().forEach(eb::add);
+            budgetsPerExp.add(e.name(), eb);
+        });
+        o.add("budgets_epochs_per_experiment", budgetsPerExp);
         o.addProperty("schedule", "warmup-cosine");
         o.addProperty("warmup_fraction", Schedule.WARMUP_FRACTION);
         o.addProperty("training_macs_per_forward_mac", Architecture.TRAINING_MACS_PER_FORWARD_MAC);

@@ -62,6 +62,14 @@ class ReplicateTest {
         JsonObject protocol = summary.getAsJsonObject("protocol");
         assertEquals(100, protocol.get("validation_images").getAsInt());
         assertEquals("[1,2]", protocol.get("budgets_epochs").toString());
+        // the deeper net's two experiments have their own budgets (tiny: B = 1 only), the others the sweep's
+        JsonObject perExperiment = protocol.getAsJsonObject("budgets_epochs_per_experiment");
+        for (String exp : EXPERIMENTS) {
+            boolean deeperNet = exp.equals("deeper") || exp.equals("design_space");
+            assertEquals(deeperNet ? "[1]" : "[1,2]", perExperiment.get(exp).toString(), exp);
+        }
+        assertFalse(Files.exists(out.resolve("runs/deeper/net2net/lr0.05/B2")));
+        assertFalse(Files.exists(out.resolve("runs/deeper/net2net/lr0.02/B2")));
         assertEquals(2, protocol.get("seeds").getAsInt());
         // the grid: two rates each for random init and Net2Net, scored on validation; random pad fixed
         assertEquals(
@@ -98,7 +106,10 @@ class ReplicateTest {
                             .get("speedup_vs_random_init")
                             .isJsonNull(),
                     exp);
-            for (String b : List.of("1", "2")) {
+            List<String> budgets =
+                    exp.equals("deeper") || exp.equals("design_space") ? List.of("1") : List.of("1", "2");
+            assertEquals(budgets.size(), n.getAsJsonObject("budgets").size(), exp);
+            for (String b : budgets) {
                 JsonObject nb = n.getAsJsonObject("budgets").getAsJsonObject(b);
                 for (String key : List.of(
                         "test_accuracy_mean",
@@ -135,7 +146,7 @@ class ReplicateTest {
         assertTrue(summary.getAsJsonObject("deeper")
                 .getAsJsonObject("net2net")
                 .getAsJsonObject("budgets")
-                .getAsJsonObject("2")
+                .getAsJsonObject("1")
                 .get("test_accuracy_sd")
                 .isJsonNull());
         // a budget of B epochs on 200 training images: B x 200 examples, 3 x forward MACs each
