@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import net2net.Net2NetException;
 
@@ -30,8 +31,8 @@ import net2net.Net2NetException;
  * @param evalEvery extra test evaluations every N batches in the first epoch of the largest-budget runs
  * @param seedEpochs epochs of the seed notebook experiment
  * @param deeperSeeds seeds of the deeper and design-space experiments
- * @param deeperBudgets the budgets of the deeper and design-space experiments, ascending: a subset of
- *     {@code budgets}, as their net costs about twice the full-width one per epoch
+ * @param otherBudgets the budgets of every experiment but wider (deeper, design space and the two residual
+ *     ones), ascending: a subset of {@code budgets}, to keep the full profile within its time
  * @param residualSeeds seeds of the residual experiments
  * @param residualTrainLimit class-balanced subset of the training images for the residual experiments; 0: the same
  * @param residualTestLimit the same for the test images
@@ -55,7 +56,7 @@ public record Profile(
         int evalEvery,
         int seedEpochs,
         int deeperSeeds,
-        List<Integer> deeperBudgets,
+        List<Integer> otherBudgets,
         int residualSeeds,
         int residualTrainLimit,
         int residualTestLimit) {
@@ -65,9 +66,9 @@ public record Profile(
 
     public Profile {
         budgets = List.copyOf(budgets);
-        deeperBudgets = List.copyOf(deeperBudgets);
-        if (!budgets.containsAll(deeperBudgets)) {
-            throw new IllegalArgumentException("deeper budgets " + deeperBudgets + " not among " + budgets);
+        otherBudgets = List.copyOf(otherBudgets);
+        if (!budgets.containsAll(otherBudgets)) {
+            throw new IllegalArgumentException("other experiments' budgets " + otherBudgets + " not among " + budgets);
         }
         lrGrid = Map.copyOf(lrGrid);
         fixedLr = Map.copyOf(fixedLr);
@@ -169,9 +170,12 @@ public record Profile(
         return budgets.get(budgets.size() - 1);
     }
 
-    /** The budgets of an experiment: the deeper net's two experiments have their own, the others the sweep's. */
+    /** The budgets of an experiment's sweep: wider's are {@code budgets}, every other's {@code otherBudgets}. */
     public List<Integer> budgetsOf(String experiment) {
-        return experiment.equals(Replication.DEEPER) || experiment.equals(Replication.DESIGN) ? deeperBudgets : budgets;
+        return Set.of(Replication.DEEPER, Replication.DESIGN, Replication.RESIDUAL_WIDER, Replication.RESIDUAL_DEEPER)
+                        .contains(experiment)
+                ? otherBudgets
+                : budgets;
     }
 
     /** The constant rate of the ablation arm: a tenth of the teacher's, as the paper and the old protocol. */
@@ -213,7 +217,7 @@ public record Profile(
                 evalEvery,
                 seedEpochs,
                 Math.min(deeperSeeds, s),
-                deeperBudgets,
+                otherBudgets,
                 Math.min(residualSeeds, s),
                 residualTrainLimit,
                 residualTestLimit);
@@ -229,7 +233,7 @@ public record Profile(
         return String.format(
                 Locale.ROOT,
                 "%s: %s training images, %,d validation images carved out of the training set, %s test images; "
-                        + "budgets %s epochs (deeper and design space %s), each a fresh run with warmup-cosine; seeds %d (Net2Net from the early teacher %d, deeper and design space %d, residual %d); "
+                        + "budgets %s epochs (the other experiments %s), each a fresh run with warmup-cosine; seeds %d (Net2Net from the early teacher %d, deeper and design space %d, residual %d); "
                         + "teachers %d (converged) and %d (early) epochs at lr %s; rates: %s; %sbatch %d; "
                         + "residual experiments on %s training and %s test images",
                 name,
@@ -237,7 +241,7 @@ public record Profile(
                 validationImages,
                 testLimit == 0 ? "all 10,000" : String.format(Locale.ROOT, "%,d", testLimit),
                 budgets,
-                deeperBudgets,
+                otherBudgets,
                 seeds,
                 earlyTeacherSeeds,
                 deeperSeeds,

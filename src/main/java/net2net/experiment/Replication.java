@@ -534,7 +534,7 @@ public final class Replication {
             }
             for (int seed = 0; seed < p.deeperSeeds(); seed++) {
                 final int sd = seed;
-                for (int b : p.deeperBudgets()) {
+                for (int b : p.otherBudgets()) {
                     // the deeper experiment's teacher: the full-width net at the largest budget (trained above)
                     s.add(spec(
                             DEEPER + "/" + NET2NET,
@@ -581,7 +581,7 @@ public final class Replication {
             for (int seed = 0; seed < p.residualSeeds(); seed++) {
                 final int sd = seed;
                 Supplier<Network> teacher = () -> load("residual/" + TEACHER, p.teacherLr(), p.teacherEpochs(), sd);
-                for (int b : p.budgets()) {
+                for (int b : p.otherBudgets()) {
                     s.add(spec(
                             RESIDUAL_WIDER + "/" + NET2NET,
                             NET2NET,
@@ -661,7 +661,7 @@ public final class Replication {
                             WIDER + "/" + RANDOM_INIT,
                             p.largestBudget(),
                             seeds(p.deeperSeeds()),
-                            p.deeperBudgets(),
+                            p.otherBudgets(),
                             n),
                     new Experiment(
                             DESIGN,
@@ -669,7 +669,7 @@ public final class Replication {
                             WIDER + "/" + TEACHER,
                             p.teacherEpochs(),
                             seeds(p.deeperSeeds()),
-                            p.deeperBudgets(),
+                            p.otherBudgets(),
                             n),
                     new Experiment(
                             RESIDUAL_WIDER,
@@ -677,7 +677,7 @@ public final class Replication {
                             "residual/" + TEACHER,
                             p.teacherEpochs(),
                             seeds(p.residualSeeds()),
-                            p.budgets(),
+                            p.otherBudgets(),
                             rn),
                     new Experiment(
                             RESIDUAL_DEEPER,
@@ -685,7 +685,7 @@ public final class Replication {
                             "residual/" + TEACHER,
                             p.teacherEpochs(),
                             seeds(p.residualSeeds()),
-                            p.budgets(),
+                            p.otherBudgets(),
                             rn));
         }
 

@@ -487,9 +487,9 @@ public final class ReplicationReport {
                 + "- Every run has its own schedule over its own budget: linear warmup over 3% of its steps, then cosine to zero at "
                 + "the end. Each budget B in " + p.budgets()
                 + " epochs"
-                + (p.deeperBudgets().equals(p.budgets())
+                + (p.otherBudgets().equals(p.budgets())
                         ? ""
-                        : " (" + p.deeperBudgets() + " in the deeper and design-space experiments)")
+                        : " in the wider experiment, " + p.otherBudgets() + " in the others,")
                 + " is a fresh run; all methods of one seed see the same batches.\n"
                 + "- Compute: a training example costs " + Architecture.TRAINING_MACS_PER_FORWARD_MAC
                 + " times its forward "

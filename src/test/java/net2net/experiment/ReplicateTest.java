@@ -62,11 +62,13 @@ class ReplicateTest {
         JsonObject protocol = summary.getAsJsonObject("protocol");
         assertEquals(100, protocol.get("validation_images").getAsInt());
         assertEquals("[1,2]", protocol.get("budgets_epochs").toString());
-        // the deeper net's two experiments have their own budgets (tiny: B = 1 only), the others the sweep's
+        // every experiment but wider has its own budgets (tiny: B = 1 only)
         JsonObject perExperiment = protocol.getAsJsonObject("budgets_epochs_per_experiment");
         for (String exp : EXPERIMENTS) {
-            boolean deeperNet = exp.equals("deeper") || exp.equals("design_space");
-            assertEquals(deeperNet ? "[1]" : "[1,2]", perExperiment.get(exp).toString(), exp);
+            assertEquals(
+                    exp.equals("wider") ? "[1,2]" : "[1]",
+                    perExperiment.get(exp).toString(),
+                    exp);
         }
         assertFalse(Files.exists(out.resolve("runs/deeper/net2net/lr0.05/B2")));
         assertFalse(Files.exists(out.resolve("runs/deeper/net2net/lr0.02/B2")));
@@ -106,8 +108,7 @@ class ReplicateTest {
                             .get("speedup_vs_random_init")
                             .isJsonNull(),
                     exp);
-            List<String> budgets =
-                    exp.equals("deeper") || exp.equals("design_space") ? List.of("1") : List.of("1", "2");
+            List<String> budgets = exp.equals("wider") ? List.of("1", "2") : List.of("1");
             assertEquals(budgets.size(), n.getAsJsonObject("budgets").size(), exp);
             for (String b : budgets) {
                 JsonObject nb = n.getAsJsonObject("budgets").getAsJsonObject(b);
@@ -189,7 +190,7 @@ class ReplicateTest {
         List<CurvePoint> before = withoutSeconds(MetricsCsv.read(out.resolve("metrics.csv")));
         deleteTree(out.resolve("runs/deeper/random_init")); // a teacher-free run, and the design space's random init
         deleteTree(out.resolve("runs/wider/net2net/lr0.05")); // a grid run: the rate must come out the same
-        deleteTree(out.resolve("runs/residual_wider/net2net/lr0.02/B2"));
+        deleteTree(out.resolve("runs/residual_wider/net2net/lr0.02/B1"));
         deleteTree(
                 out.resolve("runs/wider/teacher_early")); // a teacher, and Net2Net from it retrains from the new copy
         Files.delete(out.resolve("summary.json"));
