@@ -10,10 +10,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 import net2net.experiment.Replication.Experiment;
 import net2net.experiment.Replication.Run;
 import net2net.io.AtomicFiles;
@@ -102,7 +104,8 @@ public final class ReplicationReport {
                                 "faster",
                                 "comparable final accuracy",
                                 "final paired difference (pp)",
-                                "speed-up at teacher + 0.1 pp: examples / MACs / MACs with teacher"),
+                                "speed-up at teacher + 0.1 pp: examples / MACs / MACs with teacher",
+                                "the same in MACs per seed: mean ± sd [each seed]"),
                         verdictRows)),
                 List.of()));
         report.add(new Section("Learning rates", gridText(r), List.of(gridTable(r)), List.of()));
@@ -294,6 +297,20 @@ public final class ReplicationReport {
             }
         }
 
+        // test accuracy [budget][seed] of Net2Net and random init, paired by seed
+        double[][] n2n = new double[budgets.size()][];
+        double[][] ri = new double[budgets.size()][];
+        String n2nRun = e.methods().get(Replication.NET2NET);
+        for (int i = 0; i < budgets.size(); i++) {
+            int b = budgets.get(i);
+            n2n[i] = e.seeds().stream()
+                    .mapToDouble(s -> r.run(n2nRun, b, s).testAccuracy())
+                    .toArray();
+            ri[i] = e.seeds().stream()
+                    .mapToDouble(s -> r.run(riRun, b, s).testAccuracy())
+                    .toArray();
+        }
+
         // budget to reach each target, and the speed-ups
         double[] riMean = means.get(Replication.RANDOM_INIT);
         double riBest = Statistics.max(riMean);
@@ -305,8 +322,8 @@ public final class ReplicationReport {
                 new Target("teacher_plus_0.1pp", a.teacher + Statistics.ABOVE_TEACHER, "teacher + 0.1 pp"),
                 new Target("random_init_best_mean", riBest, "random init's best mean"),
                 new Target("teacher_final", a.teacher, "teacher's final accuracy (total compute only)"));
-        Double headline = null;
         String headlineText = "-";
+        String headlinePerSeed = "-";
         for (Target t : ts) {
             JsonObject tj = new JsonObject();
             tj.addProperty("target", t.kind());
@@ -328,31 +345,44 @@ public final class ReplicationReport {
             tj.add("speedup_examples", num(sEx));
             tj.add("speedup_macs", num(sMacs));
             tj.add("speedup_macs_with_teacher", num(sTeacher));
+            // the same per seed, from each seed's own curves: its spread is the speed-up's
+            double[] seedMacs = new double[e.seeds().size()];
+            double[] seedTeacher = new double[e.seeds().size()];
+            JsonArray perSeed = new JsonArray();
+            for (int k = 0; k < e.seeds().size(); k++) {
+                Double bRiK = Statistics.budgetToReach(bs, column(ri, k), t.accuracy());
+                Double bNK = Statistics.budgetToReach(bs, column(n2n, k), t.accuracy());
+                seedMacs[k] = bRiK == null || bNK == null || teacherOnly
+                        ? Double.NaN
+                        : bRiK * perEpochRi / (bNK * perEpochN2n);
+                seedTeacher[k] = bRiK == null || bNK == null
+                        ? Double.NaN
+                        : bRiK * perEpochRi / (bNK * perEpochN2n + a.teacherMacs);
+                JsonObject sj = new JsonObject();
+                sj.addProperty("seed", e.seeds().get(k));
+                sj.add("budget_epochs_net2net", num(bNK));
+                sj.add("budget_epochs_random_init", num(bRiK));
+                sj.add("speedup_macs", num(Double.isNaN(seedMacs[k]) ? null : seedMacs[k]));
+                sj.add("speedup_macs_with_teacher", num(Double.isNaN(seedTeacher[k]) ? null : seedTeacher[k]));
+                perSeed.add(sj);
+            }
+            tj.add("per_seed", perSeed);
+            addMeanSd(tj, "speedup_macs", seedMacs);
+            addMeanSd(tj, "speedup_macs_with_teacher", seedTeacher);
             targets.add(tj);
             row.add(speed(sEx));
             row.add(speed(sMacs));
             row.add(speed(sTeacher));
+            row.add(perSeedSpeed(teacherOnly ? seedTeacher : seedMacs));
             a.targetRows.add(row);
             if (t.kind().equals("teacher_plus_0.1pp")) {
-                headline = sEx;
                 headlineText = speed(sEx) + " / " + speed(sMacs) + " / " + speed(sTeacher);
+                headlinePerSeed = meanSdSpeed(seedMacs);
             }
         }
         a.json.add("targets", targets);
 
         // the verdict
-        double[][] n2n = new double[budgets.size()][];
-        double[][] ri = new double[budgets.size()][];
-        String n2nRun = e.methods().get(Replication.NET2NET);
-        for (int i = 0; i < budgets.size(); i++) {
-            int b = budgets.get(i);
-            n2n[i] = e.seeds().stream()
-                    .mapToDouble(s -> r.run(n2nRun, b, s).testAccuracy())
-                    .toArray();
-            ri[i] = e.seeds().stream()
-                    .mapToDouble(s -> r.run(riRun, b, s).testAccuracy())
-                    .toArray();
-        }
         a.verdict = Statistics.verdict(bs, n2n, ri, a.teacher);
         JsonObject v = new JsonObject();
         v.addProperty("faster", a.verdict.faster());
@@ -364,7 +394,8 @@ public final class ReplicationReport {
                 a.verdict.faster() ? "yes" : "not reproduced",
                 a.verdict.comparableFinal() ? "yes" : "not reproduced",
                 String.format(Locale.ROOT, "%+.2f", 100 * a.verdict.finalMeanDifference()),
-                headlineText);
+                headlineText,
+                headlinePerSeed);
 
         // McNemar at the largest budget, per seed
         JsonArray mc = new JsonArray();
@@ -393,6 +424,39 @@ public final class ReplicationReport {
         }
         a.json.add("mcnemar", mc);
         return a;
+    }
+
+    static double[] column(double[][] bySeed, int k) {
+        double[] c = new double[bySeed.length];
+        for (int i = 0; i < bySeed.length; i++) {
+            c[i] = bySeed[i][k];
+        }
+        return c;
+    }
+
+    /** {@code key_mean} and {@code key_sd} over the seeds; null when a seed has no value (a target not reached). */
+    static void addMeanSd(JsonObject o, String key, double[] perSeed) {
+        boolean all = Arrays.stream(perSeed).noneMatch(Double::isNaN);
+        Double sd = all ? Statistics.sampleSd(perSeed) : null;
+        o.add(key + "_mean", all ? new JsonPrimitive(Statistics.mean(perSeed)) : JsonNull.INSTANCE);
+        o.add(key + "_sd", sd == null ? JsonNull.INSTANCE : new JsonPrimitive(sd));
+    }
+
+    /** Mean ± sd over the seeds (sd only with two or more), then each seed's value; "-" for a seed that never reached. */
+    static String meanSdSpeed(double[] perSeed) {
+        boolean all = Arrays.stream(perSeed).noneMatch(Double::isNaN);
+        Double sd = all ? Statistics.sampleSd(perSeed) : null;
+        String head = !all
+                ? "not reached in every seed"
+                : String.format(Locale.ROOT, "%.2fx", Statistics.mean(perSeed))
+                        + (sd == null ? "" : String.format(Locale.ROOT, " ± %.2f", sd));
+        return head + " [" + perSeedSpeed(perSeed) + "]";
+    }
+
+    static String perSeedSpeed(double[] perSeed) {
+        return Arrays.stream(perSeed)
+                .mapToObj(x -> Double.isNaN(x) ? "-" : String.format(Locale.ROOT, "%.2fx", x))
+                .collect(Collectors.joining(", "));
     }
 
     static Section section(
@@ -474,7 +538,11 @@ public final class ReplicationReport {
                 a.rows);
         List<String> header = new ArrayList<>(List.of("target", "accuracy"));
         e.methods().keySet().forEach(m -> header.add("B " + m));
-        header.addAll(List.of("speed-up examples", "speed-up MACs", "speed-up MACs with teacher"));
+        header.addAll(List.of(
+                "speed-up examples",
+                "speed-up MACs",
+                "speed-up MACs with teacher",
+                "per seed (MACs; teacher's final: with teacher)"));
         return new Section(title, text.toString(), List.of(perBudget, new Table(header, a.targetRows)), figures);
     }
 

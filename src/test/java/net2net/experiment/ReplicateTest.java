@@ -132,6 +132,32 @@ class ReplicateTest {
                         "accuracy", "budget_epochs", "speedup_examples", "speedup_macs", "speedup_macs_with_teacher")) {
                     assertTrue(t.getAsJsonObject().has(key), exp + ".targets." + key);
                 }
+                // the speed-up of each seed, from its own curves, and their mean and sd
+                JsonArray perSeed = t.getAsJsonObject().getAsJsonArray("per_seed");
+                assertEquals(exp.equals("wider") ? 2 : 1, perSeed.size(), exp);
+                for (String key : List.of("speedup_macs_mean", "speedup_macs_sd", "speedup_macs_with_teacher_mean")) {
+                    assertTrue(t.getAsJsonObject().has(key), exp + ".targets." + key);
+                }
+                if (exp.equals("wider")
+                        && !t.getAsJsonObject()
+                                .get("speedup_macs_with_teacher_mean")
+                                .isJsonNull()) {
+                    double m = (perSeed.get(0)
+                                            .getAsJsonObject()
+                                            .get("speedup_macs_with_teacher")
+                                            .getAsDouble()
+                                    + perSeed.get(1)
+                                            .getAsJsonObject()
+                                            .get("speedup_macs_with_teacher")
+                                            .getAsDouble())
+                            / 2;
+                    assertEquals(
+                            m,
+                            t.getAsJsonObject()
+                                    .get("speedup_macs_with_teacher_mean")
+                                    .getAsDouble(),
+                            1e-12);
+                }
             }
             JsonObject v = e.getAsJsonObject("verdict");
             assertTrue(v.get("faster").getAsJsonPrimitive().isBoolean());
