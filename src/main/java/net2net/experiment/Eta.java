@@ -1,5 +1,8 @@
 package net2net.experiment;
 
+import java.util.function.LongSupplier;
+import net2net.train.Progress;
+
 /**
  * The replication's estimate of the time left (docs/replication.md, "The ETA").
  *
@@ -76,5 +79,46 @@ final class Eta {
             throw new IllegalArgumentException(batches + " batches timed, " + warm + " left out: none left to time");
         }
         return (stampsNanos[batches] - stampsNanos[warm]) / 1e9 / (batches - warm);
+    }
+
+    /**
+     * A trainer listener that reads the clock before the first batch and after each of the next {@code batches},
+     * counted across epochs (a small data set may have fewer batches per epoch than are timed).
+     */
+    static final class BatchClock implements Progress {
+        private final long[] stamps;
+        private final LongSupplier nanos;
+        private int steps;
+
+        BatchClock(int batches) {
+            this(batches, System::nanoTime);
+        }
+
+        BatchClock(int batches, LongSupplier nanos) {
+            this.stamps = new long[batches + 1];
+            this.nanos = nanos;
+        }
+
+        @Override
+        public void startEpoch(int epoch, int epochs, int batches) {
+            if (steps == 0) {
+                stamps[0] = nanos.getAsLong();
+            }
+        }
+
+        @Override
+        public void batch(int done, double meanLoss) {
+            if (++steps < stamps.length) {
+                stamps[steps] = nanos.getAsLong();
+            }
+        }
+
+        @Override
+        public void endEpoch() {}
+
+        /** Seconds per batch after the first {@code warm} ({@link Eta#secondsPerBatch}). */
+        double secondsPerBatch(int warm) {
+            return Eta.secondsPerBatch(stamps, warm);
+        }
     }
 }

@@ -21,7 +21,6 @@ import net2net.train.Checkpoint;
 import net2net.train.GrowInRun;
 import net2net.train.GrowthSpec;
 import net2net.train.MetricsListener;
-import net2net.train.Progress;
 import net2net.train.Schedule;
 import net2net.train.TrainConfig;
 import net2net.train.Trainer;
@@ -481,27 +480,7 @@ public final class LanguageModelExperiment {
 
         /** Seconds per step and per validation window of {@code arch}, on a throwaway network and a small pass. */
         static Eta.Speed calibrate(Architecture arch, Executor x) {
-            long[] stamps = new long[WARM_STEPS + TIMED_STEPS + 1];
-            Progress clock = new Progress() {
-                int steps; // across epochs: a small corpus has fewer steps per epoch than are timed
-
-                @Override
-                public void startEpoch(int epoch, int epochs, int batches) {
-                    if (steps == 0) {
-                        stamps[0] = System.nanoTime();
-                    }
-                }
-
-                @Override
-                public void batch(int done, double meanLoss) {
-                    if (++steps < stamps.length) {
-                        stamps[steps] = System.nanoTime();
-                    }
-                }
-
-                @Override
-                public void endEpoch() {}
-            };
+            Eta.BatchClock clock = new Eta.BatchClock(WARM_STEPS + TIMED_STEPS);
             int windows = TIMED_WINDOWS;
             TrainingData small = TrainingData.of(x.corpus.withValidationPrefix(windows * CONTEXT + 1), CONTEXT);
             TrainConfig cfg = new TrainConfig(
@@ -529,7 +508,7 @@ public final class LanguageModelExperiment {
                         .withValidationPrefix(windows * CONTEXT + 1)
                         .validationBatches(1, CONTEXT)
                         .size();
-                return new Eta.Speed(Eta.secondsPerBatch(stamps, WARM_STEPS), evalSeconds / timedWindows);
+                return new Eta.Speed(clock.secondsPerBatch(WARM_STEPS), evalSeconds / timedWindows);
             }
         }
     }

@@ -784,21 +784,7 @@ public final class Replication {
                     .subset(IntStream.range(0, Math.min(d.test().size(), 2 * p.batch()))
                             .toArray());
             int batches = (train.size() + p.batch() - 1) / p.batch();
-            long[] stamps = new long[batches + 1]; // the epoch's start, then the end of each batch
-            Progress clock = new Progress() {
-                @Override
-                public void startEpoch(int epoch, int epochs, int batches) {
-                    stamps[0] = System.nanoTime();
-                }
-
-                @Override
-                public void batch(int done, double meanLoss) {
-                    stamps[done] = System.nanoTime();
-                }
-
-                @Override
-                public void endEpoch() {}
-            };
+            Eta.BatchClock clock = new Eta.BatchClock(batches);
             TrainConfig cfg = new TrainConfig(
                     1,
                     p.teacherLr(),
@@ -819,8 +805,7 @@ public final class Replication {
                 long start = System.nanoTime();
                 Evaluation.evaluate(trained, test, Evaluation.DEFAULT_BATCH);
                 double evalSeconds = (System.nanoTime() - start) / 1e9;
-                return new Eta.Speed(
-                        Eta.secondsPerBatch(stamps, Math.min(warm, batches - 1)), evalSeconds / test.size());
+                return new Eta.Speed(clock.secondsPerBatch(Math.min(warm, batches - 1)), evalSeconds / test.size());
             }
         }
 

@@ -43,6 +43,24 @@ class EtaTest {
     }
 
     @Test
+    void batchClockCountsBatchesAcrossEpochs() {
+        // readings at 1 s (start), 3 s (a slow first batch), 3.5 s, 4 s; a fifth reading would be 100 s
+        long[] readings = {1_000_000_000L, 3_000_000_000L, 3_500_000_000L, 4_000_000_000L, 100_000_000_000L};
+        int[] read = {0};
+        Eta.BatchClock clock = new Eta.BatchClock(3, () -> readings[read[0]++]);
+        clock.startEpoch(1, 2, 2);
+        clock.batch(1, 0);
+        clock.batch(2, 0);
+        clock.endEpoch();
+        clock.startEpoch(2, 2, 2); // not read: the clock started before the first batch
+        clock.batch(1, 0); // the third batch, counted across the epochs
+        clock.batch(2, 0); // beyond the batches timed: not read
+        assertEquals(4, read[0]);
+        assertEquals(0.5, clock.secondsPerBatch(1), 1e-12);
+        assertEquals(1.0, clock.secondsPerBatch(0), 1e-12);
+    }
+
+    @Test
     void scalesThePredictionByMeasuredOverPredicted() {
         assertEquals(100, Eta.secondsLeft(100, 0, 0), 1e-12); // nothing done yet: the calibration alone
         assertEquals(100, Eta.secondsLeft(100, 0, 3), 1e-12); // loading before any predicted work
