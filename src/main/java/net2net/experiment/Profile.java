@@ -178,6 +178,11 @@ public record Profile(
                 : budgets;
     }
 
+    public int largestBudgetOf(String experiment) {
+        List<Integer> b = budgetsOf(experiment);
+        return b.get(b.size() - 1);
+    }
+
     /** The constant rate of the ablation arm: a tenth of the teacher's, as the paper and the old protocol. */
     public double constantLr() {
         return teacherLr / 10;

@@ -384,8 +384,7 @@ public final class Replication {
                 boolean residual,
                 Architecture arch,
                 Supplier<Network> make) {
-            List<Integer> budgets = p.budgetsOf(name.substring(0, name.indexOf('/')));
-            boolean largest = budget == budgets.get(budgets.size() - 1);
+            boolean largest = budget == p.largestBudgetOf(name.substring(0, name.indexOf('/')));
             return new Spec(
                     name,
                     method,
@@ -534,7 +533,7 @@ public final class Replication {
             }
             for (int seed = 0; seed < p.deeperSeeds(); seed++) {
                 final int sd = seed;
-                for (int b : p.otherBudgets()) {
+                for (int b : p.budgetsOf(DEEPER)) { // design space has the same budgets
                     // the deeper experiment's teacher: the full-width net at the largest budget (trained above)
                     s.add(spec(
                             DEEPER + "/" + NET2NET,
@@ -581,7 +580,7 @@ public final class Replication {
             for (int seed = 0; seed < p.residualSeeds(); seed++) {
                 final int sd = seed;
                 Supplier<Network> teacher = () -> load("residual/" + TEACHER, p.teacherLr(), p.teacherEpochs(), sd);
-                for (int b : p.otherBudgets()) {
+                for (int b : p.budgetsOf(RESIDUAL_WIDER)) { // residual deeper has the same budgets
                     s.add(spec(
                             RESIDUAL_WIDER + "/" + NET2NET,
                             NET2NET,
@@ -653,7 +652,7 @@ public final class Replication {
                             WIDER + "/" + TEACHER,
                             p.teacherEpochs(),
                             seeds(config.seeds()),
-                            p.budgets(),
+                            p.budgetsOf(WIDER),
                             n),
                     new Experiment(
                             DEEPER,
@@ -661,7 +660,7 @@ public final class Replication {
                             WIDER + "/" + RANDOM_INIT,
                             p.largestBudget(),
                             seeds(p.deeperSeeds()),
-                            p.otherBudgets(),
+                            p.budgetsOf(DEEPER),
                             n),
                     new Experiment(
                             DESIGN,
@@ -669,7 +668,7 @@ public final class Replication {
                             WIDER + "/" + TEACHER,
                             p.teacherEpochs(),
                             seeds(p.deeperSeeds()),
-                            p.otherBudgets(),
+                            p.budgetsOf(DESIGN),
                             n),
                     new Experiment(
                             RESIDUAL_WIDER,
@@ -677,7 +676,7 @@ public final class Replication {
                             "residual/" + TEACHER,
                             p.teacherEpochs(),
                             seeds(p.residualSeeds()),
-                            p.otherBudgets(),
+                            p.budgetsOf(RESIDUAL_WIDER),
                             rn),
                     new Experiment(
                             RESIDUAL_DEEPER,
@@ -685,7 +684,7 @@ public final class Replication {
                             "residual/" + TEACHER,
                             p.teacherEpochs(),
                             seeds(p.residualSeeds()),
-                            p.otherBudgets(),
+                            p.budgetsOf(RESIDUAL_DEEPER),
                             rn));
         }
 

@@ -340,8 +340,8 @@ public final class ReplicationReport {
             Double bN = Statistics.budgetToReach(bs, means.get(Replication.NET2NET), t.accuracy());
             boolean teacherOnly = t.kind().equals("teacher_final");
             Double sEx = bRi == null || bN == null || teacherOnly ? null : bRi / bN;
-            Double sMacs = bRi == null || bN == null || teacherOnly ? null : bRi * perEpochRi / (bN * perEpochN2n);
-            Double sTeacher = bRi == null || bN == null ? null : bRi * perEpochRi / (bN * perEpochN2n + a.teacherMacs);
+            Double sMacs = teacherOnly ? null : speedup(bRi, bN, perEpochRi, perEpochN2n, 0);
+            Double sTeacher = speedup(bRi, bN, perEpochRi, perEpochN2n, a.teacherMacs);
             tj.add("speedup_examples", num(sEx));
             tj.add("speedup_macs", num(sMacs));
             tj.add("speedup_macs_with_teacher", num(sTeacher));
@@ -352,18 +352,16 @@ public final class ReplicationReport {
             for (int k = 0; k < e.seeds().size(); k++) {
                 Double bRiK = Statistics.budgetToReach(bs, column(ri, k), t.accuracy());
                 Double bNK = Statistics.budgetToReach(bs, column(n2n, k), t.accuracy());
-                seedMacs[k] = bRiK == null || bNK == null || teacherOnly
-                        ? Double.NaN
-                        : bRiK * perEpochRi / (bNK * perEpochN2n);
-                seedTeacher[k] = bRiK == null || bNK == null
-                        ? Double.NaN
-                        : bRiK * perEpochRi / (bNK * perEpochN2n + a.teacherMacs);
+                Double macsK = teacherOnly ? null : speedup(bRiK, bNK, perEpochRi, perEpochN2n, 0);
+                Double teacherK = speedup(bRiK, bNK, perEpochRi, perEpochN2n, a.teacherMacs);
+                seedMacs[k] = macsK == null ? Double.NaN : macsK;
+                seedTeacher[k] = teacherK == null ? Double.NaN : teacherK;
                 JsonObject sj = new JsonObject();
                 sj.addProperty("seed", e.seeds().get(k));
                 sj.add("budget_epochs_net2net", num(bNK));
                 sj.add("budget_epochs_random_init", num(bRiK));
-                sj.add("speedup_macs", num(Double.isNaN(seedMacs[k]) ? null : seedMacs[k]));
-                sj.add("speedup_macs_with_teacher", num(Double.isNaN(seedTeacher[k]) ? null : seedTeacher[k]));
+                sj.add("speedup_macs", num(macsK));
+                sj.add("speedup_macs_with_teacher", num(teacherK));
                 perSeed.add(sj);
             }
             tj.add("per_seed", perSeed);
@@ -434,22 +432,37 @@ public final class ReplicationReport {
         return c;
     }
 
-    /** {@code key_mean} and {@code key_sd} over the seeds; null when a seed has no value (a target not reached). */
+    /**
+     * Random init's training MACs to reach a target over Net2Net's, plus {@code teacherMacs} on Net2Net's side (0:
+     * without the teacher's training); null when either never reaches it.
+     */
+    static Double speedup(Double bRi, Double bN, double perEpochRi, double perEpochN2n, double teacherMacs) {
+        return bRi == null || bN == null ? null : bRi * perEpochRi / (bN * perEpochN2n + teacherMacs);
+    }
+
+    /** Mean and sample sd over the seeds; both null when a seed has no value (NaN: a target not reached). */
+    record MeanSd(Double mean, Double sd) {
+        static MeanSd of(double[] perSeed) {
+            return Arrays.stream(perSeed).anyMatch(Double::isNaN)
+                    ? new MeanSd(null, null)
+                    : new MeanSd(Statistics.mean(perSeed), Statistics.sampleSd(perSeed));
+        }
+    }
+
+    /** {@code key_mean} and {@code key_sd} over the seeds. */
     static void addMeanSd(JsonObject o, String key, double[] perSeed) {
-        boolean all = Arrays.stream(perSeed).noneMatch(Double::isNaN);
-        Double sd = all ? Statistics.sampleSd(perSeed) : null;
-        o.add(key + "_mean", all ? new JsonPrimitive(Statistics.mean(perSeed)) : JsonNull.INSTANCE);
-        o.add(key + "_sd", sd == null ? JsonNull.INSTANCE : new JsonPrimitive(sd));
+        MeanSd m = MeanSd.of(perSeed);
+        o.add(key + "_mean", num(m.mean()));
+        o.add(key + "_sd", num(m.sd()));
     }
 
     /** Mean ± sd over the seeds (sd only with two or more), then each seed's value; "-" for a seed that never reached. */
     static String meanSdSpeed(double[] perSeed) {
-        boolean all = Arrays.stream(perSeed).noneMatch(Double::isNaN);
-        Double sd = all ? Statistics.sampleSd(perSeed) : null;
-        String head = !all
+        MeanSd m = MeanSd.of(perSeed);
+        String head = m.mean() == null
                 ? "not reached in every seed"
-                : String.format(Locale.ROOT, "%.2fx", Statistics.mean(perSeed))
-                        + (sd == null ? "" : String.format(Locale.ROOT, " ± %.2f", sd));
+                : String.format(Locale.ROOT, "%.2fx", m.mean())
+                        + (m.sd() == null ? "" : String.format(Locale.ROOT, " ± %.2f", m.sd()));
         return head + " [" + perSeedSpeed(perSeed) + "]";
     }
 
