@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import net2net.Net2NetException;
 
@@ -36,6 +37,10 @@ import net2net.Net2NetException;
  * @param residualSeeds seeds of the residual experiments
  * @param residualTrainLimit class-balanced subset of the training images for the residual experiments; 0: the same
  * @param residualTestLimit the same for the test images
+ * @param residualLrGrid per method (random_init, net2net), the rates tried for each residual experiment on its own
+ *     architecture, at B = {@code gridBudget} with seed 0, judged on validation. Empty: the residual experiments use
+ *     the rates chosen (or fixed) for the wider experiment
+ * @param randomPadSeeds seeds of the random-pad control arm, never more than {@code seeds}
  */
 public record Profile(
         String name,
@@ -59,10 +64,15 @@ public record Profile(
         List<Integer> otherBudgets,
         int residualSeeds,
         int residualTrainLimit,
-        int residualTestLimit) {
+        int residualTestLimit,
+        Map<String, List<Double>> residualLrGrid,
+        int randomPadSeeds) {
 
     /** The methods whose rate is chosen (or fixed) per profile. */
     public static final List<String> TUNED = List.of("random_init", "net2net", "random_pad");
+
+    /** The methods of the residual experiments, whose rate a profile may choose per experiment. */
+    public static final List<String> RESIDUAL_TUNED = List.of("random_init", "net2net");
 
     public Profile {
         budgets = List.copyOf(budgets);
@@ -72,6 +82,7 @@ public record Profile(
         }
         lrGrid = Map.copyOf(lrGrid);
         fixedLr = Map.copyOf(fixedLr);
+        residualLrGrid = Map.copyOf(residualLrGrid);
     }
 
     public static Profile named(String name) {
@@ -101,7 +112,9 @@ public record Profile(
                         List.of(1, 2),
                         1,
                         400,
-                        500);
+                        500,
+                        Map.of(),
+                        1);
             case "full" ->
                 new Profile(
                         "full",
@@ -131,7 +144,13 @@ public record Profile(
                         List.of(1, 2, 5),
                         1,
                         5000,
-                        5000);
+                        5000,
+                        Map.of(
+                                "random_init",
+                                List.of(0.01, 0.02, 0.05, 0.1),
+                                "net2net",
+                                List.of(0.005, 0.01, 0.02, 0.05)),
+                        1);
             // for tests: seconds, with a small grid and the ablation arm so that every path runs
             case "tiny" ->
                 new Profile(
@@ -156,7 +175,9 @@ public record Profile(
                         List.of(1),
                         1,
                         60,
-                        50);
+                        50,
+                        Map.of("random_init", List.of(0.02, 0.05)),
+                        1);
             default -> throw new Net2NetException("unknown profile '" + name + "'; use quick or full");
         };
     }
@@ -190,13 +211,15 @@ public record Profile(
 
     /**
      * Command-line overrides: the teachers' rate, a fixed student rate for Net2Net and random pad (no
-     * grid for them), and the number of seeds (the deeper, design-space and residual experiments keep
+     * grid for them, in any experiment), and the number of seeds (the deeper, design-space and residual experiments keep
      * their own smaller count, never more than this).
      */
     public Profile with(Double teacher, Double student, Integer seedCount) {
         Map<String, List<Double>> grid = new LinkedHashMap<>(lrGrid);
         Map<String, Double> fixed = new LinkedHashMap<>(fixedLr);
+        Map<String, List<Double>> residualGrid = new LinkedHashMap<>(residualLrGrid);
         if (student != null) {
+            residualGrid.remove("net2net");
             grid.remove("net2net");
             grid.remove("random_pad");
             fixed.put("net2net", student);
@@ -225,7 +248,9 @@ public record Profile(
                 otherBudgets,
                 Math.min(residualSeeds, s),
                 residualTrainLimit,
-                residualTestLimit);
+                residualTestLimit,
+                residualGrid,
+                Math.min(randomPadSeeds, s));
     }
 
     public String describe() {
@@ -238,9 +263,9 @@ public record Profile(
         return String.format(
                 Locale.ROOT,
                 "%s: %s training images, %,d validation images carved out of the training set, %s test images; "
-                        + "budgets %s epochs (the other experiments %s), each a fresh run with warmup-cosine; seeds %d (Net2Net from the early teacher %d, deeper and design space %d, residual %d); "
+                        + "budgets %s epochs (the other experiments %s), each a fresh run with warmup-cosine; seeds %d (random pad %d, Net2Net from the early teacher %d, deeper and design space %d, residual %d); "
                         + "teachers %d (converged) and %d (early) epochs at lr %s; rates: %s; %sbatch %d; "
-                        + "residual experiments on %s training and %s test images",
+                        + "residual experiments on %s training and %s test images, %s",
                 name,
                 trainLimit == 0 ? "all 55,000" : String.format(Locale.ROOT, "%,d", trainLimit),
                 validationImages,
@@ -248,6 +273,7 @@ public record Profile(
                 budgets,
                 otherBudgets,
                 seeds,
+                randomPadSeeds,
                 earlyTeacherSeeds,
                 deeperSeeds,
                 residualSeeds,
@@ -260,6 +286,10 @@ public record Profile(
                         : "",
                 batch,
                 residualTrainLimit == 0 ? "the same" : String.format(Locale.ROOT, "%,d", residualTrainLimit),
-                residualTestLimit == 0 ? "the same" : String.format(Locale.ROOT, "%,d", residualTestLimit));
+                residualTestLimit == 0 ? "the same" : String.format(Locale.ROOT, "%,d", residualTestLimit),
+                residualLrGrid.isEmpty()
+                        ? "at the wider experiment's rates"
+                        : "each with its own rates, chosen on validation from " + new TreeMap<>(residualLrGrid)
+                                + " at B = " + gridBudget + ", seed 0 (any other method: the wider experiment's rate)");
     }
 }

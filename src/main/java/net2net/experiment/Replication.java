@@ -194,8 +194,19 @@ public final class Replication {
                 gridSpecs.add(plan.wider(m, p.gridBudget(), 0, lr).asGrid());
             }
         }
+        // the residual experiments' own grids: their nets are not the fashionnet, and a rate chosen for one
+        // need not suit the other (docs/replication.md)
+        List<Spec> residualGridSpecs = new ArrayList<>();
+        for (String e : List.of(RESIDUAL_WIDER, RESIDUAL_DEEPER)) {
+            for (String m : Profile.RESIDUAL_TUNED) {
+                for (double lr : p.residualLrGrid().getOrDefault(m, List.of())) {
+                    residualGridSpecs.add(
+                            plan.residual(e, m, p.gridBudget(), 0, lr).asGrid());
+                }
+            }
+        }
         List<Spec> teachers = plan.teachers();
-        plan.schedule(concat(teachers, gridSpecs), plan.sweep(provisional));
+        plan.schedule(concat(teachers, concat(gridSpecs, residualGridSpecs)), plan.sweep(provisional));
         plan.execute(teachers);
         Map<String, Map<Double, Double>> grid = new LinkedHashMap<>();
         Map<String, Double> rates = new LinkedHashMap<>();
@@ -207,15 +218,7 @@ public final class Replication {
                 }
             }
             grid.put(m, scores);
-            // the best validation accuracy; a tie goes to the smaller rate, listed first
-            rates.put(
-                    m,
-                    scores.isEmpty()
-                            ? p.fixedLr().get(m)
-                            : scores.entrySet().stream()
-                                    .reduce((a, b) -> b.getValue() > a.getValue() ? b : a)
-                                    .orElseThrow()
-                                    .getKey());
+            rates.put(m, scores.isEmpty() ? p.fixedLr().get(m) : best(scores));
             if (!scores.isEmpty()) {
                 c.log()
                         .accept(String.format(
@@ -224,6 +227,28 @@ public final class Replication {
                                 m,
                                 rates.get(m),
                                 scores));
+            }
+        }
+        for (String e : List.of(RESIDUAL_WIDER, RESIDUAL_DEEPER)) {
+            for (String m : Profile.RESIDUAL_TUNED) {
+                Map<Double, Double> scores = new LinkedHashMap<>();
+                for (Spec s : residualGridSpecs) {
+                    if (s.name().equals(e + "/" + m)) {
+                        scores.put(s.lr(), plan.execute(s).validationAccuracy());
+                    }
+                }
+                if (!scores.isEmpty()) {
+                    grid.put(e + "/" + m, scores);
+                    rates.put(e + "/" + m, best(scores));
+                    c.log()
+                            .accept(String.format(
+                                    Locale.ROOT,
+                                    "replicate: %s/%s rate %s (validation accuracy by rate: %s)",
+                                    e,
+                                    m,
+                                    rates.get(e + "/" + m),
+                                    scores));
+                }
             }
         }
         rates.put(NET2NET_EARLY, rates.get(NET2NET));
@@ -252,6 +277,14 @@ public final class Replication {
                 data.validation().size(),
                 (System.nanoTime() - start) / 1e9,
                 plan.resumedRuns);
+    }
+
+    /** The rate with the best validation accuracy; a tie goes to the smaller rate, listed first. */
+    static double best(Map<Double, Double> scores) {
+        return scores.entrySet().stream()
+                .reduce((a, b) -> b.getValue() > a.getValue() ? b : a)
+                .orElseThrow()
+                .getKey();
     }
 
     private static List<Spec> concat(List<Spec> a, List<Spec> b) {
@@ -296,6 +329,11 @@ public final class Replication {
                     .resolve("lr" + rate(lr))
                     .resolve("B" + budget)
                     .resolve("seed" + seed);
+        }
+
+        /** Whether a finished run holds every evaluation this spec needs. */
+        boolean satisfiedBy(Run r) {
+            return (!predictions || r.testCorrect() != null) && (!validation || r.validationAccuracy() != null);
         }
 
         Spec asGrid() {
@@ -512,7 +550,9 @@ public final class Replication {
                                     }
                                 }));
                     }
-                    s.add(wider(RANDOM_PAD, b, seed, rates.get(RANDOM_PAD)));
+                    if (seed < p.randomPadSeeds()) {
+                        s.add(wider(RANDOM_PAD, b, seed, rates.get(RANDOM_PAD)));
+                    }
                     if (seed < p.constantLrSeeds()) {
                         s.add(spec(
                                 WIDER + "/" + CONSTANT_LR,
@@ -578,60 +618,33 @@ public final class Replication {
                 }
             }
             for (int seed = 0; seed < p.residualSeeds(); seed++) {
-                final int sd = seed;
-                Supplier<Network> teacher = () -> load("residual/" + TEACHER, p.teacherLr(), p.teacherEpochs(), sd);
                 for (int b : p.budgetsOf(RESIDUAL_WIDER)) { // residual deeper has the same budgets
-                    s.add(spec(
-                            RESIDUAL_WIDER + "/" + NET2NET,
-                            NET2NET,
-                            b,
-                            seed,
-                            n2n,
-                            Schedule.WARMUP_COSINE,
-                            true,
-                            fullRes,
-                            () -> {
-                                try (Network t = teacher.get()) {
-                                    return widenResidual(t, sd);
-                                }
-                            }));
-                    s.add(spec(
-                            RESIDUAL_WIDER + "/" + RANDOM_INIT,
-                            RANDOM_INIT,
-                            b,
-                            seed,
-                            ri,
-                            Schedule.WARMUP_COSINE,
-                            true,
-                            fullRes,
-                            () -> init(fullRes, sd + 3000)));
-                    s.add(spec(
-                            RESIDUAL_DEEPER + "/" + NET2NET,
-                            NET2NET,
-                            b,
-                            seed,
-                            n2n,
-                            Schedule.WARMUP_COSINE,
-                            true,
-                            deeperRes,
-                            () -> {
-                                try (Network t = teacher.get()) {
-                                    return deepenResidual(t, sd);
-                                }
-                            }));
-                    s.add(spec(
-                            RESIDUAL_DEEPER + "/" + RANDOM_INIT,
-                            RANDOM_INIT,
-                            b,
-                            seed,
-                            ri,
-                            Schedule.WARMUP_COSINE,
-                            true,
-                            deeperRes,
-                            () -> init(deeperRes, sd + 4000)));
+                    for (String e : List.of(RESIDUAL_WIDER, RESIDUAL_DEEPER)) {
+                        for (String m : List.of(NET2NET, RANDOM_INIT)) {
+                            s.add(residual(e, m, b, seed, rates.getOrDefault(e + "/" + m, rates.get(m))));
+                        }
+                    }
                 }
             }
             return s;
+        }
+
+        /** A run of a residual experiment: Net2Net from the residual teacher, or random init of the grown net. */
+        Spec residual(String experiment, String method, int budget, int seed, double lr) {
+            boolean wider = experiment.equals(RESIDUAL_WIDER);
+            Architecture a = wider ? fullRes : deeperRes;
+            Supplier<Network> make =
+                    switch (method) {
+                        case NET2NET ->
+                            () -> {
+                                try (Network t = load("residual/" + TEACHER, p.teacherLr(), p.teacherEpochs(), seed)) {
+                                    return wider ? widenResidual(t, seed) : deepenResidual(t, seed);
+                                }
+                            };
+                        case RANDOM_INIT -> () -> init(a, seed + (wider ? 3000 : 4000));
+                        default -> throw new IllegalArgumentException(method);
+                    };
+            return spec(experiment + "/" + method, method, budget, seed, lr, Schedule.WARMUP_COSINE, true, a, make);
         }
 
         List<Experiment> experiments() {
@@ -703,7 +716,7 @@ public final class Replication {
             List<Spec> left = new ArrayList<>();
             Set<Path> seen = new HashSet<>(byDir.keySet());
             for (Spec s : concat(now, later)) {
-                if (seen.add(s.dir(config.out()))) {
+                if (seen.add(s.dir(config.out())) && recorded(s) == null) {
                     left.add(s);
                 }
             }
@@ -808,6 +821,12 @@ public final class Replication {
             }
         }
 
+        /** The run's record when it holds every evaluation the spec needs, else null. */
+        Run recorded(Spec s) {
+            Run r = RunRecord.read(s.dir(config.out()), s.name(), s.budget(), s.seed(), s.lr());
+            return r != null && s.satisfiedBy(r) ? r : null;
+        }
+
         static int completedEpochs(Path dir) {
             Path state = dir.resolve(Checkpoint.STATE);
             if (!Files.isRegularFile(state)) {
@@ -829,11 +848,18 @@ public final class Replication {
         Run execute(Spec s) {
             Path dir = s.dir(config.out());
             Run known = byDir.get(dir);
-            if (known != null
-                    && (!s.predictions() || known.testCorrect() != null)
-                    && (!s.validation() || known.validationAccuracy() != null)) {
+            if (known != null && s.satisfiedBy(known)) {
                 results.put(s.key(), known);
                 return known;
+            }
+            Run recorded = known == null ? recorded(s) : null;
+            if (recorded != null) {
+                config.log()
+                        .accept("replicate: " + s.key() + " finished earlier, reading " + dir.resolve(RunRecord.FILE));
+                resumedRuns++;
+                byDir.put(dir, recorded);
+                results.put(s.key(), recorded);
+                return recorded;
             }
             Splits d = s.residual() ? residualData : data;
             runStart = System.nanoTime();
@@ -904,6 +930,7 @@ public final class Replication {
                         fresh || (known != null && known.thisInvocation()));
                 byDir.put(dir, run);
                 results.put(s.key(), run);
+                RunRecord.write(dir, run);
                 double predictedRun = predicted(s, runFirstEpoch, s.budget(), true);
                 predictedDone += predictedRun;
                 predictedDoneStage += predictedRun;

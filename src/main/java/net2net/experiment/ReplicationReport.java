@@ -605,11 +605,24 @@ public final class ReplicationReport {
                                     r.rates().get(m),
                                     r.profile().gridBudget()));
         }
+        boolean residualGrid = false;
+        for (Map.Entry<String, Map<Double, Double>> e : r.grid().entrySet()) {
+            if (e.getKey().contains("/")) { // a residual experiment's own grid
+                residualGrid = true;
+                sb.append(String.format(
+                        Locale.ROOT,
+                        "- %s: rate %s, the best validation accuracy of its own grid at B = %d, seed 0.%n",
+                        e.getKey(),
+                        r.rates().get(e.getKey()),
+                        r.profile().gridBudget()));
+            }
+        }
         sb.append(String.format(
                 Locale.ROOT,
-                "- Net2Net from the early teacher, and every Net2Net student of the other experiments, use "
-                        + "Net2Net's rate; every random init uses random init's; teachers train at %s; the ablation arm net2net_constant_lr "
+                "- Net2Net from the early teacher, and every Net2Net student of the deeper and design-space experiments%s, use "
+                        + "Net2Net's rate; every random init there uses random init's; teachers train at %s; the ablation arm net2net_constant_lr "
                         + "trains at a constant %s (a tenth of the teacher's rate, the old protocol).",
+                residualGrid ? "" : " and of the residual ones",
                 r.profile().teacherLr(),
                 r.profile().constantLr()));
         return sb.toString();

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -84,6 +85,36 @@ class ReplicateTest {
                 protocol.getAsJsonObject("lr_grid_validation_accuracy")
                         .getAsJsonObject("random_pad")
                         .size());
+
+        // each residual experiment chooses random init's rate from its own grid (tiny: two rates), on validation;
+        // Net2Net there, with no grid of its own in tiny, keeps the wider experiment's rate
+        JsonObject rates = protocol.getAsJsonObject("lr");
+        for (String exp : List.of("residual_wider", "residual_deeper")) {
+            JsonObject g =
+                    protocol.getAsJsonObject("lr_grid_validation_accuracy").getAsJsonObject(exp + "/random_init");
+            assertEquals(Set.of("0.02", "0.05"), g.keySet(), exp);
+            double chosen = rates.get(exp + "/random_init").getAsDouble();
+            for (String lr : g.keySet()) {
+                assertTrue(
+                        g.get(lr).getAsDouble()
+                                <= g.get(Replication.rate(chosen)).getAsDouble(),
+                        exp + " " + lr);
+            }
+            assertEquals(
+                    chosen,
+                    summary.getAsJsonObject(exp)
+                            .getAsJsonObject("random_init")
+                            .get("lr")
+                            .getAsDouble(),
+                    exp);
+            assertEquals(
+                    rates.get("net2net").getAsDouble(),
+                    summary.getAsJsonObject(exp)
+                            .getAsJsonObject("net2net")
+                            .get("lr")
+                            .getAsDouble(),
+                    exp);
+        }
 
         for (String exp : EXPERIMENTS) {
             JsonObject e = summary.getAsJsonObject(exp);
@@ -189,6 +220,14 @@ class ReplicateTest {
                         .getAsJsonObject("2")
                         .getAsJsonArray("test_accuracy_per_seed")
                         .size());
+        // ... and so does random pad, a control arm
+        assertEquals(
+                1,
+                wider.getAsJsonObject("random_pad")
+                        .getAsJsonObject("budgets")
+                        .getAsJsonObject("2")
+                        .getAsJsonArray("test_accuracy_per_seed")
+                        .size());
         assertTrue(wider.has("net2net_constant_lr") && wider.has("net2net_early_teacher") && wider.has("random_pad"));
         // every teacher starts at its accuracy at initialisation: the deeper experiment's (seed 0 only) is the
         // full-width random init of seed 0, before any training
@@ -217,8 +256,7 @@ class ReplicateTest {
         deleteTree(out.resolve("runs/deeper/random_init")); // a teacher-free run, and the design space's random init
         deleteTree(out.resolve("runs/wider/net2net/lr0.05")); // a grid run: the rate must come out the same
         deleteTree(out.resolve("runs/residual_wider/net2net/lr0.02/B1"));
-        deleteTree(
-                out.resolve("runs/wider/teacher_early")); // a teacher, and Net2Net from it retrains from the new copy
+        deleteTree(out.resolve("runs/wider/teacher_early")); // a teacher: retrained to the same weights
         Files.delete(out.resolve("summary.json"));
         assertEquals(0, Main.run("replicate", "--profile", "tiny", "--out", out.toString(), "--resume"));
         assertEquals(before, withoutSeconds(MetricsCsv.read(out.resolve("metrics.csv"))));
@@ -229,6 +267,31 @@ class ReplicateTest {
         assertTrue(again.getAsJsonObject("run").get("resumed_runs").getAsInt() > 0);
         // wall time from two invocations is not drawn
         assertFalse(Files.readString(out.resolve("report.md")).contains("wider_time.png"));
+
+        // Continue elsewhere from the runs' records and the teachers' checkpoints alone: nothing is trained again,
+        // no network is evaluated again, and the numbers are the same.
+        Path moved = tmp.resolve("moved");
+        Process export = new ProcessBuilder(
+                        "bash", "scripts/replication-records.sh", out.toString(), moved.toString(), "2")
+                .inheritIO()
+                .start();
+        assertEquals(0, export.waitFor());
+        try (Stream<Path> files = Files.walk(moved)) {
+            List<String> names = files.map(p -> p.getFileName().toString()).toList();
+            assertFalse(names.contains("optimizer.safetensors"));
+            assertTrue(names.contains("model.safetensors")); // the teachers'
+        }
+        try (Stream<Path> students = Files.walk(moved.resolve("runs/wider/net2net"))) {
+            assertTrue(students.noneMatch(p -> p.endsWith("model.safetensors"))); // a student's is not needed
+        }
+        CliRun elsewhere = CliRun.of("replicate", "--profile", "tiny", "--out", moved.toString(), "--resume");
+        assertEquals(0, elsewhere.code(), elsewhere.err());
+        assertFalse(elsewhere.err().lines().anyMatch(l -> RUN.matcher(l).find()), elsewhere.err());
+        assertEquals(before, withoutSeconds(MetricsCsv.read(moved.resolve("metrics.csv"))));
+        JsonObject third = read(moved.resolve("summary.json"));
+        for (String exp : EXPERIMENTS) {
+            assertEquals(strip(summary.getAsJsonObject(exp)), strip(third.getAsJsonObject(exp)), exp);
+        }
     }
 
     private static JsonObject read(Path f) throws Exception {
