@@ -77,6 +77,7 @@ public final class Replication {
     static final String DESIGN = "design_space";
     static final String RESIDUAL_WIDER = "residual_wider";
     static final String RESIDUAL_DEEPER = "residual_deeper";
+    static final List<String> EXPERIMENTS = List.of(WIDER, DEEPER, DESIGN, RESIDUAL_WIDER, RESIDUAL_DEEPER);
 
     static final String TEACHER = "teacher";
     static final String TEACHER_EARLY = "teacher_early";
@@ -412,6 +413,11 @@ public final class Replication {
             return s;
         }
 
+        /**
+         * A student's run; its family names its experiment ({@code deeper/net2net}). At the experiment's largest
+         * budget it is also evaluated inside its first epoch (the learning-curve figure) and keeps its per-image
+         * test predictions (McNemar's test).
+         */
         Spec spec(
                 String name,
                 String method,
@@ -422,25 +428,18 @@ public final class Replication {
                 boolean residual,
                 Architecture arch,
                 Supplier<Network> make) {
-            boolean largest = budget == p.largestBudgetOf(name.substring(0, name.indexOf('/')));
-            return new Spec(
-                    name,
-                    method,
-                    budget,
-                    seed,
-                    lr,
-                    schedule,
-                    residual,
-                    arch,
-                    make,
-                    largest || method.startsWith(TEACHER),
-                    largest,
-                    false);
+            String experiment = name.substring(0, name.indexOf('/'));
+            if (!EXPERIMENTS.contains(experiment)) {
+                throw new IllegalArgumentException("not a student of an experiment: " + name);
+            }
+            boolean largest = budget == p.largestBudgetOf(experiment);
+            return new Spec(name, method, budget, seed, lr, schedule, residual, arch, make, largest, largest, false);
         }
 
         Spec teacher(String name, String method, int epochs, int seed, boolean residual) {
             Architecture a = residual ? smallRes : small;
-            return spec(
+            // a teacher's learning curve is drawn (fine); McNemar's test compares students only (no predictions)
+            return new Spec(
                     name,
                     method,
                     epochs,
@@ -449,7 +448,10 @@ public final class Replication {
                     Schedule.WARMUP_COSINE,
                     residual,
                     a,
-                    () -> init(a, seed));
+                    () -> init(a, seed),
+                    true,
+                    false,
+                    false);
         }
 
         /** The converged and early sqrt(0.3) fashionnets, and the sqrt(0.3) fashionresnet, for every seed that needs them. */
