@@ -12,9 +12,9 @@ if [[ $# -ne 3 || ! -d "$1/runs" ]]; then
   exit 2
 fi
 out="$(cd "$1" && pwd)"
-dest="$2"
+mkdir -p "$2"
+dest="$(cd "$2" && pwd)"
 largest="$3"
-mkdir -p "$dest"
 cd "$out"
 {
   find runs -name result.json
