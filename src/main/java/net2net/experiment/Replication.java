@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import net2net.data.Dataset;
@@ -78,6 +79,7 @@ public final class Replication {
     static final String RESIDUAL_WIDER = "residual_wider";
     static final String RESIDUAL_DEEPER = "residual_deeper";
     static final List<String> EXPERIMENTS = List.of(WIDER, DEEPER, DESIGN, RESIDUAL_WIDER, RESIDUAL_DEEPER);
+    static final List<String> RESIDUAL_EXPERIMENTS = List.of(RESIDUAL_WIDER, RESIDUAL_DEEPER);
 
     static final String TEACHER = "teacher";
     static final String TEACHER_EARLY = "teacher_early";
@@ -198,7 +200,7 @@ public final class Replication {
         // the residual experiments' own grids: their nets are not the fashionnet, and a rate chosen for one
         // need not suit the other (docs/replication.md)
         List<Spec> residualGridSpecs = new ArrayList<>();
-        for (String e : List.of(RESIDUAL_WIDER, RESIDUAL_DEEPER)) {
+        for (String e : RESIDUAL_EXPERIMENTS) {
             for (String m : Profile.RESIDUAL_TUNED) {
                 for (double lr : p.residualLrGrid().getOrDefault(m, List.of())) {
                     residualGridSpecs.add(
@@ -212,43 +214,21 @@ public final class Replication {
         Map<String, Map<Double, Double>> grid = new LinkedHashMap<>();
         Map<String, Double> rates = new LinkedHashMap<>();
         for (String m : Profile.TUNED) {
-            Map<Double, Double> scores = new LinkedHashMap<>();
-            for (Spec s : gridSpecs) {
-                if (s.method().equals(m)) {
-                    scores.put(s.lr(), plan.execute(s).validationAccuracy());
-                }
-            }
+            Map<Double, Double> scores =
+                    validationByRate(plan, gridSpecs, s -> s.method().equals(m));
             grid.put(m, scores);
             rates.put(m, scores.isEmpty() ? p.fixedLr().get(m) : best(scores));
-            if (!scores.isEmpty()) {
-                c.log()
-                        .accept(String.format(
-                                Locale.ROOT,
-                                "replicate: %s rate %s (validation accuracy by rate: %s)",
-                                m,
-                                rates.get(m),
-                                scores));
-            }
+            logChoice(c, m, rates.get(m), scores);
         }
-        for (String e : List.of(RESIDUAL_WIDER, RESIDUAL_DEEPER)) {
+        for (String e : RESIDUAL_EXPERIMENTS) {
             for (String m : Profile.RESIDUAL_TUNED) {
-                Map<Double, Double> scores = new LinkedHashMap<>();
-                for (Spec s : residualGridSpecs) {
-                    if (s.name().equals(e + "/" + m)) {
-                        scores.put(s.lr(), plan.execute(s).validationAccuracy());
-                    }
-                }
+                String family = e + "/" + m;
+                Map<Double, Double> scores =
+                        validationByRate(plan, residualGridSpecs, s -> s.name().equals(family));
                 if (!scores.isEmpty()) {
-                    grid.put(e + "/" + m, scores);
-                    rates.put(e + "/" + m, best(scores));
-                    c.log()
-                            .accept(String.format(
-                                    Locale.ROOT,
-                                    "replicate: %s/%s rate %s (validation accuracy by rate: %s)",
-                                    e,
-                                    m,
-                                    rates.get(e + "/" + m),
-                                    scores));
+                    grid.put(family, scores);
+                    rates.put(family, best(scores));
+                    logChoice(c, family, rates.get(family), scores);
                 }
             }
         }
@@ -278,6 +258,29 @@ public final class Replication {
                 data.validation().size(),
                 (System.nanoTime() - start) / 1e9,
                 plan.resumedRuns);
+    }
+
+    /** Trains (or reads back) the grid runs that {@code which} selects: rate to validation accuracy, in grid order. */
+    private static Map<Double, Double> validationByRate(Plan plan, List<Spec> grid, Predicate<Spec> which) {
+        Map<Double, Double> scores = new LinkedHashMap<>();
+        for (Spec s : grid) {
+            if (which.test(s)) {
+                scores.put(s.lr(), plan.execute(s).validationAccuracy());
+            }
+        }
+        return scores;
+    }
+
+    private static void logChoice(Config c, String what, double rate, Map<Double, Double> scores) {
+        if (!scores.isEmpty()) {
+            c.log()
+                    .accept(String.format(
+                            Locale.ROOT,
+                            "replicate: %s rate %s (validation accuracy by rate: %s)",
+                            what,
+                            rate,
+                            scores));
+        }
     }
 
     /** The rate with the best validation accuracy; a tie goes to the smaller rate, listed first. */
@@ -621,7 +624,7 @@ public final class Replication {
             }
             for (int seed = 0; seed < p.residualSeeds(); seed++) {
                 for (int b : p.budgetsOf(RESIDUAL_WIDER)) { // residual deeper has the same budgets
-                    for (String e : List.of(RESIDUAL_WIDER, RESIDUAL_DEEPER)) {
+                    for (String e : RESIDUAL_EXPERIMENTS) {
                         for (String m : List.of(NET2NET, RANDOM_INIT)) {
                             s.add(residual(e, m, b, seed, rates.getOrDefault(e + "/" + m, rates.get(m))));
                         }
