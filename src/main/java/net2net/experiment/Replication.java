@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -208,6 +209,18 @@ public final class Replication {
                 }
             }
         }
+        // a grid already recorded (a resumed run) has chosen: the first ETA then counts the sweep that will train,
+        // not one at the fixed rates whose runs may all be new
+        for (String m : Profile.TUNED) {
+            recordedChoice(plan, gridSpecs, s -> s.method().equals(m)).ifPresent(lr -> provisional.put(m, lr));
+        }
+        for (String e : RESIDUAL_EXPERIMENTS) {
+            for (String m : Profile.RESIDUAL_TUNED) {
+                String family = e + "/" + m;
+                recordedChoice(plan, residualGridSpecs, s -> s.name().equals(family))
+                        .ifPresent(lr -> provisional.put(family, lr));
+            }
+        }
         List<Spec> teachers = plan.teachers();
         plan.schedule(concat(teachers, concat(gridSpecs, residualGridSpecs)), plan.sweep(provisional));
         plan.execute(teachers);
@@ -269,6 +282,21 @@ public final class Replication {
             }
         }
         return scores;
+    }
+
+    /** The rate the grid's runs chosen by {@code which} pick, if every one of them is recorded. */
+    private static Optional<Double> recordedChoice(Plan plan, List<Spec> grid, Predicate<Spec> which) {
+        Map<Double, Double> scores = new LinkedHashMap<>();
+        for (Spec s : grid) {
+            if (which.test(s)) {
+                Run r = plan.recorded(s);
+                if (r == null) {
+                    return Optional.empty();
+                }
+                scores.put(s.lr(), r.validationAccuracy());
+            }
+        }
+        return scores.isEmpty() ? Optional.empty() : Optional.of(best(scores));
     }
 
     private static void logChoice(Config c, String what, double rate, Map<Double, Double> scores) {
