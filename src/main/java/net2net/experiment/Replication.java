@@ -7,6 +7,8 @@ import com.google.gson.JsonParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -150,6 +152,7 @@ public final class Replication {
      * @param runs every run by {@link #key}
      * @param grid per tuned method, rate to validation accuracy (empty for a fixed rate)
      * @param rates the rate each method trained with
+     * @param edgeChecks per grid whose rate was chosen at its edge, the step beyond it (not used for the choice)
      * @param seconds wall time of this invocation
      * @param resumedRuns runs an earlier invocation had finished or begun
      */
@@ -158,6 +161,7 @@ public final class Replication {
             Map<String, Run> runs,
             Map<String, Map<Double, Double>> grid,
             Map<String, Double> rates,
+            Map<String, EdgeCheck> edgeChecks,
             List<Experiment> experiments,
             int validationImages,
             double seconds,
@@ -169,6 +173,27 @@ public final class Replication {
             }
             return r;
         }
+    }
+
+    /**
+     * A grid's rate chosen at its smallest or largest rate, tried one step beyond (half or twice it) after the
+     * choice. The choice stands, as the rule was fixed before the numbers; a step beyond that scores higher says
+     * the grid may have missed a better rate.
+     */
+    public record EdgeCheck(double chosen, double chosenAccuracy, double beyond, double beyondAccuracy) {
+        public boolean beyondScoresHigher() {
+            return beyondAccuracy > chosenAccuracy;
+        }
+    }
+
+    /** Half the chosen rate if it is its grid's smallest, twice it if the largest; empty inside or for one rate. */
+    static Optional<Double> beyondEdge(Collection<Double> grid, double chosen) {
+        if (grid.size() < 2) {
+            return Optional.empty();
+        }
+        double min = Collections.min(grid);
+        double max = Collections.max(grid);
+        return chosen == min ? Optional.of(chosen / 2) : chosen == max ? Optional.of(chosen * 2) : Optional.empty();
     }
 
     static String key(String name, int budget, int seed) {
@@ -195,7 +220,7 @@ public final class Replication {
         List<Spec> gridSpecs = new ArrayList<>();
         for (String m : Profile.TUNED) {
             for (double lr : p.lrGrid().getOrDefault(m, List.of())) {
-                gridSpecs.add(plan.wider(m, p.gridBudget(), 0, lr).asGrid());
+                gridSpecs.add(gridSpec(plan, p, m, lr));
             }
         }
         // the residual experiments' own grids: their nets are not the fashionnet, and a rate chosen for one
@@ -204,8 +229,7 @@ public final class Replication {
         for (String e : RESIDUAL_EXPERIMENTS) {
             for (String m : Profile.RESIDUAL_TUNED) {
                 for (double lr : p.residualLrGrid().getOrDefault(m, List.of())) {
-                    residualGridSpecs.add(
-                            plan.residual(e, m, p.gridBudget(), 0, lr).asGrid());
+                    residualGridSpecs.add(gridSpec(plan, p, e + "/" + m, lr));
                 }
             }
         }
@@ -249,9 +273,34 @@ public final class Replication {
         rates.put(CONSTANT_LR, p.constantLr());
         rates.put(TEACHER, p.teacherLr());
 
-        // 2. the sweep, with the chosen rates
+        // 2. the edge check: a rate chosen at its grid's edge against one step beyond, on validation
+        Map<String, Spec> beyond = new LinkedHashMap<>();
+        grid.forEach((family, scores) -> beyondEdge(scores.keySet(), rates.get(family))
+                .ifPresent(lr -> beyond.put(family, gridSpec(plan, p, family, lr))));
         List<Spec> sweep = plan.sweep(rates);
-        plan.schedule(List.of(), sweep);
+        plan.schedule(List.copyOf(beyond.values()), sweep);
+        Map<String, EdgeCheck> edgeChecks = new LinkedHashMap<>();
+        beyond.forEach((family, spec) -> {
+            double chosen = rates.get(family);
+            EdgeCheck e = new EdgeCheck(
+                    chosen,
+                    grid.get(family).get(chosen),
+                    spec.lr(),
+                    plan.execute(spec).validationAccuracy());
+            edgeChecks.put(family, e);
+            c.log()
+                    .accept(String.format(
+                            Locale.ROOT,
+                            "replicate: %s edge check: %s at %s against the chosen %s at %s%s",
+                            family,
+                            rate(e.beyond()),
+                            e.beyondAccuracy(),
+                            rate(chosen),
+                            e.chosenAccuracy(),
+                            e.beyondScoresHigher() ? " (higher: the grid may have missed a better rate)" : ""));
+        });
+
+        // 3. the sweep, with the chosen rates
         plan.execute(sweep);
         plan.close();
         if (plan.firstPrediction > 0) {
@@ -267,6 +316,7 @@ public final class Replication {
                 plan.results,
                 grid,
                 rates,
+                edgeChecks,
                 plan.experiments(),
                 data.validation().size(),
                 (System.nanoTime() - start) / 1e9,
@@ -282,6 +332,15 @@ public final class Replication {
             }
         }
         return scores;
+    }
+
+    /** A grid run of {@code family}: a tuned method of the wider experiment, or a residual experiment's "e/m". */
+    private static Spec gridSpec(Plan plan, Profile p, String family, double lr) {
+        int slash = family.indexOf('/');
+        return (slash < 0
+                        ? plan.wider(family, p.gridBudget(), 0, lr)
+                        : plan.residual(family.substring(0, slash), family.substring(slash + 1), p.gridBudget(), 0, lr))
+                .asGrid();
     }
 
     /** The rate the grid's runs chosen by {@code which} pick, if every one of them is recorded. */

@@ -617,6 +617,21 @@ public final class ReplicationReport {
                         r.profile().gridBudget()));
             }
         }
+        r.edgeChecks()
+                .forEach((family, e) -> sb.append(String.format(
+                        Locale.ROOT,
+                        "- Edge check, %s: the chosen %s is its grid's %s rate. One step beyond, %s scores %s on validation, "
+                                + "against %s: %s%n",
+                        family,
+                        Replication.rate(e.chosen()),
+                        e.beyond() < e.chosen() ? "smallest" : "largest",
+                        Replication.rate(e.beyond()),
+                        pct(e.beyondAccuracy()),
+                        pct(e.chosenAccuracy()),
+                        e.beyondScoresHigher()
+                                ? "**higher, so the grid may have missed a better rate**. The choice stands (the rule was "
+                                        + "fixed before the numbers), and the comparison may not be fair to this method."
+                                : "not higher, so the grid's edge did not cut this method short.")));
         sb.append(String.format(
                 Locale.ROOT,
                 "- Net2Net from the early teacher, and every Net2Net student of the deeper and design-space experiments%s, use "
@@ -633,6 +648,9 @@ public final class ReplicationReport {
         r.grid()
                 .forEach((m, g) -> g.forEach((lr, acc) -> rows.add(List.of(
                         m, Replication.rate(lr), pct(acc), lr.equals(r.rates().get(m)) ? "chosen" : ""))));
+        r.edgeChecks()
+                .forEach((m, e) -> rows.add(
+                        List.of(m, Replication.rate(e.beyond()), pct(e.beyondAccuracy()), "edge check, not a choice")));
         if (rows.isEmpty()) {
             rows.add(List.of("-", "-", "-", "no grid in this profile"));
         }
@@ -667,6 +685,17 @@ public final class ReplicationReport {
             grid.add(m, x);
         });
         o.add("lr_grid_validation_accuracy", grid);
+        JsonObject edge = new JsonObject();
+        r.edgeChecks().forEach((m, e) -> {
+            JsonObject x = new JsonObject();
+            x.addProperty("chosen", e.chosen());
+            x.addProperty("chosen_validation_accuracy", e.chosenAccuracy());
+            x.addProperty("beyond", e.beyond());
+            x.addProperty("beyond_validation_accuracy", e.beyondAccuracy());
+            x.addProperty("beyond_scores_higher", e.beyondScoresHigher());
+            edge.add(m, x);
+        });
+        o.add("lr_edge_check", edge);
         o.addProperty("lr_grid_budget_epochs", p.gridBudget());
         JsonObject rates = new JsonObject();
         r.rates().forEach(rates::addProperty);

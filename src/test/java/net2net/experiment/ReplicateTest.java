@@ -251,6 +251,43 @@ class ReplicateTest {
         assertTrue(md.indexOf("decision rules") < md.indexOf("| wider |"), "the rules come before the numbers");
         assertTrue(Files.readString(out.resolve("report.html")).contains("data:image/png;base64,"));
 
+        // a grid of two rates always chooses at its edge: each is tried one step beyond (half or twice the chosen
+        // rate) on validation, after the choice, which stands
+        JsonObject edge = protocol.getAsJsonObject("lr_edge_check");
+        JsonObject grids = protocol.getAsJsonObject("lr_grid_validation_accuracy");
+        int gridBudget = protocol.get("lr_grid_budget_epochs").getAsInt();
+        for (String family : grids.keySet()) {
+            JsonObject g = grids.getAsJsonObject(family);
+            if (g.size() < 2) {
+                assertFalse(edge.has(family), family);
+                continue;
+            }
+            JsonObject e = edge.getAsJsonObject(family);
+            double chosen = rates.get(family).getAsDouble();
+            double smallest =
+                    g.keySet().stream().mapToDouble(Double::parseDouble).min().orElseThrow();
+            double beyond = e.get("beyond").getAsDouble();
+            assertEquals(chosen, e.get("chosen").getAsDouble(), family);
+            assertEquals(chosen == smallest ? chosen / 2 : chosen * 2, beyond, family);
+            assertEquals(
+                    g.get(Replication.rate(chosen)).getAsDouble(),
+                    e.get("chosen_validation_accuracy").getAsDouble(),
+                    family);
+            assertEquals(
+                    e.get("beyond_validation_accuracy").getAsDouble()
+                            > e.get("chosen_validation_accuracy").getAsDouble(),
+                    e.get("beyond_scores_higher").getAsBoolean(),
+                    family);
+            String name = family.contains("/") ? family : "wider/" + family; // a residual grid names its experiment
+            Path record = out.resolve(
+                    "runs/" + name + "/lr" + Replication.rate(beyond) + "/B" + gridBudget + "/seed0/result.json");
+            assertTrue(Files.isRegularFile(record), record.toString());
+        }
+        assertEquals(
+                Set.of("random_init", "net2net", "residual_wider/random_init", "residual_deeper/random_init"),
+                edge.keySet());
+        assertTrue(Files.readString(out.resolve("report.md")).contains("- Edge check, random_init: the chosen "));
+
         // Interrupt: drop some finished runs (and the summary), resume; the numbers are those of the uninterrupted run.
         List<CurvePoint> before = withoutSeconds(MetricsCsv.read(out.resolve("metrics.csv")));
         deleteTree(out.resolve("runs/deeper/random_init")); // a teacher-free run, and the design space's random init
