@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import net2net.data.Dataset;
@@ -214,61 +213,37 @@ public final class Replication {
         Plan plan = new Plan(c, data);
         Profile p = c.profile();
 
-        // 1. the learning-rate grid: B = gridBudget, seed 0, judged on validation
-        Map<String, Double> provisional =
-                new LinkedHashMap<>(p.fixedLr()); // the sweep's size, for the ETA, before the grid decides
-        List<Spec> gridSpecs = new ArrayList<>();
+        // 1. the learning-rate grid: B = gridBudget, seed 0, judged on validation. Per family: each tuned method of
+        // the wider experiment (empty for a fixed rate), then each residual experiment's "e/m" that has a grid of
+        // its own (their nets are not the fashionnet, and a rate chosen for one need not suit the other)
+        Map<String, List<Spec>> grids = new LinkedHashMap<>();
         for (String m : Profile.TUNED) {
-            for (double lr : p.lrGrid().getOrDefault(m, List.of())) {
-                gridSpecs.add(gridSpec(plan, p, m, lr));
-            }
+            grids.put(m, gridSpecs(plan, p, m, p.lrGrid().getOrDefault(m, List.of())));
         }
-        // the residual experiments' own grids: their nets are not the fashionnet, and a rate chosen for one
-        // need not suit the other (docs/replication.md)
-        List<Spec> residualGridSpecs = new ArrayList<>();
         for (String e : RESIDUAL_EXPERIMENTS) {
             for (String m : Profile.RESIDUAL_TUNED) {
-                for (double lr : p.residualLrGrid().getOrDefault(m, List.of())) {
-                    residualGridSpecs.add(gridSpec(plan, p, e + "/" + m, lr));
+                List<Double> lrs = p.residualLrGrid().getOrDefault(m, List.of());
+                if (!lrs.isEmpty()) {
+                    grids.put(e + "/" + m, gridSpecs(plan, p, e + "/" + m, lrs));
                 }
             }
         }
-        // a grid already recorded (a resumed run) has chosen: the first ETA then counts the sweep that will train,
-        // not one at the fixed rates whose runs may all be new
-        for (String m : Profile.TUNED) {
-            recordedChoice(plan, gridSpecs, s -> s.method().equals(m)).ifPresent(lr -> provisional.put(m, lr));
-        }
-        for (String e : RESIDUAL_EXPERIMENTS) {
-            for (String m : Profile.RESIDUAL_TUNED) {
-                String family = e + "/" + m;
-                recordedChoice(plan, residualGridSpecs, s -> s.name().equals(family))
-                        .ifPresent(lr -> provisional.put(family, lr));
-            }
-        }
+        // the sweep's size for the ETA before the grid decides: the fixed rates, or the choice of a grid already
+        // recorded (a resumed run), so that the first ETA counts the sweep that will train
+        Map<String, Double> provisional = new LinkedHashMap<>(p.fixedLr());
+        grids.forEach((family, specs) -> recordedChoice(plan, specs).ifPresent(lr -> provisional.put(family, lr)));
         List<Spec> teachers = plan.teachers();
-        plan.schedule(concat(teachers, concat(gridSpecs, residualGridSpecs)), plan.sweep(provisional));
+        List<Spec> gridRuns = grids.values().stream().flatMap(List::stream).toList();
+        plan.schedule(concat(teachers, gridRuns), plan.sweep(provisional));
         plan.execute(teachers);
         Map<String, Map<Double, Double>> grid = new LinkedHashMap<>();
         Map<String, Double> rates = new LinkedHashMap<>();
-        for (String m : Profile.TUNED) {
-            Map<Double, Double> scores =
-                    validationByRate(plan, gridSpecs, s -> s.method().equals(m));
-            grid.put(m, scores);
-            rates.put(m, scores.isEmpty() ? p.fixedLr().get(m) : best(scores));
-            logChoice(c, m, rates.get(m), scores);
-        }
-        for (String e : RESIDUAL_EXPERIMENTS) {
-            for (String m : Profile.RESIDUAL_TUNED) {
-                String family = e + "/" + m;
-                Map<Double, Double> scores =
-                        validationByRate(plan, residualGridSpecs, s -> s.name().equals(family));
-                if (!scores.isEmpty()) {
-                    grid.put(family, scores);
-                    rates.put(family, best(scores));
-                    logChoice(c, family, rates.get(family), scores);
-                }
-            }
-        }
+        grids.forEach((family, specs) -> {
+            Map<Double, Double> scores = validationByRate(plan, specs);
+            grid.put(family, scores);
+            rates.put(family, scores.isEmpty() ? p.fixedLr().get(family) : best(scores));
+            logChoice(c, family, rates.get(family), scores);
+        });
         rates.put(NET2NET_EARLY, rates.get(NET2NET));
         rates.put(CONSTANT_LR, p.constantLr());
         rates.put(TEACHER, p.teacherLr());
@@ -323,13 +298,11 @@ public final class Replication {
                 plan.resumedRuns);
     }
 
-    /** Trains (or reads back) the grid runs that {@code which} selects: rate to validation accuracy, in grid order. */
-    private static Map<Double, Double> validationByRate(Plan plan, List<Spec> grid, Predicate<Spec> which) {
+    /** Trains (or reads back) a grid's runs: rate to validation accuracy, in grid order. */
+    private static Map<Double, Double> validationByRate(Plan plan, List<Spec> grid) {
         Map<Double, Double> scores = new LinkedHashMap<>();
         for (Spec s : grid) {
-            if (which.test(s)) {
-                scores.put(s.lr(), plan.execute(s).validationAccuracy());
-            }
+            scores.put(s.lr(), plan.execute(s).validationAccuracy());
         }
         return scores;
     }
@@ -343,17 +316,19 @@ public final class Replication {
                 .asGrid();
     }
 
-    /** The rate the grid's runs chosen by {@code which} pick, if every one of them is recorded. */
-    private static Optional<Double> recordedChoice(Plan plan, List<Spec> grid, Predicate<Spec> which) {
+    private static List<Spec> gridSpecs(Plan plan, Profile p, String family, List<Double> lrs) {
+        return lrs.stream().map(lr -> gridSpec(plan, p, family, lr)).toList();
+    }
+
+    /** The rate a grid picks, if every one of its runs is recorded. */
+    private static Optional<Double> recordedChoice(Plan plan, List<Spec> grid) {
         Map<Double, Double> scores = new LinkedHashMap<>();
         for (Spec s : grid) {
-            if (which.test(s)) {
-                Run r = plan.recorded(s);
-                if (r == null) {
-                    return Optional.empty();
-                }
-                scores.put(s.lr(), r.validationAccuracy());
+            Run r = plan.recorded(s);
+            if (r == null) {
+                return Optional.empty();
             }
+            scores.put(s.lr(), r.validationAccuracy());
         }
         return scores.isEmpty() ? Optional.empty() : Optional.of(best(scores));
     }
